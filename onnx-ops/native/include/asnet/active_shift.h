@@ -1,0 +1,60 @@
+// ActiveShift kernels as plain functions, independent of ONNX Runtime.
+//
+// Layout is NCHW float32. A "plane" is one (n, c) image of H x W values. shift is [C, 2] with
+// shift[2c] = x_c (along W) and shift[2c + 1] = y_c (along H). Output pixel (i, j) samples the
+// input bilinearly at row i*sh + y_c, column j*sw + x_c; taps outside the image read 0.
+//
+// Every function works on a sub-range of planes or channels so that the caller can split the
+// work across a thread pool; ranges never overlap in what they write, so calls on disjoint
+// ranges may run concurrently. No function allocates memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace asnet {
+
+/// Sizes of one ActiveShift problem.
+struct ShiftGeometry {
+  int64_t n = 0, c = 0, h = 0, w = 0;  // input [N, C, H, W]
+  int64_t sh = 1, sw = 1;              // strides along H and W (>= 1)
+  int64_t oh = 0, ow = 0;              // output H, W = ceil(H / sh), ceil(W / sw)
+
+  /// Fills oh/ow from h, w and the strides.
+  static ShiftGeometry Make(int64_t n, int64_t c, int64_t h, int64_t w, int64_t sh, int64_t sw) {
+    ShiftGeometry g;
+    g.n = n; g.c = c; g.h = h; g.w = w; g.sh = sh; g.sw = sw;
+    g.oh = (h + sh - 1) / sh;
+    g.ow = (w + sw - 1) / sw;
+    return g;
+  }
+  int64_t planes() const { return n * c; }
+  int64_t in_plane() const { return h * w; }
+  int64_t out_plane() const { return oh * ow; }
+};
+
+/// The instruction set a kernel table was compiled for.
+enum class Isa { kScalar, kAvx2, kAvx512 };
+
+/// Returns a readable name ("scalar", "avx2", "avx512").
+const char* IsaName(Isa isa);
+
+/// The best instruction set this CPU supports among those compiled in. ASNET_ISA=scalar|avx2|avx512
+/// in the environment caps the choice (for tests and benchmarks).
+Isa DetectIsa();
+
+/// Forward: Y planes [plane_begin, plane_end) from X.
+void ActiveShiftForward(Isa isa, const ShiftGeometry& g, const float* x, const float* shift,
+                        float* y, int64_t plane_begin, int64_t plane_end);
+
+/// Backward for channels [c_begin, c_end): writes dX for every plane of those channels, and
+/// dShift[c] = (dL/dx_c, dL/dy_c) summed over batch and space, accumulated in double.
+/// At integer shifts the derivative is the right-sided one.
+void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const float* x,
+                         const float* shift, float* dx, float* dshift, int64_t c_begin,
+                         int64_t c_end);
+
+/// Returns the index of the first channel whose shift is NaN or infinite, or -1.
+int64_t FirstNonFiniteShift(const float* shift, int64_t channels);
+
+}  // namespace asnet

@@ -1,0 +1,80 @@
+// Picks the ActiveShift kernel table for the CPU at run time.
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "asnet/active_shift.h"
+
+namespace asnet {
+
+#define ASNET_DECLARE_ISA(ns)                                                                 \
+  namespace ns {                                                                              \
+  void Forward(const ShiftGeometry&, const float*, const float*, float*, int64_t, int64_t);   \
+  void Backward(const ShiftGeometry&, const float*, const float*, const float*, float*, float*, \
+                int64_t, int64_t);                                                            \
+  }
+ASNET_DECLARE_ISA(scalar)
+ASNET_DECLARE_ISA(avx2)
+ASNET_DECLARE_ISA(avx512)
+#undef ASNET_DECLARE_ISA
+
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kAvx512: return "avx512";
+    case Isa::kAvx2: return "avx2";
+    default: return "scalar";
+  }
+}
+
+namespace {
+
+Isa DetectOnce() {
+  __builtin_cpu_init();
+  Isa best = Isa::kScalar;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) best = Isa::kAvx2;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) {
+    best = Isa::kAvx512;
+  }
+  // ASNET_ISA caps the choice; it never selects an ISA the CPU lacks.
+  if (const char* cap = std::getenv("ASNET_ISA")) {
+    if (std::strcmp(cap, "scalar") == 0) best = Isa::kScalar;
+    if (std::strcmp(cap, "avx2") == 0 && best == Isa::kAvx512) best = Isa::kAvx2;
+  }
+  return best;
+}
+
+}  // namespace
+
+Isa DetectIsa() {
+  static const Isa isa = DetectOnce();  // thread-safe static initialization
+  return isa;
+}
+
+void ActiveShiftForward(Isa isa, const ShiftGeometry& g, const float* x, const float* shift,
+                        float* y, int64_t plane_begin, int64_t plane_end) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::Forward(g, x, shift, y, plane_begin, plane_end);
+    case Isa::kAvx2: return avx2::Forward(g, x, shift, y, plane_begin, plane_end);
+    default: return scalar::Forward(g, x, shift, y, plane_begin, plane_end);
+  }
+}
+
+void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const float* x,
+                         const float* shift, float* dx, float* dshift, int64_t c_begin,
+                         int64_t c_end) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
+    case Isa::kAvx2: return avx2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
+    default: return scalar::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
+  }
+}
+
+int64_t FirstNonFiniteShift(const float* shift, int64_t channels) {
+  for (int64_t c = 0; c < channels; ++c) {
+    if (!std::isfinite(shift[2 * c]) || !std::isfinite(shift[2 * c + 1])) return c;
+  }
+  return -1;
+}
+
+}  // namespace asnet

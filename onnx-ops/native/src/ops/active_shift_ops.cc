@@ -1,0 +1,100 @@
+#include "active_shift_ops.h"
+
+#include <algorithm>
+
+#include "asnet/active_shift.h"
+
+namespace asnet {
+
+namespace {
+
+// Work is handed to the thread pool in tasks of about this many output floats, so that tiny
+// tensors run inline and large ones spread over every intra-op thread.
+constexpr int64_t kTaskFloats = 1 << 14;
+
+// Runs fn(task) for task in [0, tasks): inline when there is one task, otherwise on the
+// session's intra-op pool (which runs serially when the session has one thread).
+template <typename Fn>
+Ort::Status ParallelFor(OrtKernelContext* ctx, int64_t tasks, Fn& fn) {
+  if (tasks <= 0) return Ort::Status(nullptr);
+  if (tasks == 1) {
+    fn(0);
+    return Ort::Status(nullptr);
+  }
+  auto trampoline = [](void* data, size_t task) { (*static_cast<Fn*>(data))(static_cast<int64_t>(task)); };
+  return Ort::Status(Ort::GetApi().KernelContext_ParallelFor(ctx, trampoline,
+                                                             static_cast<size_t>(tasks), 0, &fn));
+}
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+ActiveShiftCpu::ActiveShiftCpu(const OrtApi* api, const OrtKernelInfo* info)
+    : strides_(ReadStrides(api, info, kForwardOp)) {}
+
+Ort::Status ActiveShiftCpu::Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& x,
+                                    const Ort::Custom::Tensor<float>& shift,
+                                    Ort::Custom::Tensor<float>& y) {
+  if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!x || !shift) return Fail(kForwardOp, "expects 2 inputs (X, shift)");
+  ShiftGeometry g;
+  std::string bad = CheckForwardInputs(kForwardOp, x.Shape(), shift.Shape(), strides_, &g);
+  if (bad.empty()) bad = CheckShiftValues(kForwardOp, shift.Data(), g.c);
+  if (!bad.empty()) return Fail(kForwardOp, bad);
+
+  float* out = y.Allocate({g.n, g.c, g.oh, g.ow});
+  if (g.planes() == 0 || g.out_plane() == 0) return Ort::Status(nullptr);
+  const float* in = x.Data();
+  const float* s = shift.Data();
+  const Isa isa = DetectIsa();
+  const int64_t per_task = std::max<int64_t>(1, kTaskFloats / std::max<int64_t>(1, g.out_plane()));
+  const int64_t tasks = CeilDiv(g.planes(), per_task);
+  auto work = [&](int64_t t) {
+    const int64_t begin = t * per_task;
+    ActiveShiftForward(isa, g, in, s, out, begin, std::min(g.planes(), begin + per_task));
+  };
+  return ParallelFor(ctx, tasks, work);
+}
+
+ActiveShiftGradCpu::ActiveShiftGradCpu(const OrtApi* api, const OrtKernelInfo* info)
+    : strides_(ReadStrides(api, info, kGradOp)) {}
+
+Ort::Status ActiveShiftGradCpu::Compute(OrtKernelContext* ctx,
+                                        const Ort::Custom::Tensor<float>& dy,
+                                        const Ort::Custom::Tensor<float>& x,
+                                        const Ort::Custom::Tensor<float>& shift,
+                                        Ort::Custom::Tensor<float>& dx,
+                                        Ort::Custom::Tensor<float>& dshift) {
+  if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!dy || !x || !shift) return Fail(kGradOp, "expects 3 inputs (dY, X, shift)");
+  ShiftGeometry g;
+  std::string bad = CheckForwardInputs(kGradOp, x.Shape(), shift.Shape(), strides_, &g);
+  if (bad.empty()) bad = CheckGradInput(kGradOp, dy.Shape(), g);
+  if (bad.empty()) bad = CheckShiftValues(kGradOp, shift.Data(), g.c);
+  if (!bad.empty()) return Fail(kGradOp, bad);
+
+  float* dx_out = dx.Allocate({g.n, g.c, g.h, g.w});
+  float* ds_out = dshift.Allocate({g.c, 2});
+  if (g.c == 0) return Ort::Status(nullptr);
+  if (g.n == 0 || g.in_plane() == 0) {  // nothing flows back: the gradient is exactly zero
+    std::fill(ds_out, ds_out + 2 * g.c, 0.0f);
+    return Ort::Status(nullptr);
+  }
+  const float* gy = dy.Data();
+  const float* in = x.Data();
+  const float* s = shift.Data();
+  const Isa isa = DetectIsa();
+  // Tasks own whole channels, so each dShift entry is one task's double-precision sum: no
+  // reduction between threads, and the result does not depend on the thread count.
+  const int64_t per_channel = g.n * std::max(g.in_plane(), g.out_plane());
+  const int64_t per_task = std::max<int64_t>(1, kTaskFloats / std::max<int64_t>(1, per_channel));
+  const int64_t tasks = CeilDiv(g.c, per_task);
+  auto work = [&](int64_t t) {
+    const int64_t begin = t * per_task;
+    ActiveShiftBackward(isa, g, gy, in, s, dx_out, ds_out, begin, std::min(g.c, begin + per_task));
+  };
+  return ParallelFor(ctx, tasks, work);
+}
+
+}  // namespace asnet

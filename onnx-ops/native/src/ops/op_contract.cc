@@ -1,0 +1,158 @@
+#include "op_contract.h"
+
+#include <sstream>
+
+namespace asnet {
+
+namespace {
+
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::ostringstream os;
+  os << '[';
+  for (size_t i = 0; i < shape.size(); ++i) os << (i ? "," : "") << shape[i];
+  os << ']';
+  return os.str();
+}
+
+std::string ValidateStrideValues(const std::vector<int64_t>& v) {
+  if (v.size() != 2) {
+    return "attribute 'strides' must have 2 values (along H, W), got " + std::to_string(v.size());
+  }
+  if (v[0] < 1 || v[1] < 1) return "attribute 'strides' must be >= 1, got " + ShapeText(v);
+  return {};
+}
+
+}  // namespace
+
+Ort::Status Fail(const char* op, const std::string& message, OrtErrorCode code) {
+  return Ort::Status((std::string(op) + ": " + message).c_str(), code);
+}
+
+Strides ReadStrides(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
+  Strides s;
+  size_t count = 0;
+  OrtStatus* st = api->KernelInfoGetAttributeArray_int64(info, "strides", nullptr, &count);
+  if (st != nullptr) {  // absent (wrong types are rejected by shape inference first)
+    api->ReleaseStatus(st);
+    return s;
+  }
+  std::vector<int64_t> v(count);
+  if (count > 0) {
+    st = api->KernelInfoGetAttributeArray_int64(info, "strides", v.data(), &count);
+    if (st != nullptr) {
+      s.error = std::string(op) + ": cannot read attribute 'strides': " + api->GetErrorMessage(st);
+      api->ReleaseStatus(st);
+      return s;
+    }
+  }
+  s.error = ValidateStrideValues(v);
+  if (s.error.empty()) {
+    s.h = v[0];
+    s.w = v[1];
+  } else {
+    s.error = std::string(op) + ": " + s.error;
+  }
+  return s;
+}
+
+std::string CheckForwardInputs(const char* op, const std::vector<int64_t>& x,
+                               const std::vector<int64_t>& shift, const Strides& s,
+                               ShiftGeometry* g) {
+  (void)op;
+  if (x.size() != 4) return "input X must have rank 4 [N, C, H, W], got shape " + ShapeText(x);
+  if (shift.size() != 2 || shift[1] != 2) {
+    return "input 'shift' must have shape [C, 2], got " + ShapeText(shift);
+  }
+  if (shift[0] != x[1]) {
+    return "input 'shift' has " + std::to_string(shift[0]) + " channels but X has " +
+           std::to_string(x[1]) + " (X shape " + ShapeText(x) + ")";
+  }
+  *g = ShiftGeometry::Make(x[0], x[1], x[2], x[3], s.h, s.w);
+  return {};
+}
+
+std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g) {
+  (void)op;
+  const std::vector<int64_t> want = {g.n, g.c, g.oh, g.ow};
+  if (dy != want) {
+    return "input dY must have shape " + ShapeText(want) + " (the forward output for X [" +
+           std::to_string(g.n) + "," + std::to_string(g.c) + "," + std::to_string(g.h) + "," +
+           std::to_string(g.w) + "] and strides [" + std::to_string(g.sh) + "," +
+           std::to_string(g.sw) + "]), got " + ShapeText(dy);
+  }
+  return {};
+}
+
+std::string CheckShiftValues(const char* op, const float* shift, int64_t channels) {
+  (void)op;
+  const int64_t c = FirstNonFiniteShift(shift, channels);
+  if (c < 0) return {};
+  std::ostringstream os;
+  os << "shift of channel " << c << " is not finite (x=" << shift[2 * c] << ", y=" << shift[2 * c + 1]
+     << ")";
+  return os.str();
+}
+
+void InferShapes(OrtShapeInferContext* raw, bool grad) {
+  try {
+    Ort::ShapeInferContext ctx(&Ort::GetApi(), raw);
+    if (ctx.GetInputCount() != (grad ? 3u : 2u)) return;
+    std::vector<int64_t> strides = {1, 1};
+    const OrtOpAttr* attr = nullptr;
+    OrtStatus* st = Ort::GetApi().ShapeInferContext_GetAttribute(raw, "strides", &attr);
+    if (st != nullptr) {
+      Ort::GetApi().ReleaseStatus(st);
+    } else if (attr != nullptr) {
+      strides = ctx.GetAttrInts("strides");
+    }
+    if (!ValidateStrideValues(strides).empty()) return;
+    const auto& x = ctx.GetInputShape(grad ? 1 : 0);
+    const auto& shift = ctx.GetInputShape(grad ? 2 : 1);
+    if (x.size() != 4 || shift.size() != 2) return;
+    Ort::ShapeInferContext::Shape out = x;
+    for (int axis = 0; axis < 2 && !grad; ++axis) {  // dX has X's shape
+      const auto& d = x[2 + axis];
+      const int64_t s = strides[axis];
+      if (d.IsInt() && d.AsInt() >= 0) {
+        out[2 + axis] = Ort::ShapeInferContext::SymbolicInteger((d.AsInt() + s - 1) / s);
+      } else if (s != 1) {
+        out[2 + axis] = Ort::ShapeInferContext::SymbolicInteger(int64_t{-1});
+      }
+    }
+    Ort::Status set = ctx.SetOutputShape(0, out);
+    if (set.IsOK() && grad) set = ctx.SetOutputShape(1, shift);
+  } catch (const std::exception&) {
+    // Leave the outputs unset: the kernel reports the problem when it is created.
+  }
+}
+
+std::string CheckDeclaredInputs(const OrtKernelInfo* info, bool grad) {
+  try {
+    Ort::ConstKernelInfo ki(info);
+    auto declared = [&](size_t i) { return ki.GetInputTypeInfo(i).GetTensorTypeAndShapeInfo().GetShape(); };
+    const size_t want = grad ? 3 : 2;
+    if (ki.GetInputCount() != want) {
+      return grad ? "expects 3 inputs (dY, X, shift), got " + std::to_string(ki.GetInputCount())
+                  : "expects 2 inputs (X, shift), got " + std::to_string(ki.GetInputCount());
+    }
+    const auto x = declared(grad ? 1 : 0);
+    const auto shift = declared(grad ? 2 : 1);
+    // A rank of 0 means the model did not declare a shape; the kernel checks at run time.
+    if (!x.empty() && x.size() != 4) {
+      return "input X must have rank 4 [N, C, H, W], but the model declares shape " + ShapeText(x);
+    }
+    if (!shift.empty() && (shift.size() != 2 || (shift[1] >= 0 && shift[1] != 2))) {
+      return "input 'shift' must have shape [C, 2], but the model declares " + ShapeText(shift);
+    }
+    if (x.size() == 4 && shift.size() == 2 && x[1] >= 0 && shift[0] >= 0 && x[1] != shift[0]) {
+      return "input 'shift' has " + std::to_string(shift[0]) + " channels but X has " +
+             std::to_string(x[1]) + " (declared shapes " + ShapeText(x) + " and " +
+             ShapeText(shift) + ")";
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return std::string("cannot read the declared input types: ") + e.what();
+  }
+}
+
+}  // namespace asnet

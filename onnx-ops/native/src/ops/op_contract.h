@@ -1,0 +1,51 @@
+// The contract shared by every implementation of the ActiveShift ops (CPU and CUDA): names,
+// attribute parsing, input validation and shape inference. Messages name the op and the problem.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "asnet/active_shift.h"
+#include "onnxruntime_cxx_api.h"
+
+namespace asnet {
+
+inline constexpr const char* kDomain = "dev.asnet";
+inline constexpr const char* kForwardOp = "ActiveShift";
+inline constexpr const char* kGradOp = "ActiveShiftGrad";
+
+/// The `strides` attribute, or the reason it is invalid.
+struct Strides {
+  int64_t h = 1, w = 1;
+  std::string error;  // empty when valid
+};
+
+/// Reads and validates `strides` from a kernel's info (absent means [1, 1]).
+Strides ReadStrides(const OrtApi* api, const OrtKernelInfo* info, const char* op);
+
+/// Validates the shapes of ActiveShift's inputs and returns its geometry; error text otherwise.
+std::string CheckForwardInputs(const char* op, const std::vector<int64_t>& x,
+                               const std::vector<int64_t>& shift, const Strides& s,
+                               ShiftGeometry* g);
+
+/// Additionally validates dY's shape for ActiveShiftGrad.
+std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g);
+
+/// Error text naming the first channel with a NaN or infinite shift, or empty.
+std::string CheckShiftValues(const char* op, const float* shift, int64_t channels);
+
+/// Shape inference for both ops (output 0 like Y or dX; output 1 like shift for the gradient).
+/// ONNX Runtime ignores a status returned from shape inference, so invalid inputs simply get no
+/// inferred shape here; CheckDeclaredInputs rejects them when the kernel is created.
+void InferShapes(OrtShapeInferContext* ctx, bool grad);
+
+/// Checks the input count and the shapes the model declares for the inputs (where it declares
+/// them), so that a malformed graph fails when the session is created. Empty when fine.
+std::string CheckDeclaredInputs(const OrtKernelInfo* info, bool grad);
+
+/// Formats "<op>: <message>" as an ONNX Runtime error status.
+Ort::Status Fail(const char* op, const std::string& message,
+                 OrtErrorCode code = ORT_INVALID_ARGUMENT);
+
+}  // namespace asnet

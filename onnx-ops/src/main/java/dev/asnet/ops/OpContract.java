@@ -1,0 +1,43 @@
+package dev.asnet.ops;
+
+/**
+ * Names and constants of the {@code dev.asnet} operator set, shared by everything that builds or
+ * runs graphs with these ops.
+ *
+ * <p>{@code ActiveShift(X, shift) -> Y}: X is float32 {@code [N, C, H, W]}, shift is float32
+ * {@code [C, 2]} holding (x_c along W, y_c along H) per channel, attribute {@code strides} (two ints
+ * >= 1, default [1, 1]); Y is {@code [N, C, ceil(H/sh), ceil(W/sw)]} with {@code Y[n,c,i,j]} the
+ * bilinear sample of {@code X[n,c]} at row {@code i*sh + y_c}, column {@code j*sw + x_c}, taps
+ * outside the image reading 0.
+ *
+ * <p>{@code ActiveShiftGrad(dY, X, shift) -> (dX, dShift)} with the same {@code strides}: the exact
+ * gradients, dShift summed over batch and space (right-sided at integer shifts).
+ */
+public final class OpContract {
+    /** The operator domain. */
+    public static final String DOMAIN = "dev.asnet";
+    /** The version of the {@link #DOMAIN} operator set. */
+    public static final int DOMAIN_VERSION = 1;
+    /** The forward op's type name. */
+    public static final String ACTIVE_SHIFT = "ActiveShift";
+    /** The gradient op's type name. */
+    public static final String ACTIVE_SHIFT_GRAD = "ActiveShiftGrad";
+    /** The strides attribute of both ops: two ints (along H, along W), each >= 1. */
+    public static final String STRIDES = "strides";
+
+    private OpContract() {}
+
+    /**
+     * Output extent of ActiveShift along one axis.
+     *
+     * @param in the input extent (>= 0)
+     * @param stride the stride along that axis (>= 1)
+     * @return {@code ceil(in / stride)}
+     */
+    public static long outputExtent(long in, long stride) {
+        if (in < 0 || stride < 1) {
+            throw new IllegalArgumentException("extent must be >= 0 and stride >= 1, got " + in + " and " + stride);
+        }
+        return (in + stride - 1) / stride;
+    }
+}
