@@ -1,3 +1,4 @@
-// ActiveShift kernels compiled for the avx2 instruction set (flags set in CMakeLists.txt).
+// ActiveShift kernels for AVX2 + FMA; flags set in CMakeLists.txt.
 #define ASNET_ISA_NS avx2
+#define ASNET_SIMD_AVX2 1
 #include "active_shift_impl.inc"

@@ -1,3 +1,4 @@
-// ActiveShift kernels compiled for the avx512 instruction set (flags set in CMakeLists.txt).
+// ActiveShift kernels for AVX-512 (F, VL, BW, DQ); flags set in CMakeLists.txt.
 #define ASNET_ISA_NS avx512
+#define ASNET_SIMD_AVX512 1
 #include "active_shift_impl.inc"

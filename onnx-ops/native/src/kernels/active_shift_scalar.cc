@@ -1,3 +1,3 @@
-// ActiveShift kernels compiled for the scalar instruction set (flags set in CMakeLists.txt).
+// ActiveShift kernels for the x86-64 baseline (SSE2); flags set in CMakeLists.txt.
 #define ASNET_ISA_NS scalar
 #include "active_shift_impl.inc"

@@ -1,0 +1,226 @@
+package dev.asnet.bench;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.testing.OneNodeModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Op-level latency: ActiveShift forward and gradient against ONNX Runtime's Relu on the same tensor
+ * (the memory-bound floor) and its depthwise 3x3 Conv (what ASL replaces).
+ *
+ * <p>For every thread count, optimization level and shape, the four ops are timed interleaved:
+ * each round runs every op {@code --reps} times in a rotating order, after a warm-up, so that
+ * frequency changes and noise hit all of them alike. Reported: median and p90 per op and the
+ * ratios the issue sets targets for. Writes {@code ops.md} and {@code ops.json} to {@code --out}.
+ */
+@Command(name = "op-benchmark", mixinStandardHelpOptions = true,
+        description = "Times ActiveShift, ActiveShiftGrad, Relu and depthwise 3x3 Conv, interleaved.")
+public final class OpBenchmark implements Callable<Integer> {
+    @Option(names = "--shapes", split = ";", description = "NxCxHxW shapes, ';'-separated (default: ${DEFAULT-VALUE})",
+            defaultValue = "1x64x56x56;1x128x28x28;1x256x14x14;1x512x7x7;32x64x56x56")
+    List<String> shapes;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op thread counts (default: ${DEFAULT-VALUE})")
+    List<Integer> threads;
+
+    @Option(names = "--levels", split = ",", defaultValue = "BASIC_OPT,ALL_OPT",
+            description = "graph optimization levels: NO_OPT, BASIC_OPT, EXTENDED_OPT, ALL_OPT (default: ${DEFAULT-VALUE})")
+    List<OptLevel> levels;
+
+    @Option(names = "--rounds", defaultValue = "15", description = "interleaved rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--reps", defaultValue = "0",
+            description = "calls per op per round; 0 = enough for about 20 ms per op per round")
+    int reps;
+
+    @Option(names = "--out", defaultValue = "target/op-bench", description = "report folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    private static final String[] OPS = {"ActiveShift", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"};
+
+    /** Command-line entry point. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new OpBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Map<String, Object> machine = MachineInfo.describe();
+        System.out.println("machine: " + machine);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        StringBuilder md = new StringBuilder();
+        md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(machine).append("\n\n")
+                .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds.\n\n")
+                .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (int t : threads) {
+            for (OptLevel level : levels) {
+                for (String s : shapes) {
+                    long[] shape = parseShape(s);
+                    Map<String, Samples> samples = measure(env, t, level, shape);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("threads", t);
+                    row.put("level", level.name());
+                    row.put("shape", shape);
+                    Map<String, Object> stats = new LinkedHashMap<>();
+                    for (String op : OPS) {
+                        Samples x = samples.get(op);
+                        stats.put(op, Map.of("medianMs", x.medianMs(), "p90Ms", x.p90Ms(), "samples", x.size()));
+                    }
+                    row.put("ops", stats);
+                    double fwd = samples.get("ActiveShift").medianMs();
+                    double grad = samples.get("ActiveShiftGrad").medianMs();
+                    double relu = samples.get("Relu").medianMs();
+                    double conv = samples.get("DepthwiseConv3x3").medianMs();
+                    row.put("forwardOverRelu", fwd / relu);
+                    row.put("gradOverRelu", grad / relu);
+                    row.put("dwConvOverForward", conv / fwd);
+                    rows.add(row);
+                    String line = String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f |",
+                            t, level, s, cell(samples.get("ActiveShift")), cell(samples.get("ActiveShiftGrad")),
+                            cell(samples.get("Relu")), cell(samples.get("DepthwiseConv3x3")), fwd / relu, grad / relu, conv / fwd);
+                    md.append(line).append('\n');
+                    System.out.println(line);
+                }
+            }
+        }
+        md.append("\nTargets (issue 2): fwd/Relu <= 1.5, grad/Relu <= 4, DWconv/fwd >= 2 at the same level.\n");
+        Files.createDirectories(out);
+        writeAtomically(out.resolve("ops.md"), md.toString());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("machine", machine);
+        json.put("rounds", rounds);
+        json.put("results", rows);
+        writeAtomically(out.resolve("ops.json"),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        System.out.println("report: " + out.resolve("ops.md").toAbsolutePath());
+        return 0;
+    }
+
+    private Map<String, Samples> measure(OrtEnvironment env, int threads, OptLevel level, long[] shape) throws Exception {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(level);
+            AsnetOps.register(options);
+            List<TimedOp> ops = buildOps(env, options, shape);
+            try {
+                Map<String, Samples> samples = new LinkedHashMap<>();
+                int[] reps = new int[ops.size()];
+                for (int i = 0; i < ops.size(); i++) {
+                    samples.put(ops.get(i).name(), new Samples());
+                    reps[i] = warmUp(ops.get(i));
+                }
+                for (int r = 0; r < rounds; r++) {
+                    for (int k = 0; k < ops.size(); k++) {
+                        int i = (k + r) % ops.size();  // rotate which op goes first
+                        TimedOp op = ops.get(i);
+                        for (int j = 0; j < reps[i]; j++) {
+                            samples.get(op.name()).add(op.runNanos());
+                        }
+                    }
+                }
+                return samples;
+            } finally {
+                for (TimedOp op : ops) {
+                    op.close();
+                }
+            }
+        }
+    }
+
+    /** Warms an op up for about 100 ms and returns how many calls fill about 20 ms. */
+    private int warmUp(TimedOp op) throws Exception {
+        long spent = 0;
+        int calls = 0;
+        while (spent < 100_000_000L || calls < 5) {
+            spent += op.runNanos();
+            calls++;
+        }
+        if (reps > 0) {
+            return reps;
+        }
+        double perCall = (double) spent / calls;
+        return (int) Math.max(3, Math.min(2000, 20_000_000L / perCall));
+    }
+
+    private static List<TimedOp> buildOps(OrtEnvironment env, OrtSession.SessionOptions options, long[] s) throws Exception {
+        long n = s[0], c = s[1], h = s[2], w = s[3];
+        Random rnd = new Random(1);
+        float[] x = random(rnd, (int) TimedOp.count(s), 1f);
+        float[] shift = random(rnd, (int) (2 * c), 2f);  // real-valued shifts, like trained ones
+        float[] weights = random(rnd, (int) (c * 9), 0.3f);
+        long[] shiftShape = {c, 2};
+        List<TimedOp> ops = new ArrayList<>();
+        try {
+            ops.add(new TimedOp("ActiveShift", env, OneNodeModel.activeShift(1, 1).bytes(), options,
+                    Map.of("X", x, "shift", shift), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
+            ops.add(new TimedOp("ActiveShiftGrad", env, OneNodeModel.activeShiftGrad(1, 1).bytes(), options,
+                    Map.of("dY", x, "X", x, "shift", shift), Map.of("dY", s, "X", s, "shift", shiftShape),
+                    Map.of("dX", s, "dShift", shiftShape)));
+            ops.add(new TimedOp("Relu", env, OneNodeModel.op("", "Relu").input("X", OneNodeModel.FLOAT, n, c, h, w)
+                    .output("Y", OneNodeModel.FLOAT).bytes(), options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
+            byte[] conv = OneNodeModel.op("", "Conv").input("X", OneNodeModel.FLOAT, n, c, h, w)
+                    .initializer("W", weights, c, 1, 3, 3).output("Y", OneNodeModel.FLOAT)
+                    .integer("group", c).ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).bytes();
+            ops.add(new TimedOp("DepthwiseConv3x3", env, conv, options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
+            return ops;
+        } catch (Exception e) {
+            for (TimedOp op : ops) {
+                op.close();
+            }
+            throw e;
+        }
+    }
+
+    private static float[] random(Random rnd, int count, float range) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (rnd.nextFloat() * 2 - 1) * range;
+        }
+        return v;
+    }
+
+    private static long[] parseShape(String s) {
+        String[] parts = s.trim().split("x");
+        if (parts.length != 4) {
+            throw new CommandLine.ParameterException(new CommandLine(new OpBenchmark()),
+                    "shape must be NxCxHxW, got '" + s + "'");
+        }
+        long[] shape = new long[4];
+        for (int i = 0; i < 4; i++) {
+            shape[i] = Long.parseLong(parts[i]);
+        }
+        return shape;
+    }
+
+    private static String cell(Samples s) {
+        return String.format(Locale.ROOT, "%.4f (%.4f)", s.medianMs(), s.p90Ms());
+    }
+
+    private static void writeAtomically(Path target, String text) throws Exception {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+}
