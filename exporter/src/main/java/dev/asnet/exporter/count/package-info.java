@@ -1,0 +1,2 @@
+/** Parameter and multiply-accumulate counting over the IR. */
+package dev.asnet.exporter.count;

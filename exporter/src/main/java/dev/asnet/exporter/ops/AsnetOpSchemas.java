@@ -1,0 +1,54 @@
+package dev.asnet.exporter.ops;
+
+import static dev.asnet.exporter.ir.AttributeType.INTS;
+
+import dev.asnet.exporter.ir.DataType;
+import dev.asnet.exporter.ir.Dim;
+import dev.asnet.exporter.ir.Shape;
+import dev.asnet.exporter.ir.ValueType;
+import java.util.List;
+
+/** Schemas of the {@code dev.asnet} ops, mirroring the custom-op library's contract. */
+public final class AsnetOpSchemas {
+    private AsnetOpSchemas() {}
+
+    /**
+     * Registers ActiveShift and ActiveShiftGrad.
+     *
+     * @param r the registry to fill
+     */
+    public static void registerAll(OpRegistry r) {
+        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT).setSinceVersion(AsnetDomain.VERSION)
+                .addInputs("X", "shift")
+                .optAttribute(AsnetDomain.STRIDES, INTS, null)
+                .setShapeFunction(ctx -> List.of(forward(ctx, 0, 1))).build());
+        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_GRAD).setSinceVersion(AsnetDomain.VERSION)
+                .addInputs("dY", "X", "shift")
+                .optAttribute(AsnetDomain.STRIDES, INTS, null)
+                .setShapeFunction(ctx -> {
+                    ValueType y = forward(ctx, 1, 2);
+                    ctx.requireType(0, DataType.FLOAT);
+                    Shape dy = ctx.requireRank(0, 4);
+                    for (int i = 0; i < 4; i++) {
+                        if (!dy.dim(i).compatible(y.shape().dim(i))) {
+                            throw ctx.fail("dY has shape " + dy + " but the forward output is " + y.shape());
+                        }
+                    }
+                    return List.of(ctx.input(1).type(), ctx.input(2).type());
+                }).build());
+    }
+
+    private static ValueType forward(NodeContext ctx, int xi, int si) {
+        ctx.requireType(xi, DataType.FLOAT);
+        ctx.requireType(si, DataType.FLOAT);
+        Shape x = ctx.requireRank(xi, 4);
+        Shape s = ctx.requireRank(si, 2);
+        if (!s.dim(0).compatible(x.dim(1)) || !s.dim(1).compatible(Dim.of(2))) {
+            throw ctx.fail("shift must be [C, 2] with C = " + x.dim(1) + " (channels of X " + x + ") but is " + s);
+        }
+        long[] st = ctx.intsAttr(AsnetDomain.STRIDES, 2, 1, new long[] {1, 1});
+        Dim h = x.dim(2).isKnown() ? Dim.of((x.dim(2).value() + st[0] - 1) / st[0]) : Dim.unknown();
+        Dim w = x.dim(3).isKnown() ? Dim.of((x.dim(3).value() + st[1] - 1) / st[1]) : Dim.unknown();
+        return new ValueType(DataType.FLOAT, Shape.of(x.dim(0), x.dim(1), h, w));
+    }
+}
