@@ -1,0 +1,51 @@
+package dev.asnet.exporter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.asnet.exporter.count.Cost;
+import dev.asnet.exporter.count.CostCounter;
+import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.exporter.export.ExportOptions;
+import dev.asnet.exporter.export.InferenceExport;
+import dev.asnet.exporter.io.OnnxWriter;
+import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.ir.Node;
+import org.junit.jupiter.api.Test;
+
+/** BN folding keeps outputs, and the cost counter counts what the published convention counts. */
+class InferenceExportTest {
+    @Test
+    void foldingBatchNormKeepsTheOutput() throws Exception {
+        ExportOptions folded = ExportOptions.builder().setLowering(AslLowering.DEPTHWISE).build();
+        ExportOptions unfolded = ExportOptions.builder().setLowering(AslLowering.DEPTHWISE).optFoldBatchNorm(false).build();
+        Model a = InferenceExport.prepare(RoundTripTest.smallNet(), folded);
+        Model b = InferenceExport.prepare(RoundTripTest.smallNet(), unfolded);
+        assertEquals(0, a.graph().nodes().stream().filter(n -> n.opType().equals("BatchNormalization")).count());
+        assertEquals(1, b.graph().nodes().stream().filter(n -> n.opType().equals("BatchNormalization")).count());
+        Node conv = a.graph().nodes().get(0);
+        assertEquals("conv0", conv.name());
+        assertEquals("conv0.bias", conv.input(2).name());
+        float[] x = OrtRunner.randn(11, 2 * 3 * 12 * 12);
+        float[] ya = OrtRunner.run(OnnxWriter.toBytes(a), "image", x, 2, 3, 12, 12).get(0).data();
+        float[] yb = OrtRunner.run(OnnxWriter.toBytes(b), "image", x, 2, 3, 12, 12).get(0).data();
+        double diff = OrtRunner.maxAbsDiff(ya, yb);
+        assertTrue(diff < 1e-5, "folded and unfolded differ by " + diff);
+        assertEquals("true", a.metadata().get(ModelMetadata.BN_FOLDED));
+        assertEquals("depthwise", a.metadata().get(ModelMetadata.ASL_LOWERING));
+    }
+
+    @Test
+    void costCountsWeightsBnAffineAndShiftsButNotRunningStats() {
+        Cost c = CostCounter.count(RoundTripTest.smallNet().graph());
+        // conv 8*3*3*3 + BN gamma/beta 2*8 + shift 8*2 + fc 5*8 + 5.
+        assertEquals(216 + 16 + 16 + 45, c.params());
+        assertEquals(16, c.buffers());
+        // conv: 8 outputs * 12 * 12 positions * 27; fc: 5 * 8.
+        assertEquals(8L * 144 * 27 + 40, c.macs());
+        assertEquals(8L * 6 * 6, c.shiftSamples());
+        // The export records the source's counts, not those of the folded graph.
+        Model inf = InferenceExport.prepare(RoundTripTest.smallNet(), ExportOptions.of(AslLowering.CUSTOM));
+        assertEquals(Long.toString(c.params()), inf.metadata().get(ModelMetadata.PARAMS));
+    }
+}
