@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 
 #include "onnxruntime_lite_custom_op.h"
 #include "ops/active_shift_ops.h"
@@ -49,11 +50,22 @@ OrtStatusPtr CreateKernelChecked(const OrtCustomOp* op, const OrtApi* api, const
   }
 }
 
+// Kernels that need some inputs in CPU memory (the CUDA ones want `shift` on the host) say so with
+// a static InputMemoryType(index); the lite op would otherwise ask for every input on the device.
+template <typename Kernel, typename = void>
+struct HasInputMemoryType : std::false_type {};
+template <typename Kernel>
+struct HasInputMemoryType<Kernel, std::void_t<decltype(Kernel::InputMemoryType(size_t{0}))>>
+    : std::true_type {};
+
 template <typename Kernel, bool kGrad>
 Ort::Custom::OrtLiteCustomOp* MakeOp(const char* name, const char* provider) {
   Ort::Custom::OrtLiteCustomOp* op = Ort::Custom::CreateLiteCustomOp<Kernel>(name, provider);
   op->InferOutputShapeFn = &InferShapesFn<kGrad>;
   op->CreateKernelV2 = &CreateKernelChecked<Kernel, kGrad>;
+  if constexpr (HasInputMemoryType<Kernel>::value) {
+    op->GetInputMemoryType = [](const OrtCustomOp*, size_t index) { return Kernel::InputMemoryType(index); };
+  }
   return op;
 }
 
