@@ -1,0 +1,63 @@
+package dev.asnet.training.autodiff;
+
+import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.training.autodiff.rules.ActiveShiftGradient;
+import dev.asnet.training.autodiff.rules.AddGradient;
+import dev.asnet.training.autodiff.rules.BatchNormGradient;
+import dev.asnet.training.autodiff.rules.ClipGradient;
+import dev.asnet.training.autodiff.rules.ConvGradient;
+import dev.asnet.training.autodiff.rules.GemmGradient;
+import dev.asnet.training.autodiff.rules.GlobalAveragePoolGradient;
+import dev.asnet.training.autodiff.rules.MulGradient;
+import dev.asnet.training.autodiff.rules.ReluGradient;
+import dev.asnet.training.autodiff.rules.ReshapeGradient;
+import dev.asnet.training.autodiff.rules.SubGradient;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The gradient rules by op: the one place where a rule is tied to an op type. */
+public final class GradientRules {
+    private static final GradientRules STANDARD = new GradientRules()
+            .register("", "Conv", new ConvGradient())
+            .register("", "BatchNormalization", new BatchNormGradient())
+            .register("", "Relu", new ReluGradient())
+            .register("", "Clip", new ClipGradient())
+            .register("", "Add", new AddGradient())
+            .register("", "Sub", new SubGradient())
+            .register("", "Mul", new MulGradient())
+            .register("", "GlobalAveragePool", new GlobalAveragePoolGradient())
+            .register("", "Reshape", new ReshapeGradient())
+            .register("", "Flatten", new ReshapeGradient())
+            .register("", "Gemm", new GemmGradient())
+            .register(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT, new ActiveShiftGradient());
+
+    private final Map<String, GradientRule> rules = new HashMap<>();
+
+    private GradientRules() {}
+
+    /**
+     * Every rule asnet has.
+     *
+     * @return the shared registry
+     */
+    public static GradientRules standard() {
+        return STANDARD;
+    }
+
+    private GradientRules register(String domain, String opType, GradientRule rule) {
+        rules.put(domain + "::" + opType, rule);
+        return this;
+    }
+
+    /**
+     * Looks up the rule of an op.
+     *
+     * @param domain the op's domain
+     * @param opType the op type
+     * @return the rule, if the op is differentiable
+     */
+    public Optional<GradientRule> find(String domain, String opType) {
+        return Optional.ofNullable(rules.get(domain + "::" + opType));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.asnet.training.autodiff;
+
+import dev.asnet.exporter.ir.Value;
+import java.util.List;
+
+/** Emits the in-graph SGD update of one parameter (see {@link SgdOptions}). */
+public final class SgdUpdate {
+    /** Below this norm a shift gradient is treated as zero (it is divided by the norm otherwise). */
+    private static final float MIN_NORM = 1e-12f;
+
+    private SgdUpdate() {}
+
+    /**
+     * The parameter and momentum after the step.
+     *
+     * @param parameter the new parameter
+     * @param momentum the new momentum buffer
+     */
+    public record Result(Value parameter, Value momentum) {}
+
+    /**
+     * Emits one update.
+     *
+     * @param e the emitter
+     * @param p the parameter
+     * @param grad its gradient
+     * @param v its momentum buffer
+     * @param lr the (already multiplied) learning rate, a scalar
+     * @param kind the parameter kind
+     * @param o the optimizer settings
+     * @return the new parameter and momentum
+     */
+    public static Result emit(Emitter e, Value p, Value grad, Value v, Value lr, ParameterKind kind, SgdOptions o) {
+        Value g = grad;
+        if (kind == ParameterKind.SHIFT && o.normalizeShiftGrad()) {
+            // Per channel (row of [C, 2]): (gx, gy) / ||(gx, gy)||; a zero gradient stays zero
+            // because the divisor is clamped away from 0 and the numerator is 0.
+            Value norm = e.op("Sqrt", List.of(e.reduceSum(e.mul(g, g), true, 1)));
+            g = e.op("Div", List.of(g, e.op("Max", List.of(norm, e.scalar(MIN_NORM)))));
+        }
+        if (kind == ParameterKind.WEIGHT && o.weightDecay() != 0f) {
+            g = e.add(g, e.scale(p, o.weightDecay()));
+        }
+        Value v2 = e.add(e.scale(v, o.momentum()), g);
+        Value step = o.nesterov() ? e.add(g, e.scale(v2, o.momentum())) : v2;
+        return new Result(e.sub(p, e.mul(step, lr)), v2);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.asnet.training.autodiff.rules;
+
+import dev.asnet.exporter.ir.Attribute;
+import dev.asnet.exporter.ir.Value;
+import dev.asnet.training.autodiff.Emitter;
+import dev.asnet.training.autodiff.GradientContext;
+import dev.asnet.training.autodiff.GradientRule;
+import dev.asnet.training.autodiff.TapeEntry;
+import java.util.List;
+
+/**
+ * {@code Conv} (2-D, any groups, strides and pads, dilation 1).
+ * <ul>
+ *   <li>dX is a {@code ConvTranspose} of dY with the same weight, strides, pads and groups; its
+ *       {@code output_padding} restores the rows and columns a strided forward never read.</li>
+ *   <li>dW is itself a convolution: batch and channel axes swap roles, so the images become the
+ *       "channels" that are summed and dY becomes the kernel, dilated by the forward stride. With
+ *       groups, each group's N batch channels are convolved with that group's dY channels;
+ *       channels inside a group become the batch. Rows and columns beyond the kernel (left over
+ *       when the stride does not divide the padded extent) are cut with Slice.</li>
+ *   <li>dB sums dY over batch and space.</li>
+ * </ul>
+ */
+public final class ConvGradient implements GradientRule {
+    /** Creates the rule. */
+    public ConvGradient() {}
+
+    @Override
+    public void backward(GradientContext ctx) {
+        TapeEntry t = ctx.entry();
+        Emitter e = ctx.emitter();
+        long[] dil = t.intsAttr("dilations", new long[] {1, 1});
+        if (dil[0] != 1 || dil[1] != 1) {
+            throw new IllegalArgumentException("Conv gradient supports dilation 1 only, got dilations " + dil[0] + "x" + dil[1]);
+        }
+        long[] s = t.intsAttr("strides", new long[] {1, 1});
+        long[] p = t.intsAttr("pads", new long[] {0, 0, 0, 0});
+        long group = t.intAttr("group", 1);
+        Value x = t.input(0);
+        Value w = t.input(1);
+        Value dy = ctx.outputGrad(0);
+        long[] xs = x.shape().toArray();
+        long[] ws = w.shape().toArray();
+        long[] ys = dy.shape().toArray();
+        // Rows/columns at the end of the padded input that no output window reaches.
+        long extraH = (xs[2] + p[0] + p[2] - ws[2]) % s[0];
+        long extraW = (xs[3] + p[1] + p[3] - ws[3]) % s[1];
+        if (ctx.needsGrad(0)) {
+            Value dx = e.op("ConvTranspose", List.of(dy, w), Attribute.ofInts("strides", s), Attribute.ofInts("pads", p),
+                    Attribute.ofInt("group", group), Attribute.ofInts("output_padding", extraH, extraW),
+                    Attribute.ofInts("kernel_shape", ws[2], ws[3]));
+            ctx.addInputGrad(0, dx);
+        }
+        if (ctx.needsGrad(1)) {
+            ctx.addInputGrad(1, weightGrad(e, x, dy, xs, ws, ys, s, p, group, extraH, extraW));
+        }
+        if (ctx.needsGrad(2)) {
+            ctx.addInputGrad(2, e.reduceSum(dy, false, 0, 2, 3));
+        }
+    }
+
+    private static Value weightGrad(Emitter e, Value x, Value dy, long[] xs, long[] ws, long[] ys, long[] s, long[] p,
+            long group, long extraH, long extraW) {
+        long n = xs[0];
+        long c = xs[1];
+        long cg = c / group;
+        Value xt;
+        if (group == 1) {
+            xt = e.transpose(x, 1, 0, 2, 3); // [C, N, H, W]
+        } else if (cg == 1) {
+            xt = e.reshape(e.transpose(x, 1, 0, 2, 3), 1, c * n, xs[2], xs[3]); // [1, C*N, H, W]
+        } else {
+            Value x5 = e.reshape(x, n, group, cg, xs[2], xs[3]);
+            xt = e.reshape(e.transpose(x5, 2, 1, 0, 3, 4), cg, group * n, xs[2], xs[3]); // [Cg, G*N, H, W]
+        }
+        Value dyt = e.transpose(dy, 1, 0, 2, 3); // [M, N, H', W']: the "kernel"
+        Value r = e.op("Conv", List.of(xt, dyt), Attribute.ofInts("kernel_shape", ys[2], ys[3]),
+                Attribute.ofInts("strides", 1, 1), Attribute.ofInts("pads", p), Attribute.ofInts("dilations", s),
+                Attribute.ofInt("group", group)); // [Cg, M, kH + extraH, kW + extraW]
+        if (extraH > 0 || extraW > 0) {
+            r = e.op("Slice", List.of(r, e.longs(0, 0), e.longs(ws[2], ws[3]), e.longs(2, 3)));
+        }
+        return e.transpose(r, 1, 0, 2, 3); // [M, Cg, kH, kW]
+    }
+}
