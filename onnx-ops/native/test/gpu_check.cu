@@ -290,6 +290,12 @@ void CheckCorrectness(cudaStream_t stream) {
       {1, 2, 200, 3, 1, 1, Shifts::kMixed},    {8, 64, 32, 32, 1, 1, Shifts::kSmall},
       {2, 32, 56, 56, 2, 2, Shifts::kInteger}, {32, 16, 14, 14, 1, 1, Shifts::kMixed},
       {1, 3, 64, 64, 1, 1, Shifts::kInteger},  {5, 3, 2, 3, 1, 2, Shifts::kFar},
+      // Large enough for 8-row groups (see GroupRows): stride 1 and 2, partial last groups,
+      // two launches of channels, every shift kind.
+      {32, 64, 56, 56, 1, 1, Shifts::kFraction}, {32, 64, 30, 17, 1, 1, Shifts::kMixed},
+      {64, 128, 20, 20, 2, 2, Shifts::kFraction}, {32, 600, 14, 14, 1, 1, Shifts::kFraction},
+      {48, 64, 23, 29, 1, 1, Shifts::kFar},     {48, 64, 23, 29, 3, 2, Shifts::kMixed},
+      {48, 64, 23, 29, 1, 1, Shifts::kInteger},
   };
   uint32_t seed = 1;
   for (const Case& k : fixed) RunCase(k, seed++, stream, true);

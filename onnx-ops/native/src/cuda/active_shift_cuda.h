@@ -20,8 +20,8 @@ namespace asnet {
 namespace cuda {
 
 /// Null when the kernels support geometry g; otherwise why not. The kernels index rows with
-/// 32-bit integers: H, W < 2^30 and N*C*max(H, oh) < 2^31 (a tensor of more than 8 GiB per
-/// channel group would be needed to hit these).
+/// 32-bit integers: H, W < 2^27 and N*min(C, 448)*H < 2^31 (only tensors far beyond GPU memory
+/// per image row count hit these).
 const char* UnsupportedGeometry(const ShiftGeometry& g);
 
 /// Y = ActiveShift(X): x [N,C,H,W] and y [N,C,oh,ow] on the device, shift [C,2] on the host.

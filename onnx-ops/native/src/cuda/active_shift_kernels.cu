@@ -390,9 +390,10 @@ cudaError_t PoolFor(cudaMemPool_t* pool) {
 }  // namespace
 
 const char* UnsupportedGeometry(const ShiftGeometry& g) {
-  constexpr int64_t kMaxExtent = int64_t{1} << 30;
+  // Row and column indices (up to 9 * extent inside a row group) stay in 32-bit ints.
+  constexpr int64_t kMaxExtent = int64_t{1} << 27;
   constexpr int64_t kMaxRows = (int64_t{1} << 31) - 1;
-  if (g.h >= kMaxExtent || g.w >= kMaxExtent) return "H and W must be below 2^30 on CUDA";
+  if (g.h >= kMaxExtent || g.w >= kMaxExtent) return "H and W must be below 2^27 on CUDA";
   if (g.n > 0 && g.c > 0) {
     const int64_t longest = g.h > g.oh ? g.h : g.oh;
     if (longest > 0 && g.n > kMaxRows / longest) return "N*H must be below 2^31 on CUDA";
