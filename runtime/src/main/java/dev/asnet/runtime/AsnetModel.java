@@ -1,0 +1,524 @@
+package dev.asnet.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OpContract;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An ONNX model opened with ONNX Runtime, ready to run: the entry point of the asnet runtime.
+ *
+ * <p>{@link #open(Path, RuntimeOptions)} reads the model, registers the {@code dev.asnet} custom-op
+ * library only when the model imports that domain (models in the portable or depthwise lowering,
+ * and the baselines, need no native library of ours), and creates the session. The session options
+ * stay open as long as the session because closing them unloads the op library.
+ *
+ * <p>All {@code run} methods are thread-safe: many threads may run one model at once. Inputs are
+ * copied into reusable direct buffers that ONNX Runtime reads without another copy, and outputs of
+ * known shape are written by ONNX Runtime straight into reusable direct buffers. {@link #close()}
+ * waits for runs in progress and releases the native session.
+ *
+ * <pre>{@code
+ * try (AsnetModel model = AsnetModel.open(Path.of("as-resnet20.onnx"),
+ *         RuntimeOptions.builder().optIntraOpThreads(1).build())) {
+ *     FloatTensor logits = model.run(FloatTensor.of(new float[28 * 28], 1, 1, 28, 28));
+ * }
+ * }</pre>
+ */
+public final class AsnetModel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AsnetModel.class.getName());
+
+    private final OrtEnvironment env;
+    private final OrtSession.SessionOptions sessionOptions;
+    private final OrtSession session;
+    private final ModelDescription description;
+    private final RuntimeOptions options;
+    private final ExecutionProvider provider;
+    private final boolean asnetOps;
+    private final ValueSpec input;
+    private final ValueSpec output;
+    private final ScratchPool scratch = new ScratchPool();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private AsnetModel(OrtEnvironment env, OrtSession.SessionOptions sessionOptions, OrtSession session,
+            ModelDescription description, RuntimeOptions options, ExecutionProvider provider, boolean asnetOps)
+            throws InvalidModelException {
+        this.env = env;
+        this.sessionOptions = sessionOptions;
+        this.session = session;
+        this.description = description;
+        this.options = options;
+        this.provider = provider;
+        this.asnetOps = asnetOps;
+        this.input = primary(description.inputs(), description.metadata(ModelMetadata.INPUT_NAME), "input");
+        this.output = primary(description.outputs(), description.metadata(ModelMetadata.OUTPUT_NAME), "output");
+    }
+
+    /**
+     * Opens a model file with the default options (CPU, all graph optimizations).
+     *
+     * @param file the {@code .onnx} file
+     * @return the opened model
+     * @throws IOException as {@link #open(Path, RuntimeOptions)}
+     * @throws OrtException as {@link #open(Path, RuntimeOptions)}
+     */
+    public static AsnetModel open(Path file) throws IOException, OrtException {
+        return open(file, RuntimeOptions.defaults());
+    }
+
+    /**
+     * Opens a model file.
+     *
+     * @param file the {@code .onnx} file
+     * @param options session settings
+     * @return the opened model
+     * @throws NoSuchFileException if the file does not exist
+     * @throws InvalidModelException if the file is not an ONNX model or ONNX Runtime refuses it
+     * @throws OpLibraryException if the model needs the asnet op library and it cannot be loaded
+     * @throws ProviderUnavailableException if CUDA was asked for, is unavailable, and falling back
+     *     to the CPU was not allowed
+     * @throws IOException if reading the file fails
+     * @throws OrtException if ONNX Runtime fails otherwise
+     */
+    public static AsnetModel open(Path file, RuntimeOptions options) throws IOException, OrtException {
+        byte[] bytes = ModelFiles.readModelBytes(file);
+        return create(bytes, file.toString(), options);
+    }
+
+    /**
+     * Opens a model held in memory.
+     *
+     * @param model the serialized ONNX ModelProto
+     * @param options session settings
+     * @return the opened model
+     * @throws InvalidModelException if the bytes are not an ONNX model or ONNX Runtime refuses it
+     * @throws OpLibraryException if the model needs the asnet op library and it cannot be loaded
+     * @throws ProviderUnavailableException if CUDA was asked for, is unavailable, and falling back
+     *     to the CPU was not allowed
+     * @throws OrtException if ONNX Runtime fails otherwise
+     */
+    public static AsnetModel open(byte[] model, RuntimeOptions options) throws IOException, OrtException {
+        return create(model.clone(), "<model bytes>", options);
+    }
+
+    private static AsnetModel create(byte[] bytes, String source, RuntimeOptions options)
+            throws IOException, OrtException {
+        Objects.requireNonNull(options, "options");
+        ModelDescription description = ModelDescription.parse(bytes, source);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            ExecutionProvider provider = ExecutionProvider.CPU;
+            if (options.executionProvider() == ExecutionProvider.CUDA) {
+                String problem = addCuda(so, options.cudaDevice());
+                if (problem == null) {
+                    provider = ExecutionProvider.CUDA;
+                } else if (options.fallbackToCpu()) {
+                    LOG.log(System.Logger.Level.WARNING, problem + "; running " + source + " on the CPU instead");
+                    // A failed provider registration may leave the options half-configured.
+                    so.close();
+                    so = new OrtSession.SessionOptions();
+                } else {
+                    throw new ProviderUnavailableException(ExecutionProvider.CUDA, problem);
+                }
+            }
+            so.setOptimizationLevel(options.optimizationLevel().toOrt());
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            boolean asnetOps = description.importsDomain(OpContract.DOMAIN);
+            if (asnetOps) {
+                registerAsnetOps(so, source);
+            }
+            OrtSession session = createSession(env, so, bytes, description);
+            try {
+                return new AsnetModel(env, so, session, description, options, provider, asnetOps);
+            } catch (InvalidModelException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (IOException | OrtException | RuntimeException | Error e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    /** Adds CUDA to the options; returns null on success, otherwise why it is unavailable. */
+    private static String addCuda(OrtSession.SessionOptions so, int device) {
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            return "CUDA was requested but this ONNX Runtime build has no CUDA execution provider (the CPU jar "
+                    + "com.microsoft.onnxruntime:onnxruntime is on the class path); use the GPU build: "
+                    + "'mvn -B install -DskipTests -Pgpu' for the asnet command, or depend on "
+                    + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime";
+        }
+        try {
+            so.addCUDA(device);
+            return null;
+        } catch (OrtException e) {
+            return "CUDA was requested but the CUDA execution provider failed to start on device " + device
+                    + " (no GPU, or the CUDA 12 / cuDNN 9 libraries this ONNX Runtime build needs are missing): "
+                    + e.getMessage();
+        }
+    }
+
+    private static void registerAsnetOps(OrtSession.SessionOptions so, String source) throws OpLibraryException {
+        try {
+            AsnetOps.register(so);
+        } catch (IOException | OrtException e) {
+            throw new OpLibraryException(source + " uses the " + OpContract.DOMAIN
+                    + " ops but the asnet op library cannot be loaded: " + e.getMessage()
+                    + " (set -D" + AsnetOps.LIBRARY_PROPERTY + "=/path/to/libasnet_ops.so, or export the model "
+                    + "with --lowering portable or depthwise, which need no op library)", e);
+        }
+    }
+
+    private static OrtSession createSession(OrtEnvironment env, OrtSession.SessionOptions so, byte[] bytes,
+            ModelDescription description) throws InvalidModelException {
+        try {
+            return env.createSession(bytes, so);
+        } catch (OrtException e) {
+            Set<String> unknown = new java.util.TreeSet<>(description.customDomains());
+            unknown.remove(OpContract.DOMAIN);
+            String hint = unknown.isEmpty() ? ""
+                    : " (it uses ops from " + String.join(", ", unknown) + ", for which asnet has no op library)";
+            throw new InvalidModelException(description.source() + ": ONNX Runtime cannot load the model"
+                    + hint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ValueSpec primary(List<ValueSpec> values, Optional<String> named, String what)
+            throws InvalidModelException {
+        if (named.isPresent()) {
+            for (ValueSpec v : values) {
+                if (v.name().equals(named.get())) {
+                    return v;
+                }
+            }
+            throw new InvalidModelException("the model's metadata names " + what + " '" + named.get()
+                    + "' but the graph has no such " + what);
+        }
+        if (values.isEmpty()) {
+            throw new InvalidModelException("the model has no graph " + what);
+        }
+        return values.get(0);
+    }
+
+    /**
+     * What the model declares (inputs, outputs, ops, metadata).
+     *
+     * @return the description
+     */
+    public ModelDescription description() {
+        return description;
+    }
+
+    /**
+     * The options the model was opened with.
+     *
+     * @return the options
+     */
+    public RuntimeOptions options() {
+        return options;
+    }
+
+    /**
+     * The execution provider the session actually uses: CPU when CUDA was asked for but the model
+     * fell back.
+     *
+     * @return the provider
+     */
+    public ExecutionProvider executionProvider() {
+        return provider;
+    }
+
+    /**
+     * Whether the asnet custom-op library was registered for this model (it imports
+     * {@code dev.asnet}).
+     *
+     * @return true if registered
+     */
+    public boolean usesAsnetOps() {
+        return asnetOps;
+    }
+
+    /**
+     * The input {@link #run(FloatTensor)} feeds: the one named by the {@code asnet.input_name}
+     * metadata, otherwise the first graph input.
+     *
+     * @return the input's spec
+     */
+    public ValueSpec input() {
+        return input;
+    }
+
+    /**
+     * The output {@link #run(FloatTensor)} returns: the one named by the {@code asnet.output_name}
+     * metadata, otherwise the first graph output.
+     *
+     * @return the output's spec
+     */
+    public ValueSpec output() {
+        return output;
+    }
+
+    /**
+     * Runs the model on its primary input and returns its primary output.
+     *
+     * @param x the input, whose shape must fit {@link #input()} (same rank, fixed dimensions equal)
+     * @return the output
+     * @throws IllegalArgumentException if the shape does not fit the model's input
+     * @throws IllegalStateException if the model is closed
+     * @throws OrtException if ONNX Runtime fails
+     */
+    public FloatTensor run(FloatTensor x) throws OrtException {
+        Objects.requireNonNull(x, "x");
+        long[] shape = x.shape();
+        checkShape(input, shape);
+        float[] data = x.data();
+        return runPrimary(shape, buf -> buf.put(data));
+    }
+
+    /**
+     * Runs a batch of samples in one call: stacks them along a new first axis, runs the model on its
+     * primary input and splits the primary output per sample.
+     *
+     * @param samples the samples, each holding exactly one item of the input (for an input
+     *     {@code [N, 1, 28, 28]}, 784 values); the model's first input dimension must be free
+     * @return one output per sample, in order
+     * @throws IllegalArgumentException if a sample has the wrong size or the model has a fixed batch
+     * @throws IllegalStateException if the model is closed
+     * @throws OrtException if ONNX Runtime fails
+     */
+    public List<float[]> runBatch(List<float[]> samples) throws OrtException {
+        if (samples.isEmpty()) {
+            return List.of();
+        }
+        long[] shape = batchShape(samples.size());
+        int per = (int) (FloatTensor.elementCount(shape) / samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            if (samples.get(i).length != per) {
+                throw new IllegalArgumentException("sample " + i + " has " + samples.get(i).length
+                        + " values, the model's input " + input.shapeText() + " takes " + per + " per sample");
+            }
+        }
+        FloatTensor out = runPrimary(shape, buf -> {
+            for (float[] s : samples) {
+                buf.put(s);
+            }
+        });
+        List<float[]> items = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            items.add(out.item(i));
+        }
+        return items;
+    }
+
+    /**
+     * Runs the model on named inputs and returns every float output, for models with several inputs
+     * or outputs.
+     *
+     * @param inputs input name to value; every graph input must be given
+     * @return output name to value, in graph order
+     * @throws IllegalArgumentException if an input is missing, unknown or of the wrong shape, or an
+     *     output is not float
+     * @throws IllegalStateException if the model is closed
+     * @throws OrtException if ONNX Runtime fails
+     */
+    public Map<String, FloatTensor> run(Map<String, FloatTensor> inputs) throws OrtException {
+        Map<String, ValueSpec> specs = new HashMap<>();
+        for (ValueSpec s : description.inputs()) {
+            specs.put(s.name(), s);
+        }
+        for (String name : inputs.keySet()) {
+            if (!specs.containsKey(name)) {
+                throw new IllegalArgumentException("the model has no input '" + name + "' (inputs: "
+                        + String.join(", ", specs.keySet()) + ")");
+            }
+        }
+        for (ValueSpec s : description.inputs()) {
+            FloatTensor t = inputs.get(s.name());
+            if (t == null) {
+                throw new IllegalArgumentException("input '" + s.name() + "' " + s.shapeText() + " is missing");
+            }
+            checkShape(s, t.shape());
+        }
+        lifecycle.readLock().lock();
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            ensureOpen();
+            for (Map.Entry<String, FloatTensor> e : inputs.entrySet()) {
+                tensors.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()),
+                        e.getValue().shape()));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                Map<String, FloatTensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    out.put(e.getKey(), toFloatTensor(e.getKey(), e.getValue()));
+                }
+                return Collections.unmodifiableMap(out);
+            }
+        } finally {
+            for (OnnxTensor t : tensors.values()) {
+                t.close();
+            }
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** The input shape for a batch of {@code n} samples; the input's other dimensions must be fixed. */
+    private long[] batchShape(int n) {
+        if (!input.hasDynamicBatch()) {
+            throw new IllegalArgumentException("the model's input " + input.shapeText()
+                    + " has a fixed batch size; run it with run(FloatTensor)");
+        }
+        long[] shape = input.dims();
+        shape[0] = n;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                throw new IllegalArgumentException("the model's input " + input.shapeText()
+                        + " has free dimensions besides the batch; run it with run(FloatTensor)");
+            }
+        }
+        return shape;
+    }
+
+    private static void checkShape(ValueSpec spec, long[] shape) {
+        if (!spec.accepts(shape)) {
+            throw new IllegalArgumentException("wrong input size: the model's input '" + spec.name() + "' is "
+                    + spec.shapeText() + " but the data is " + Arrays.toString(shape));
+        }
+        if (!spec.elementType().equals("float")) {
+            throw new IllegalArgumentException("the model's input '" + spec.name() + "' takes "
+                    + spec.elementType() + ", not float");
+        }
+    }
+
+    /** Writes an input into a direct buffer. */
+    private interface Filler {
+        void fill(FloatBuffer buffer);
+    }
+
+    private FloatTensor runPrimary(long[] shape, Filler filler) throws OrtException {
+        lifecycle.readLock().lock();
+        ScratchPool.Scratch s = null;
+        try {
+            ensureOpen();
+            s = scratch.borrow();
+            FloatBuffer in = s.input((int) FloatTensor.elementCount(shape));
+            filler.fill(in);
+            in.flip();
+            long[] outShape = expectedOutputShape(shape);
+            try (OnnxTensor x = OnnxTensor.createTensor(env, in, shape)) {
+                if (outShape != null) {
+                    FloatBuffer out = s.output((int) FloatTensor.elementCount(outShape));
+                    try (OnnxTensor y = OnnxTensor.createTensor(env, out, outShape);
+                            OrtSession.Result ignored = session.run(Map.of(input.name(), x), Map.of(output.name(), y))) {
+                        float[] data = new float[out.capacity()];
+                        out.get(0, data);
+                        return FloatTensor.of(data, outShape);
+                    }
+                }
+                try (OrtSession.Result result = session.run(Map.of(input.name(), x), Set.of(output.name()))) {
+                    return toFloatTensor(output.name(), result.get(0));
+                }
+            }
+        } finally {
+            if (s != null) {
+                scratch.giveBack(s);
+            }
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * The output's shape for an input shape when it can be known before running: every output
+     * dimension fixed except a leading batch dimension, which follows the input's. Otherwise null,
+     * and ONNX Runtime allocates the output.
+     */
+    private long[] expectedOutputShape(long[] inputShape) {
+        if (!output.elementType().equals("float")) {
+            return null;
+        }
+        long[] dims = output.dims();
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0) {
+                if (i == 0 && input.hasDynamicBatch() && inputShape.length > 0) {
+                    dims[0] = inputShape[0];
+                } else {
+                    return null;
+                }
+            }
+        }
+        return dims;
+    }
+
+    private static FloatTensor toFloatTensor(String name, OnnxValue value) throws OrtException {
+        if (!(value instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new IllegalArgumentException("the model's output '" + name + "' is not a float tensor");
+        }
+        TensorInfo info = t.getInfo();
+        FloatBuffer fb = t.getFloatBuffer();
+        float[] data = new float[fb.remaining()];
+        fb.get(data);
+        return FloatTensor.of(data, info.getShape());
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the model " + description.source() + " is closed");
+        }
+    }
+
+    /**
+     * Closes the session and then its options (unloading the op library), after runs in progress
+     * have finished. Closing twice does nothing.
+     *
+     * @throws OrtException if ONNX Runtime fails to release the session
+     */
+    @Override
+    public void close() throws OrtException {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            scratch.clear();
+            try {
+                session.close();
+            } finally {
+                sessionOptions.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AsnetModel{" + description.source() + ", input " + input + ", output " + output + ", "
+                + provider.id() + (asnetOps ? ", asnet ops" : "") + "}";
+    }
+}

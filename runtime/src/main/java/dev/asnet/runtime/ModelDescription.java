@@ -1,0 +1,401 @@
+package dev.asnet.runtime;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.count.CostCounter;
+import dev.asnet.exporter.io.OnnxReader;
+import dev.asnet.exporter.onnx.Onnx.AttributeProto;
+import dev.asnet.exporter.onnx.Onnx.GraphProto;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
+import dev.asnet.exporter.onnx.Onnx.NodeProto;
+import dev.asnet.exporter.onnx.Onnx.OperatorSetIdProto;
+import dev.asnet.exporter.onnx.Onnx.StringStringEntryProto;
+import dev.asnet.exporter.onnx.Onnx.TensorProto;
+import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
+import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What an ONNX model declares, read from its protobuf without running it: opset imports, inputs
+ * and outputs, the operators it uses, parameter and MAC counts, and asnet's metadata
+ * ({@link ModelMetadata} keys).
+ */
+public final class ModelDescription {
+    /**
+     * Operator domains ONNX Runtime implements itself; any other domain a model uses needs a
+     * custom-op library.
+     */
+    public static final Set<String> BUILT_IN_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft",
+            "ai.onnx.training", "ai.onnx.preview.training");
+
+    private final String source;
+    private final long irVersion;
+    private final String producer;
+    private final Map<String, Long> opsetImports;
+    private final List<ValueSpec> inputs;
+    private final List<ValueSpec> outputs;
+    private final Map<String, Integer> operators;
+    private final int nodeCount;
+    private final long initializerElements;
+    private final Map<String, String> metadata;
+    private final OptionalLong countedMacs;
+
+    private ModelDescription(String source, ModelProto proto) {
+        this.source = source;
+        this.irVersion = proto.getIrVersion();
+        this.producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
+        Map<String, Long> opsets = new LinkedHashMap<>();
+        for (OperatorSetIdProto o : proto.getOpsetImportList()) {
+            opsets.put(displayDomain(o.getDomain()), o.getVersion());
+        }
+        this.opsetImports = Collections.unmodifiableMap(opsets);
+        GraphProto g = proto.getGraph();
+        Set<String> initializers = new HashSet<>();
+        long elements = 0;
+        for (TensorProto t : g.getInitializerList()) {
+            initializers.add(t.getName());
+            if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
+                long n = 1;
+                for (long d : t.getDimsList()) {
+                    n *= d;
+                }
+                elements += n;
+            }
+        }
+        this.initializerElements = elements;
+        List<ValueSpec> in = new ArrayList<>();
+        for (ValueInfoProto vi : g.getInputList()) {
+            // Older exporters also list initializers as inputs; those are weights, not inputs.
+            if (!initializers.contains(vi.getName())) {
+                in.add(spec(vi));
+            }
+        }
+        List<ValueSpec> out = new ArrayList<>();
+        for (ValueInfoProto vi : g.getOutputList()) {
+            out.add(spec(vi));
+        }
+        this.inputs = List.copyOf(in);
+        this.outputs = List.copyOf(out);
+        Map<String, Integer> ops = new TreeMap<>();
+        this.nodeCount = countOps(g, ops);
+        this.operators = Collections.unmodifiableMap(ops);
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (StringStringEntryProto e : proto.getMetadataPropsList()) {
+            meta.put(e.getKey(), e.getValue());
+        }
+        this.metadata = Collections.unmodifiableMap(meta);
+        this.countedMacs = meta.containsKey(ModelMetadata.MACS) ? OptionalLong.empty() : countMacs(proto);
+    }
+
+    /**
+     * Reads and describes a model file.
+     *
+     * @param file the {@code .onnx} file
+     * @return the description
+     * @throws NoSuchFileException if the file does not exist
+     * @throws InvalidModelException if it is not an ONNX model
+     * @throws IOException if reading fails
+     */
+    public static ModelDescription read(Path file) throws IOException {
+        return parse(ModelFiles.readModelBytes(file), file.toString());
+    }
+
+    /**
+     * Describes a model from its bytes.
+     *
+     * @param model the serialized ModelProto
+     * @param source how to name the model in messages (a file name, for example)
+     * @return the description
+     * @throws InvalidModelException if the bytes are not an ONNX model
+     */
+    public static ModelDescription parse(byte[] model, String source) throws InvalidModelException {
+        return new ModelDescription(source, parseProto(model, source));
+    }
+
+    /**
+     * Parses and sanity-checks a ModelProto: a protobuf that parses but has no graph, IR version or
+     * opset import is some other file, since protobuf accepts many byte strings.
+     *
+     * @param model the bytes
+     * @param source how to name the model in messages
+     * @return the parsed proto
+     * @throws InvalidModelException if the bytes are not an ONNX model
+     */
+    static ModelProto parseProto(byte[] model, String source) throws InvalidModelException {
+        if (model.length == 0) {
+            throw new InvalidModelException(source + ": not an ONNX model (empty file)");
+        }
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(model);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidModelException(source + ": not an ONNX model (not a valid ONNX protobuf: "
+                    + e.getMessage() + ")", e);
+        }
+        if (proto.getIrVersion() <= 0 || !proto.hasGraph() || proto.getOpsetImportCount() == 0) {
+            throw new InvalidModelException(source + ": not an ONNX model (no "
+                    + (proto.getIrVersion() <= 0 ? "IR version" : !proto.hasGraph() ? "graph" : "opset import")
+                    + ")");
+        }
+        if (proto.getGraph().getOutputCount() == 0) {
+            throw new InvalidModelException(source + ": the ONNX graph has no outputs");
+        }
+        return proto;
+    }
+
+    private static String displayDomain(String domain) {
+        return domain.isEmpty() ? "ai.onnx" : domain;
+    }
+
+    private static int countOps(GraphProto g, Map<String, Integer> ops) {
+        int nodes = 0;
+        for (NodeProto n : g.getNodeList()) {
+            nodes++;
+            String key = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx")
+                    ? n.getOpType() : n.getDomain() + ":" + n.getOpType();
+            ops.merge(key, 1, Integer::sum);
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    nodes += countOps(a.getG(), ops);
+                }
+                for (GraphProto sub : a.getGraphsList()) {
+                    nodes += countOps(sub, ops);
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private static ValueSpec spec(ValueInfoProto vi) {
+        String type = vi.getType().hasTensorType()
+                ? elementTypeName(vi.getType().getTensorType().getElemType()) : "non-tensor";
+        List<TensorShapeProto.Dimension> d = vi.getType().getTensorType().getShape().getDimList();
+        long[] dims = new long[d.size()];
+        String[] names = new String[d.size()];
+        for (int i = 0; i < dims.length; i++) {
+            TensorShapeProto.Dimension dim = d.get(i);
+            dims[i] = dim.hasDimValue() ? dim.getDimValue() : -1;
+            names[i] = dim.hasDimParam() && !dim.getDimParam().isEmpty() ? dim.getDimParam() : null;
+        }
+        return new ValueSpec(vi.getName(), type, dims, names);
+    }
+
+    private static String elementTypeName(int type) {
+        TensorProto.DataType t = TensorProto.DataType.forNumber(type);
+        return t == null ? "type" + type : t.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Counts MACs with the exporter's cost counter; models with ops it does not know have no count. */
+    private static OptionalLong countMacs(ModelProto proto) {
+        try {
+            return OptionalLong.of(CostCounter.count(OnnxReader.fromProto(proto).graph()).macs());
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * How the model is named in messages (usually its file).
+     *
+     * @return the source
+     */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The ONNX IR version.
+     *
+     * @return the version
+     */
+    public long irVersion() {
+        return irVersion;
+    }
+
+    /**
+     * The producer name and version, possibly empty.
+     *
+     * @return the producer
+     */
+    public String producer() {
+        return producer;
+    }
+
+    /**
+     * The imported operator sets, domain to version; the default domain is shown as
+     * {@code ai.onnx}.
+     *
+     * @return the imports in file order
+     */
+    public Map<String, Long> opsetImports() {
+        return opsetImports;
+    }
+
+    /**
+     * Whether the model imports an operator domain.
+     *
+     * @param domain the domain, such as {@code dev.asnet}
+     * @return true if imported
+     */
+    public boolean importsDomain(String domain) {
+        return opsetImports.containsKey(displayDomain(domain));
+    }
+
+    /**
+     * Operator domains the model imports or uses that ONNX Runtime does not implement itself.
+     *
+     * @return the domains, sorted
+     */
+    public Set<String> customDomains() {
+        Set<String> out = new TreeSet<>();
+        for (String d : opsetImports.keySet()) {
+            if (!BUILT_IN_DOMAINS.contains(d)) {
+                out.add(d);
+            }
+        }
+        for (String op : operators.keySet()) {
+            int colon = op.lastIndexOf(':');
+            if (colon > 0 && !BUILT_IN_DOMAINS.contains(op.substring(0, colon))) {
+                out.add(op.substring(0, colon));
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * The graph inputs, initializers excluded.
+     *
+     * @return the inputs
+     */
+    public List<ValueSpec> inputs() {
+        return inputs;
+    }
+
+    /**
+     * The graph outputs.
+     *
+     * @return the outputs
+     */
+    public List<ValueSpec> outputs() {
+        return outputs;
+    }
+
+    /**
+     * How often each operator occurs, keyed {@code OpType} for the default domain and
+     * {@code domain:OpType} otherwise, sorted by key; nodes of subgraphs included.
+     *
+     * @return operator counts
+     */
+    public Map<String, Integer> operators() {
+        return operators;
+    }
+
+    /**
+     * The number of nodes, subgraphs included.
+     *
+     * @return the node count
+     */
+    public int nodeCount() {
+        return nodeCount;
+    }
+
+    /**
+     * The model's metadata properties.
+     *
+     * @return key to value, in file order
+     */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /**
+     * A metadata value.
+     *
+     * @param key the key, such as {@link ModelMetadata#ARCHITECTURE}
+     * @return the value, if present
+     */
+    public Optional<String> metadata(String key) {
+        return Optional.ofNullable(metadata.get(key));
+    }
+
+    /**
+     * The architecture name from the metadata.
+     *
+     * @return the name, if recorded
+     */
+    public Optional<String> architecture() {
+        return metadata(ModelMetadata.ARCHITECTURE);
+    }
+
+    /**
+     * How the Active Shift layers were written: {@code custom}, {@code portable} or
+     * {@code depthwise}, from the metadata; or {@code custom} when the graph uses the ActiveShift
+     * op without saying.
+     *
+     * @return the lowering, if any
+     */
+    public Optional<String> aslLowering() {
+        Optional<String> m = metadata(ModelMetadata.ASL_LOWERING);
+        if (m.isPresent()) {
+            return m;
+        }
+        return operators.keySet().stream().anyMatch(k -> k.endsWith(":ActiveShift")) ? Optional.of("custom")
+                : Optional.empty();
+    }
+
+    /**
+     * Trainable parameters: the {@link ModelMetadata#PARAMS} metadata when present (counted before
+     * any BatchNormalization folding), otherwise the number of float initializer elements.
+     *
+     * @return the parameter count
+     */
+    public long parameters() {
+        return metadataLong(ModelMetadata.PARAMS).orElse(initializerElements);
+    }
+
+    /**
+     * Float elements stored in the graph's initializers (weights as stored, after any folding).
+     *
+     * @return the element count
+     */
+    public long initializerElements() {
+        return initializerElements;
+    }
+
+    /**
+     * Multiply-accumulates of convolutions and fully connected layers for one image: the
+     * {@link ModelMetadata#MACS} metadata, or counted from the graph when the exporter knows all its
+     * ops.
+     *
+     * @return the count, if known
+     */
+    public OptionalLong macs() {
+        OptionalLong m = metadataLong(ModelMetadata.MACS);
+        return m.isPresent() ? m : countedMacs;
+    }
+
+    private OptionalLong metadataLong(String key) {
+        String v = metadata.get(key);
+        if (v == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}

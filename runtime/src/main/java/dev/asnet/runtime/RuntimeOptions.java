@@ -1,0 +1,193 @@
+package dev.asnet.runtime;
+
+import java.util.Objects;
+
+/**
+ * How {@link AsnetModel} creates its ONNX Runtime session. Immutable; build with
+ * {@link #builder()}:
+ *
+ * <pre>{@code
+ * RuntimeOptions options = RuntimeOptions.builder()
+ *         .optIntraOpThreads(2)
+ *         .optOptimizationLevel(OptimizationLevel.ALL)
+ *         .optExecutionProvider(ExecutionProvider.CUDA)
+ *         .optFallbackToCpu(true)
+ *         .build();
+ * }</pre>
+ */
+public final class RuntimeOptions {
+    private static final RuntimeOptions DEFAULTS = builder().build();
+
+    private final int intraOpThreads;
+    private final OptimizationLevel optimizationLevel;
+    private final ExecutionProvider executionProvider;
+    private final int cudaDevice;
+    private final boolean fallbackToCpu;
+
+    private RuntimeOptions(Builder b) {
+        this.intraOpThreads = b.intraOpThreads;
+        this.optimizationLevel = b.optimizationLevel;
+        this.executionProvider = b.executionProvider;
+        this.cudaDevice = b.cudaDevice;
+        this.fallbackToCpu = b.fallbackToCpu;
+    }
+
+    /**
+     * The defaults: ONNX Runtime's own thread count, {@link OptimizationLevel#ALL}, CPU.
+     *
+     * @return the default options
+     */
+    public static RuntimeOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Threads of the session's intra-op pool; 0 lets ONNX Runtime choose (one per physical core).
+     *
+     * @return the thread count, >= 0
+     */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    /**
+     * The graph optimization level.
+     *
+     * @return the level
+     */
+    public OptimizationLevel optimizationLevel() {
+        return optimizationLevel;
+    }
+
+    /**
+     * The execution provider asked for.
+     *
+     * @return the provider
+     */
+    public ExecutionProvider executionProvider() {
+        return executionProvider;
+    }
+
+    /**
+     * The CUDA device ordinal used when the provider is {@link ExecutionProvider#CUDA}.
+     *
+     * @return the device, >= 0
+     */
+    public int cudaDevice() {
+        return cudaDevice;
+    }
+
+    /**
+     * Whether a model asked to run on CUDA runs on the CPU, with a logged warning, when CUDA is not
+     * available; when false, opening the model fails with {@link ProviderUnavailableException}.
+     *
+     * @return true to fall back
+     */
+    public boolean fallbackToCpu() {
+        return fallbackToCpu;
+    }
+
+    @Override
+    public String toString() {
+        return "RuntimeOptions{threads=" + (intraOpThreads == 0 ? "auto" : intraOpThreads)
+                + ", optimization=" + optimizationLevel.id() + ", provider=" + executionProvider.id()
+                + (executionProvider == ExecutionProvider.CUDA
+                        ? ", device=" + cudaDevice + ", fallback=" + (fallbackToCpu ? "cpu" : "fail") : "")
+                + "}";
+    }
+
+    /** Builds {@link RuntimeOptions}; every setting is optional. */
+    public static final class Builder {
+        private int intraOpThreads;
+        private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
+        private ExecutionProvider executionProvider = ExecutionProvider.CPU;
+        private int cudaDevice;
+        private boolean fallbackToCpu;
+
+        private Builder() {}
+
+        /**
+         * Sets the intra-op thread count.
+         *
+         * @param threads threads, or 0 to let ONNX Runtime choose
+         * @return this builder
+         */
+        public Builder optIntraOpThreads(int threads) {
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        /**
+         * Sets the graph optimization level.
+         *
+         * @param level the level
+         * @return this builder
+         */
+        public Builder optOptimizationLevel(OptimizationLevel level) {
+            this.optimizationLevel = level;
+            return this;
+        }
+
+        /**
+         * Sets the execution provider.
+         *
+         * @param provider CPU (default) or CUDA
+         * @return this builder
+         */
+        public Builder optExecutionProvider(ExecutionProvider provider) {
+            this.executionProvider = provider;
+            return this;
+        }
+
+        /**
+         * Sets the CUDA device ordinal.
+         *
+         * @param device the device, >= 0 (default 0)
+         * @return this builder
+         */
+        public Builder optCudaDevice(int device) {
+            this.cudaDevice = device;
+            return this;
+        }
+
+        /**
+         * Chooses what happens when CUDA is asked for but unavailable.
+         *
+         * @param fallback true to run on the CPU with a warning, false (default) to fail
+         * @return this builder
+         */
+        public Builder optFallbackToCpu(boolean fallback) {
+            this.fallbackToCpu = fallback;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException if a setting is out of range
+         * @throws NullPointerException if a setting is null
+         */
+        public RuntimeOptions build() {
+            Objects.requireNonNull(optimizationLevel, "optimizationLevel");
+            Objects.requireNonNull(executionProvider, "executionProvider");
+            if (intraOpThreads < 0) {
+                throw new IllegalArgumentException("intra-op threads must be >= 0 (0 = automatic), got "
+                        + intraOpThreads);
+            }
+            if (cudaDevice < 0) {
+                throw new IllegalArgumentException("CUDA device must be >= 0, got " + cudaDevice);
+            }
+            return new RuntimeOptions(this);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.asnet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.export.AslLowering;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ModelDescriptionTest {
+    @Test
+    void describesTheCustomLowering() throws Exception {
+        ModelDescription d = ModelDescription.parse(TestModels.fashion(TestModels.AS_RESNET, AslLowering.CUSTOM), "m");
+        assertTrue(d.importsDomain("dev.asnet"));
+        assertEquals(Set.of("dev.asnet"), d.customDomains());
+        assertTrue(d.operators().containsKey("dev.asnet:ActiveShift"), d.operators().toString());
+        assertTrue(d.operators().containsKey("Conv"));
+        assertEquals("custom", d.aslLowering().orElseThrow());
+        assertEquals(TestModels.AS_RESNET, d.architecture().orElseThrow());
+        assertEquals("input: float[N, 1, 28, 28]", d.inputs().get(0).toString());
+        assertEquals("logits: float[N, 10]", d.outputs().get(0).toString());
+        // The paper's 16x1 network has 0.0354M parameters at 3x32x32; ours is for 1x28x28.
+        assertEquals(Long.parseLong(d.metadata().get(ModelMetadata.PARAMS)), d.parameters());
+        assertTrue(d.parameters() > 30_000 && d.parameters() < 40_000, "params " + d.parameters());
+        assertTrue(d.macs().isPresent());
+        int nodes = d.operators().values().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(d.nodeCount(), nodes);
+    }
+
+    @Test
+    void portableAndDepthwiseNeedNoCustomDomain() throws Exception {
+        for (AslLowering l : new AslLowering[] {AslLowering.PORTABLE, AslLowering.DEPTHWISE}) {
+            ModelDescription d = ModelDescription.parse(TestModels.fashion(TestModels.AS_RESNET, l), "m");
+            assertFalse(d.importsDomain("dev.asnet"), l.id());
+            assertEquals(Set.of(), d.customDomains());
+            assertEquals(l.id(), d.aslLowering().orElseThrow());
+        }
+    }
+
+    @Test
+    void withoutMetadataCountsFromTheGraph() throws Exception {
+        byte[] bytes = TestModels.fashion(TestModels.DW_RESNET, AslLowering.PORTABLE);
+        ModelDescription with = ModelDescription.parse(bytes, "m");
+        ModelDescription without = ModelDescription.parse(TestModels.withoutMetadata(bytes), "m");
+        assertTrue(without.metadata().isEmpty());
+        assertTrue(without.architecture().isEmpty());
+        assertEquals(with.initializerElements(), without.parameters());
+        assertEquals(with.macs().getAsLong(), without.macs().getAsLong(), "counted MACs equal the exporter's metadata");
+    }
+}
