@@ -186,6 +186,19 @@ class BuilderValidationTest {
     }
 
     @Test
+    void theSharedRegistryIsFrozenButCopiesExtend() {
+        dev.asnet.exporter.ops.OpSchema gelu = dev.asnet.exporter.ops.OpSchema.builder("", "Gelu").setSinceVersion(20)
+                .addInputs("X").setShapeFunction(ctx -> List.of(ctx.input(0).type())).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> dev.asnet.exporter.ops.OpRegistry.standard().register(gelu));
+        assertEquals("the standard registry is shared; register into OpRegistry.standard().copy()", e.getMessage());
+        Graph custom = new Graph("ext", dev.asnet.exporter.ops.OpRegistry.standard().copy().register(gelu));
+        Value in = custom.addInput("x", DataType.FLOAT, Shape.of(2, 3));
+        assertEquals("[2, 3]", custom.addNode("", "Gelu", "g", List.of(in), List.of()).output().shape().toString());
+        fails("Gelu node 'g': unknown op 'Gelu' (not in the op registry)", () -> g.addNode("", "Gelu", "g", List.of(x), List.of()));
+    }
+
+    @Test
     void optionBuildersValidate() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConvOptions.builder().optStrides(0, 1).build());

@@ -9,7 +9,12 @@ import java.util.Objects;
  * @param shape the shape (known rank)
  */
 public record ValueType(DataType dataType, Shape shape) {
-    /** Checks both parts are present. */
+    /**
+     * Checks both parts are present.
+     *
+     * @param dataType the element type
+     * @param shape the shape
+     */
     public ValueType {
         Objects.requireNonNull(dataType, "dataType");
         Objects.requireNonNull(shape, "shape");

@@ -11,6 +11,7 @@ public final class OpRegistry {
     private static final OpRegistry STANDARD = createStandard();
 
     private final Map<String, OpSchema> schemas = new LinkedHashMap<>();
+    private boolean frozen;
 
     /** An empty registry; add schemas with {@link #register}. */
     public OpRegistry() {}
@@ -28,6 +29,7 @@ public final class OpRegistry {
         OpRegistry r = new OpRegistry();
         StandardOps.registerAll(r);
         AsnetOpSchemas.registerAll(r);
+        r.frozen = true;
         return r;
     }
 
@@ -49,18 +51,13 @@ public final class OpRegistry {
      * @return this registry
      */
     public OpRegistry register(OpSchema schema) {
-        if (this == STANDARD && schemas.size() > 0 && frozen) {
+        if (frozen) {
             throw new IllegalStateException("the standard registry is shared; register into OpRegistry.standard().copy()");
         }
         schemas.put(key(schema.domain(), schema.opType()), schema);
         return this;
     }
 
-    private boolean frozen;
-
-    static {
-        STANDARD.frozen = true;
-    }
 
     /**
      * Looks up a schema.
