@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.ops.AsnetOps;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,22 +27,6 @@ class AsnetModelTest {
     @TempDir
     Path dir;
 
-    /** Runs a model with the plain ONNX Runtime API, the reference for what AsnetModel returns. */
-    static float[] directRun(byte[] model, float[] x, long... shape) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            AsnetOps.register(so);
-            try (OrtSession s = env.createSession(model, so);
-                    OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                    OrtSession.Result r = s.run(Map.of("input", t))) {
-                FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                float[] out = new float[fb.remaining()];
-                fb.get(out);
-                return out;
-            }
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(AslLowering.class)
     void everyLoweringMatchesDirectOnnxRuntime(AslLowering lowering) throws Exception {
@@ -59,7 +40,7 @@ class AsnetModelTest {
             assertEquals("[N, 1, 28, 28]", model.input().shapeText());
             FloatTensor y = model.run(FloatTensor.of(x, 3, 1, 28, 28));
             assertArrayEquals(new long[] {3, 10}, y.shape());
-            assertArrayEquals(directRun(bytes, x, 3, 1, 28, 28), y.data(), 0f);
+            assertArrayEquals(TestModels.directRun(bytes, x, 3, 1, 28, 28), y.data(), 0f);
         }
     }
 
@@ -85,7 +66,7 @@ class AsnetModelTest {
         try (AsnetModel model = AsnetModel.open(bytes, RuntimeOptions.defaults())) {
             assertFalse(model.usesAsnetOps());
             float[] x = TestModels.random(3, IMAGE);
-            assertArrayEquals(directRun(bytes, x, 1, 1, 28, 28), model.run(FloatTensor.of(x, 1, 1, 28, 28)).data(), 0f);
+            assertArrayEquals(TestModels.directRun(bytes, x, 1, 1, 28, 28), model.run(FloatTensor.of(x, 1, 1, 28, 28)).data(), 0f);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.asnet.runtime;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
@@ -8,6 +11,8 @@ import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.OperatorSetIdProto;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
+import dev.asnet.ops.AsnetOps;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,5 +110,28 @@ public final class TestModels {
             m = Math.max(m, Math.abs((double) a[i] - b[i]));
         }
         return m;
+    }
+
+    /**
+     * Runs a model with the plain ONNX Runtime API, the reference for what AsnetModel returns.
+     *
+     * @param model ONNX bytes with an input named {@code input}
+     * @param x input values
+     * @param shape input shape
+     * @return the first output's values
+     */
+    public static float[] directRun(byte[] model, float[] x, long... shape) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            AsnetOps.register(so);
+            try (OrtSession s = env.createSession(model, so);
+                    OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+                    OrtSession.Result r = s.run(Map.of("input", t))) {
+                FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                float[] out = new float[fb.remaining()];
+                fb.get(out);
+                return out;
+            }
+        }
     }
 }

@@ -1,0 +1,176 @@
+package dev.asnet.runtime.vision;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.runtime.AsnetModel;
+import dev.asnet.runtime.RuntimeOptions;
+import dev.asnet.runtime.TestModels;
+import dev.asnet.runtime.dataset.FashionMnist;
+import dev.asnet.runtime.dataset.LabeledImages;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageClassifierTest {
+    private static LabeledImages test200;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void loadDataset() throws IOException {
+        if (Files.isDirectory(FashionMnist.DEFAULT_DIR)) {
+            test200 = FashionMnist.test().limit(200);
+        }
+    }
+
+    /** A dataset image as an 8-bit grayscale image. */
+    static BufferedImage image(LabeledImages data, int index) {
+        BufferedImage img = new BufferedImage(data.cols(), data.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        int n = data.rows() * data.cols();
+        int[] px = new int[n];
+        for (int i = 0; i < n; i++) {
+            px[i] = Byte.toUnsignedInt(data.images().pixels()[index * n + i]);
+        }
+        img.getRaster().setPixels(0, 0, data.cols(), data.rows(), px);
+        return img;
+    }
+
+    @Test
+    void preprocessingComesFromTheMetadata() throws Exception {
+        try (AsnetModel m = AsnetModel.open(TestModels.fashion(TestModels.AS_RESNET, AslLowering.CUSTOM),
+                RuntimeOptions.defaults())) {
+            Preprocessing p = ImageClassifier.of(m).preprocessing();
+            assertEquals(1, p.channels());
+            assertEquals(28, p.height());
+            assertEquals(28, p.width());
+            assertArrayEquals(new float[] {0.2860f}, p.mean());
+            assertArrayEquals(new float[] {0.3530f}, p.std());
+            assertEquals(FashionMnist.LABELS, p.labels());
+        }
+        try (AsnetModel m = AsnetModel.open(TestModels.withoutMetadata(
+                TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE)), RuntimeOptions.defaults())) {
+            Preprocessing p = ImageClassifier.of(m).preprocessing();
+            assertEquals(28, p.width());
+            assertArrayEquals(new float[] {0f}, p.mean());
+            assertArrayEquals(new float[] {1f}, p.std());
+            assertEquals("class 9", p.labels().get(9));
+        }
+    }
+
+    @Test
+    void evaluationMatchesDirectRunsAndPredictAgrees() throws Exception {
+        assumeTrue(test200 != null, "dataset-fashion-mnist not installed");
+        byte[] bytes = TestModels.fashion(TestModels.AS_RESNET, AslLowering.CUSTOM);
+        try (ImageClassifier c = ImageClassifier.open(Files.write(dir.resolve("m.onnx"), bytes), RuntimeOptions.defaults())) {
+            Evaluation e = c.evaluate(test200, 37);
+            assertEquals(200, e.count());
+            // The reference: normalize by hand, run with the plain ONNX Runtime API, take the argmax.
+            float[] x = new float[200 * 784];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (Byte.toUnsignedInt(test200.images().pixels()[i]) / 255f - 0.2860f) / 0.3530f;
+            }
+            float[] logits = TestModels.directRun(bytes, x, 200, 1, 28, 28);
+            int correct = 0;
+            int[] predicted = e.predicted();
+            for (int i = 0; i < 200; i++) {
+                assertEquals(Softmax.argmax(logits, i * 10, 10), predicted[i], "image " + i);
+                correct += predicted[i] == test200.label(i) ? 1 : 0;
+            }
+            assertEquals(correct, e.correct());
+            assertEquals(correct / 200.0, e.accuracy(), 1e-12);
+            assertEquals(200, Arrays.stream(e.confusion()).flatMapToInt(Arrays::stream).sum());
+            assertTrue(e.imagesPerSecond() > 0);
+            // The same images as PNG files through the image path give the same top class.
+            for (int i = 0; i < 5; i++) {
+                Path png = dir.resolve("img" + i + ".png");
+                ImageIO.write(image(test200, i), "png", png.toFile());
+                List<Prediction> top = c.classify(png, 3);
+                assertEquals(3, top.size());
+                assertEquals(predicted[i], top.get(0).index(), "image " + i);
+                assertEquals(FashionMnist.LABELS.get(predicted[i]), top.get(0).label());
+                assertTrue(top.get(0).probability() >= top.get(1).probability());
+                float[] p = Softmax.probabilities(Arrays.copyOfRange(logits, i * 10, i * 10 + 10));
+                assertEquals(p[predicted[i]], top.get(0).probability(), 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void grayDatasetFeedsAnRgbModelAndWrongSizesAreRejected() throws Exception {
+        assumeTrue(test200 != null, "dataset-fashion-mnist not installed");
+        try (AsnetModel m28 = AsnetModel.open(TestModels.rgb(TestModels.AS_RESNET, 28), RuntimeOptions.defaults());
+                AsnetModel m32 = AsnetModel.open(TestModels.rgb(TestModels.AS_RESNET, 32), RuntimeOptions.defaults())) {
+            Evaluation e = ImageClassifier.of(m28).evaluate(test200.limit(20));
+            assertEquals(20, e.count());
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> ImageClassifier.of(m32).evaluate(test200));
+            assertTrue(ex.getMessage().contains("wrong input size: the model takes 3x32x32 images but the dataset's are 28x28"),
+                    ex.getMessage());
+        }
+    }
+
+    @Test
+    void decodesPngJpegAndBmpOfAnySize() throws Exception {
+        BufferedImage img = new BufferedImage(90, 60, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 60; y++) {
+            for (int x = 0; x < 90; x++) {
+                img.setRGB(x, y, (x * 2) << 16 | (y * 4) << 8 | 128);
+            }
+        }
+        try (AsnetModel m = AsnetModel.open(TestModels.rgb(TestModels.AS_RESNET, 32), RuntimeOptions.defaults())) {
+            ImageClassifier c = ImageClassifier.of(m);
+            for (String format : new String[] {"png", "jpg", "bmp"}) {
+                Path f = dir.resolve("img." + format);
+                assertTrue(ImageIO.write(img, format, f.toFile()), format);
+                List<Prediction> top = c.classify(f, 10);
+                assertEquals(10, top.size(), format);
+                double sum = top.stream().mapToDouble(Prediction::probability).sum();
+                assertEquals(1.0, sum, 1e-5, format);
+                assertEquals("airplane", c.preprocessing().labels().get(0));
+            }
+            List<List<Prediction>> batch = c.classifyAll(List.of(img, img), 1);
+            assertEquals(batch.get(0), batch.get(1));
+            assertThrows(IllegalArgumentException.class, () -> c.classify(img, 0));
+        }
+    }
+
+    @Test
+    void unreadableImages() throws Exception {
+        assertThrows(NoSuchFileException.class, () -> ImageFiles.read(dir.resolve("absent.png")));
+        Path text = Files.writeString(dir.resolve("notes.png"), "not an image");
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageFiles.read(text));
+        assertTrue(e.getMessage().contains("not a PNG, JPEG or BMP image"), e.getMessage());
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Path png = dir.resolve("full.png");
+        ImageIO.write(img, "png", png.toFile());
+        byte[] bytes = Files.readAllBytes(png);
+        Path cut = Files.write(dir.resolve("cut.png"), Arrays.copyOf(bytes, bytes.length / 2));
+        e = assertThrows(ImageDecodeException.class, () -> ImageFiles.read(cut));
+        assertTrue(e.getMessage().contains("cannot decode the image"), e.getMessage());
+        assertThrows(ImageDecodeException.class, () -> ImageFiles.read(dir));
+    }
+
+    @Test
+    void preprocessingBuilderValidates() {
+        assertThrows(IllegalArgumentException.class, () -> Preprocessing.builder().setInputSize(2, 28, 28).build());
+        assertThrows(IllegalArgumentException.class, () -> Preprocessing.builder().setInputSize(3, 0, 28).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> Preprocessing.builder().setInputSize(3, 8, 8).optMean(0.1f, 0.2f).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> Preprocessing.builder().setInputSize(1, 8, 8).optStd(0f).build());
+    }
+}
