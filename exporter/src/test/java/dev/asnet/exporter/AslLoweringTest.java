@@ -67,6 +67,19 @@ class AslLoweringTest {
     }
 
     @Test
+    void portableAtOpset20UsesTheNewModeName() throws Exception {
+        int c = 3, h = 6, w = 7;
+        float[] shift = shifts(5, c, 1.5);
+        Model m = InferenceExport.prepare(shiftModel(c, h, w, shift, 1, 1),
+                ExportOptions.builder().setLowering(AslLowering.PORTABLE).optOpsetVersion(20).build());
+        assertEquals("linear", m.graph().nodes().stream().filter(n -> n.opType().equals("GridSample")).findFirst()
+                .orElseThrow().attribute("mode").orElseThrow().asString());
+        float[] x = OrtRunner.randn(3, c * h * w);
+        float[] y = OrtRunner.run(OnnxWriter.toBytes(m), "x", x, 1, c, h, w).get(0).data();
+        assertTrue(OrtRunner.maxAbsDiff(ShiftReference.forward(x, 1, c, h, w, shift, 1, 1), y) <= 1e-4);
+    }
+
+    @Test
     void depthwiseRadiusIsTheCeilingOfTheLargestShift() {
         assertEquals(3, AslLowerings.radius(new float[] {0.5f, -2.01f, 1f, 0f}));
         assertEquals(2, AslLowerings.radius(new float[] {2f, -2f}));

@@ -100,6 +100,18 @@ class BuilderValidationTest {
     }
 
     @Test
+    void activeShiftGradShapes() {
+        Value s = weight(8, 2);
+        Value dy = b.input("dy", DataType.FLOAT, Shape.batched("N", 8, 8, 8));
+        var grad = g.addNode("dev.asnet", "ActiveShiftGrad", "grad", List.of(dy, x, s),
+                List.of(Attribute.ofInts("strides", 2, 2)));
+        assertEquals("[N, 8, 16, 16]", grad.outputs().get(0).shape().toString());
+        assertEquals("[8, 2]", grad.outputs().get(1).shape().toString());
+        fails("ActiveShiftGrad node 'grad1': dY has shape [N, 8, 8, 8] but the forward output is [N, 8, 16, 16]",
+                () -> g.addNode("dev.asnet", "ActiveShiftGrad", "grad1", List.of(dy, x, s), List.of()));
+    }
+
+    @Test
     void wrongRank() {
         Value v = b.input("v", DataType.FLOAT, Shape.of(3, 4));
         fails("GlobalAveragePool node #0 (unnamed): input X must have rank >= 3 but has shape [3, 4]",

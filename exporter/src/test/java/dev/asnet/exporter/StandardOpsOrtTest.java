@@ -37,7 +37,7 @@ class StandardOpsOrtTest {
                 b.buffer(null, Tensor.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6)), 1e-5f);
         Value act = b.relu6("act", b.relu("relu", bn));
         outs.add(b.maxPool("maxpool", act, PoolOptions.builder().setKernel(3, 3).optStride(2).optPad(1).build()));
-        outs.add(b.averagePool("avgpool", act, PoolOptions.builder().setKernel(2, 2).optStride(2).optCeilMode(true).build()));
+        outs.add(b.averagePool("avgpool", act, PoolOptions.builder().setKernel(3, 3).optStride(2).optCeilMode(true).build()));
         Value gap = b.globalAveragePool("gap", act);
         outs.add(gap);
         Value flat = b.flatten("flatten", gap, 1);
@@ -57,6 +57,7 @@ class StandardOpsOrtTest {
         int n = 2;
         float[] input = OrtRunner.randn(9, n * 4 * 11 * 9);
         List<OrtRunner.Output> results = OrtRunner.run(bytes, "x", input, n, 4, 11, 9);
+        assertEquals("[N, 6, 3, 3]", outs.get(2).shape().toString(), "ceil_mode rounds (6 - 3) / 2 up");
         for (int i = 0; i < outs.size(); i++) {
             long[] inferred = outs.get(i).shape().with(0, dev.asnet.exporter.ir.Dim.of(n)).toArray();
             assertArrayEquals(inferred, results.get(i).shape(), "output " + i + " of " + outs.get(i).producer().describe());

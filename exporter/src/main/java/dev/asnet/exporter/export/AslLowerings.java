@@ -30,9 +30,11 @@ public final class AslLowerings {
      * @param shift shifts [C, 2]
      * @param sh stride along H
      * @param sw stride along W
+     * @param opsetVersion the target opset: GridSample's bilinear mode is called {@code bilinear}
+     *     before opset 20 and {@code linear} from opset 20 on
      * @return the shifted output [N, C, ceil(H/sh), ceil(W/sw)]
      */
-    public static Value portable(GraphBuilder b, String name, Value x, Value shift, long sh, long sw) {
+    public static Value portable(GraphBuilder b, String name, Value x, Value shift, long sh, long sw, int opsetVersion) {
         Shape s = x.shape();
         if (!s.dim(2).isKnown() || !s.dim(3).isKnown()) {
             throw new IrException("ActiveShift node '" + name + "': the portable lowering needs a known height and width but X is "
@@ -54,7 +56,8 @@ public final class AslLowerings {
         Value perChannel = b.reshape(name + ".shift_4d", shift, -1, 1, 1, 2);
         Value grid = b.add(name + ".grid", b.mul(name + ".shift_scaled", perChannel, scale), baseGrid);
         Value cnhw = b.transpose(name + ".to_cnhw", x, 1, 0, 2, 3);
-        Value sampled = b.gridSample(name + ".sample", cnhw, grid, "bilinear", "zeros", false);
+        Value sampled = b.gridSample(name + ".sample", cnhw, grid, opsetVersion >= 20 ? "linear" : "bilinear", "zeros",
+                false);
         return b.transpose(name, sampled, 1, 0, 2, 3);
     }
 

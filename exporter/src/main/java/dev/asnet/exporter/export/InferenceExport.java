@@ -166,7 +166,8 @@ public final class InferenceExport {
                 copy(n);
                 return;
             }
-            case PORTABLE -> out = AslLowerings.portable(b, n.name(), x, mapped(shift), st[0], st[1]);
+            case PORTABLE -> out = AslLowerings.portable(b, n.name(), x, mapped(shift), st[0], st[1],
+                    options.opsetVersion());
             case DEPTHWISE -> {
                 if (!shift.isInitializer()) {
                     throw new IrException(n.describe() + ": the depthwise lowering needs the shift as an initializer but it is "

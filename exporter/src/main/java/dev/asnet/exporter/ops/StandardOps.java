@@ -463,8 +463,10 @@ public final class StandardOps {
                     if (!g.dim(0).compatible(x.dim(0))) {
                         throw ctx.fail("grid batch " + g.dim(0) + " differs from X batch " + x.dim(0));
                     }
-                    if (!Set.of("bilinear", "nearest", "bicubic").contains(ctx.stringAttr("mode"))) {
-                        throw ctx.fail("attribute 'mode' must be bilinear, nearest or bicubic but is '"
+                    // Opsets 16-19 name the modes bilinear/bicubic, opset 20 on linear/cubic; the
+                    // writer cannot check which names the target opset accepts, so both are valid here.
+                    if (!Set.of("bilinear", "nearest", "bicubic", "linear", "cubic").contains(ctx.stringAttr("mode"))) {
+                        throw ctx.fail("attribute 'mode' must be bilinear/linear, nearest or bicubic/cubic but is '"
                                 + ctx.stringAttr("mode") + "'");
                     }
                     if (!Set.of("zeros", "border", "reflection").contains(ctx.stringAttr("padding_mode"))) {
