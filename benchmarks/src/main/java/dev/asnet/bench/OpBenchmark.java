@@ -5,6 +5,15 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.asnet.exporter.export.AslLowerings;
+import dev.asnet.exporter.io.OnnxWriter;
+import dev.asnet.exporter.ir.DataType;
+import dev.asnet.exporter.ir.Graph;
+import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.ir.Shape;
+import dev.asnet.exporter.ir.Tensor;
+import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.testing.OneNodeModel;
 import java.nio.file.Files;
@@ -40,9 +49,9 @@ public final class OpBenchmark implements Callable<Integer> {
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op thread counts (default: ${DEFAULT-VALUE})")
     List<Integer> threads;
 
-    @Option(names = "--levels", split = ",", defaultValue = "BASIC_OPT,ALL_OPT",
-            description = "graph optimization levels: NO_OPT, BASIC_OPT, EXTENDED_OPT, ALL_OPT (default: ${DEFAULT-VALUE})")
-    List<OptLevel> levels;
+    @Option(names = "--levels", split = ",", defaultValue = "BASIC,ALL",
+            description = "graph optimization levels among NONE, BASIC, EXTENDED, LAYOUT, ALL (default: ${DEFAULT-VALUE})")
+    List<String> levels;
 
     @Option(names = "--rounds", defaultValue = "15", description = "interleaved rounds (default: ${DEFAULT-VALUE})")
     int rounds;
@@ -54,7 +63,14 @@ public final class OpBenchmark implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/op-bench", description = "report folder (default: ${DEFAULT-VALUE})")
     Path out;
 
-    private static final String[] OPS = {"ActiveShift", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"};
+    @Option(names = "--portable", description = "also time the portable (standard ONNX, GridSample) form of ASL")
+    boolean portable;
+
+    /** The unit-stride ASL shapes of AS-ResNet-w32 at 224x224 (stages 0 to 4). */
+    public static final String AS_RESNET_SHAPES = "1x32x112x112;1x32x56x56;1x64x28x28;1x128x14x14;1x256x7x7";
+
+    private static final String[] CORE_OPS = {"ActiveShift", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"};
+    private static final String PORTABLE_OP = "PortableGridSample";
 
     /** Command-line entry point. */
     public static void main(String[] args) {
@@ -70,10 +86,12 @@ public final class OpBenchmark implements Callable<Integer> {
         StringBuilder md = new StringBuilder();
         md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(machine).append("\n\n")
                 .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds.\n\n")
-                .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |")
+                .append(portable ? " GridSample form | GridSample/fwd |" : "").append('\n')
+                .append("|---|---|---|---|---|---|---|---|---|---|").append(portable ? "---|---|" : "").append('\n');
         for (int t : threads) {
-            for (OptLevel level : levels) {
+            for (String levelName : levels) {
+                OptLevel level = BenchCommand.parseLevel(levelName);
                 for (String s : shapes) {
                     long[] shape = parseShape(s);
                     Map<String, Samples> samples = measure(env, t, level, shape);
@@ -82,7 +100,7 @@ public final class OpBenchmark implements Callable<Integer> {
                     row.put("level", level.name());
                     row.put("shape", shape);
                     Map<String, Object> stats = new LinkedHashMap<>();
-                    for (String op : OPS) {
+                    for (String op : ops()) {
                         Samples x = samples.get(op);
                         stats.put(op, Map.of("medianMs", x.medianMs(), "p90Ms", x.p90Ms(), "samples", x.size()));
                     }
@@ -98,6 +116,11 @@ public final class OpBenchmark implements Callable<Integer> {
                     String line = String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f |",
                             t, level, s, cell(samples.get("ActiveShift")), cell(samples.get("ActiveShiftGrad")),
                             cell(samples.get("Relu")), cell(samples.get("DepthwiseConv3x3")), fwd / relu, grad / relu, conv / fwd);
+                    if (portable) {
+                        double grid = samples.get(PORTABLE_OP).medianMs();
+                        row.put("gridSampleOverForward", grid / fwd);
+                        line += String.format(Locale.ROOT, " %s | %.2f |", cell(samples.get(PORTABLE_OP)), grid / fwd);
+                    }
                     md.append(line).append('\n');
                     System.out.println(line);
                 }
@@ -122,7 +145,7 @@ public final class OpBenchmark implements Callable<Integer> {
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(level);
             AsnetOps.register(options);
-            List<TimedOp> ops = buildOps(env, options, shape);
+            List<TimedOp> ops = buildOps(env, options, shape, portable);
             try {
                 Map<String, Samples> samples = new LinkedHashMap<>();
                 int[] reps = new int[ops.size()];
@@ -163,7 +186,16 @@ public final class OpBenchmark implements Callable<Integer> {
         return (int) Math.max(3, Math.min(2000, 20_000_000L / perCall));
     }
 
-    private static List<TimedOp> buildOps(OrtEnvironment env, OrtSession.SessionOptions options, long[] s) throws Exception {
+    private List<String> ops() {
+        List<String> ops = new ArrayList<>(List.of(CORE_OPS));
+        if (portable) {
+            ops.add(PORTABLE_OP);
+        }
+        return ops;
+    }
+
+    private static List<TimedOp> buildOps(OrtEnvironment env, OrtSession.SessionOptions options, long[] s, boolean portable)
+            throws Exception {
         long n = s[0], c = s[1], h = s[2], w = s[3];
         Random rnd = new Random(1);
         float[] x = random(rnd, (int) TimedOp.count(s), 1f);
@@ -183,6 +215,10 @@ public final class OpBenchmark implements Callable<Integer> {
                     .initializer("W", weights, c, 1, 3, 3).output("Y", OneNodeModel.FLOAT)
                     .integer("group", c).ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).bytes();
             ops.add(new TimedOp("DepthwiseConv3x3", env, conv, options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
+            if (portable) {
+                ops.add(new TimedOp(PORTABLE_OP, env, portableModel(s, shift), options, Map.of("X", x), Map.of("X", s),
+                        Map.of("Y", s)));
+            }
             return ops;
         } catch (Exception e) {
             for (TimedOp op : ops) {
@@ -190,6 +226,16 @@ public final class OpBenchmark implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** ASL in standard ONNX (the exporter's portable lowering) with the shifts as a constant. */
+    private static byte[] portableModel(long[] s, float[] shift) {
+        Graph g = new Graph("portable_asl");
+        GraphBuilder b = new GraphBuilder(g);
+        Value x = b.input("X", DataType.FLOAT, Shape.of(s));
+        Value sh = b.constant("shift", Tensor.ofFloats(shift, s[1], 2));
+        b.output(AslLowerings.portable(b, "asl", x, sh, 1, 1, Model.DEFAULT_OPSET), "Y");
+        return OnnxWriter.toBytes(new Model(g));
     }
 
     private static float[] random(Random rnd, int count, float range) {

@@ -16,7 +16,7 @@ class OpBenchmarkTest {
     @Test
     void writesMarkdownAndJsonForEveryConfiguration(@TempDir Path dir) throws Exception {
         int code = new CommandLine(new OpBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(
-                "--shapes", "1x3x5x7;2x2x4x4", "--threads", "1,2", "--levels", "basic_opt", "--rounds", "2",
+                "--shapes", "1x3x5x7;2x2x4x4", "--threads", "1,2", "--levels", "basic", "--rounds", "2",
                 "--reps", "2", "--out", dir.toString());
         assertEquals(0, code);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("ops.json").toFile());

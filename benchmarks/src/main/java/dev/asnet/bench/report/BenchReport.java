@@ -110,8 +110,8 @@ public final class BenchReport {
                 md.append("| ratio | variant | measured | published |\n|---|---|---|---|\n");
                 for (Comparison c : comparisons) {
                     for (String variant : variantsOf(c.numerator(), config)) {
-                        Measurement a = find(c.numerator(), variant, config);
-                        Measurement b = find(c.denominator(), null, config);
+                        Measurement a = find(c.numerator(), variant, config, -1);
+                        Measurement b = a == null ? null : find(c.denominator(), null, config, a.model().inputShape()[0]);
                         String measured = a != null && b != null && a.ok() && b.ok()
                                 ? String.format(Locale.ROOT, "%.2f", a.medianMs() / b.medianMs()) : "-";
                         md.append("| ").append(c.numerator()).append(" / ").append(c.denominator()).append(" | ")
@@ -171,8 +171,8 @@ public final class BenchReport {
         for (BenchConfig config : configs()) {
             for (Comparison c : comparisons) {
                 for (String variant : variantsOf(c.numerator(), config)) {
-                    Measurement a = find(c.numerator(), variant, config);
-                    Measurement b = find(c.denominator(), null, config);
+                    Measurement a = find(c.numerator(), variant, config, -1);
+                    Measurement b = a == null ? null : find(c.denominator(), null, config, a.model().inputShape()[0]);
                     if (a != null && b != null && a.ok() && b.ok()) {
                         Map<String, Object> r = new LinkedHashMap<>();
                         r.put("config", config.label());
@@ -219,11 +219,13 @@ public final class BenchReport {
         return v;
     }
 
-    private Measurement find(String family, String variant, BenchConfig config) {
+    /** The measurement of a family (and variant, or the fastest if null) at a batch size (-1: any). */
+    private Measurement find(String family, String variant, BenchConfig config, long batch) {
         Measurement best = null;
         for (Measurement m : results) {
             if (m.config().equals(config) && m.model().family().equals(family)
-                    && (variant == null || m.model().variant().equals(variant))) {
+                    && (variant == null || m.model().variant().equals(variant))
+                    && (batch < 0 || m.model().inputShape()[0] == batch)) {
                 // Without a variant, take the fastest one that ran.
                 if (best == null || (m.ok() && (!best.ok() || m.medianMs() < best.medianMs()))) {
                     best = m;

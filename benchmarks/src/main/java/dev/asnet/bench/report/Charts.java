@@ -56,10 +56,11 @@ final class Charts {
     private static XYChart latencyVsParams(List<Measurement> ok, BenchConfig config) {
         XYChart chart = new XYChartBuilder().width(900).height(600)
                 .title("Latency vs parameters (" + config.label() + ")").xAxisTitle("parameters (M)")
-                .yAxisTitle("median latency (ms)").build();
+                .yAxisTitle("median latency (ms, log scale)").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setMarkerSize(10);
+        chart.getStyler().setYAxisLogarithmic(true);  // batch-1 and batch-64 latencies differ by 100x
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (Measurement m : ok) {
             if (!m.config().equals(config)) {
