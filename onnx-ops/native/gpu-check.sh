@@ -7,8 +7,8 @@
 # Exit status: 0 when every comparison passed, non-zero on a mismatch or a build/CUDA error.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../target/gpu-check}
-shift || true
+build=$here/../target/gpu-check
+if [ $# -gt 0 ] && [[ "$1" != --* ]]; then build=$1; shift; fi
 fail() { echo "gpu-check: $*" >&2; exit 2; }
 
 command -v cmake >/dev/null || fail "cmake not found (3.22 or newer needed)"
