@@ -1,0 +1,85 @@
+package dev.asnet.cli;
+
+import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.ops.OpContract;
+import dev.asnet.runtime.ModelDescription;
+import dev.asnet.runtime.ValueSpec;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code asnet inspect}: what an ONNX model holds, without running it. */
+@Command(name = "inspect",
+        description = "Describe an ONNX model without running it: architecture, inputs and outputs, parameter and "
+                + "MAC counts, operators used, custom operator domains, ASL lowering and metadata.",
+        footer = {"%nExample:%n  asnet inspect as-resnet20.onnx"})
+public final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx file.")
+    Path model;
+
+    /** Creates the command. */
+    public InspectCommand() {}
+
+    @Override
+    public Integer call() throws Exception {
+        ModelDescription d = ModelDescription.read(model);
+        PrintWriter out = spec.commandLine().getOut();
+        row(out, "model", model + " (" + Format.bytes(Files.size(model)) + ")");
+        row(out, "architecture", d.architecture().orElse("unknown (no asnet metadata)"));
+        row(out, "producer", d.producer().isEmpty() ? "unknown" : d.producer());
+        List<String> opsets = new ArrayList<>();
+        d.opsetImports().forEach((k, v) -> opsets.add(k + " " + v));
+        row(out, "format", "ONNX IR " + d.irVersion() + ", opsets " + String.join(", ", opsets));
+        for (ValueSpec v : d.inputs()) {
+            row(out, "input", v.toString());
+        }
+        for (ValueSpec v : d.outputs()) {
+            row(out, "output", v.toString());
+        }
+        row(out, "parameters", Format.count(d.parameters())
+                + (d.metadata(ModelMetadata.PARAMS).isPresent() ? " trainable" : " stored in initializers"));
+        row(out, "MACs", d.macs().isPresent() ? Format.count(d.macs().getAsLong()) + " per image" : "unknown");
+        row(out, "lowering", d.aslLowering().map(InspectCommand::describeLowering).orElse("none (no Active Shift layers)"));
+        row(out, "custom domains", d.customDomains().isEmpty() ? "none (standard ONNX only)"
+                : String.join(", ", d.customDomains())
+                        + (d.customDomains().contains(OpContract.DOMAIN) ? " (asnet op library, registered automatically)" : ""));
+        List<String> ops = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : d.operators().entrySet()) {
+            ops.add(e.getKey() + " x" + e.getValue());
+        }
+        row(out, "operators", d.nodeCount() + " nodes: " + String.join(", ", ops));
+        if (!d.metadata().isEmpty()) {
+            out.println("metadata");
+            for (Map.Entry<String, String> e : d.metadata().entrySet()) {
+                String v = e.getKey().equals(ModelMetadata.CLASS_LABELS)
+                        ? String.join(" | ", ModelMetadata.parseLabels(e.getValue())) : e.getValue();
+                out.printf("  %-20s %s%n", e.getKey(), v);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String describeLowering(String id) {
+        return switch (id) {
+            case "custom" -> "custom (dev.asnet ActiveShift op)";
+            case "portable" -> "portable (standard ONNX GridSample)";
+            case "depthwise" -> "depthwise (exact depthwise convolution)";
+            default -> id;
+        };
+    }
+
+    private static void row(PrintWriter out, String key, String value) {
+        out.printf("%-15s %s%n", key, value);
+    }
+}

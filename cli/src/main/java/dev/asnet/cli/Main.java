@@ -1,0 +1,61 @@
+package dev.asnet.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import picocli.CommandLine;
+
+/** Entry point of the {@code asnet} jar. */
+public final class Main {
+    private Main() {}
+
+    /**
+     * Runs the command and exits with its exit code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        Charset cs = Charset.defaultCharset();
+        int code = execute(new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true),
+                new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true), args);
+        System.exit(code);
+    }
+
+    /**
+     * Runs the command without exiting, printing to the given writers.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param args the command line
+     * @return the exit code, one of {@link ExitCodes}
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        configureLogging();
+        ErrorReporter reporter = new ErrorReporter();
+        CommandLine cmd = new CommandLine(new AsnetCommand())
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler(reporter)
+                .setParameterExceptionHandler(reporter)
+                .setCaseInsensitiveEnumValuesAllowed(true);
+        withExitCodes(cmd);
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Every command's help lists the exit codes; set here so that new subcommands get them too. */
+    private static void withExitCodes(CommandLine cmd) {
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.HELP);
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            withExitCodes(sub);
+        }
+    }
+
+    /** Warnings (such as falling back from CUDA to the CPU) as one line each: "asnet: warning: ...". */
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "asnet: %4$s: %5$s%6$s%n");
+        }
+    }
+}
