@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
  * {@code subcommands} below.
  */
 @Command(name = "asnet",
+        // INHERIT: every subcommand gets --help and --version without repeating them.
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Active Shift networks on ONNX Runtime: export zoo models to ONNX, inspect them, "
@@ -22,6 +24,7 @@ import picocli.CommandLine.Spec;
             PredictCommand.class,
             EvalCommand.class,
             ModelsCommand.class,
+            dev.asnet.bench.BenchCommand.class,
             picocli.CommandLine.HelpCommand.class,
         },
         footer = {"%nRun 'asnet COMMAND --help' for a command's options."})
