@@ -8,10 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /** What the benchmark ran on, for reports: CPU model, cores, SIMD extensions, versions. */
-final class MachineInfo {
+public final class MachineInfo {
     private MachineInfo() {}
 
-    static Map<String, Object> describe() {
+    /**
+     * Describes this machine.
+     *
+     * @return CPU model, logical cores, the kernel ISA asnet uses, OS, Java and ONNX Runtime versions
+     */
+    public static Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         String model = "unknown";
         String flags = "";
@@ -42,7 +47,8 @@ final class MachineInfo {
         return m;
     }
 
-    static String ortVersion() {
+    /** The ONNX Runtime version on the class path. */
+    public static String ortVersion() {
         Package p = ai.onnxruntime.OrtEnvironment.class.getPackage();
         String v = p == null ? null : p.getImplementationVersion();
         return v != null ? v : "1.29.0 (from the build)";

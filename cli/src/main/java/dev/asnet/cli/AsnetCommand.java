@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             ModelsCommand.class,
             dev.asnet.bench.BenchCommand.class,
+            DemoCommand.class,
             picocli.CommandLine.HelpCommand.class,
         },
         footer = {"%nRun 'asnet COMMAND --help' for a command's options."})

@@ -1,0 +1,177 @@
+package dev.asnet.cli;
+
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.asnet.bench.latency.BenchConfig;
+import dev.asnet.bench.latency.BenchModel;
+import dev.asnet.bench.latency.LatencyRunner;
+import dev.asnet.bench.latency.Measurement;
+import dev.asnet.bench.report.BenchReport;
+import dev.asnet.bench.report.Comparison;
+import dev.asnet.bench.suite.ZooModels;
+import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.models.ModelConfig;
+import dev.asnet.models.ModelZoo;
+import dev.asnet.runtime.AsnetModel;
+import dev.asnet.runtime.ModelDescription;
+import dev.asnet.runtime.RuntimeOptions;
+import dev.asnet.runtime.dataset.FashionMnist;
+import dev.asnet.runtime.dataset.LabeledImages;
+import dev.asnet.runtime.vision.Evaluation;
+import dev.asnet.runtime.vision.ImageClassifier;
+import dev.asnet.runtime.vision.Prediction;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code asnet demo}: the main job in one command. Classifies a few Fashion-MNIST test images
+ * (written as PNG files, then read back like any user image) with the bundled pretrained
+ * AS-ResNet, evaluates it on the whole test set, compares its latency with same-size baselines,
+ * and writes a short Markdown report with charts.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Classifies Fashion-MNIST images with the pretrained AS-ResNet, evaluates it on the test set, "
+                + "compares its latency with same-size baselines and writes a report."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "model to demonstrate (default: the pretrained AS-ResNet in models/pretrained)")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: "
+            + "/usr/share/datasets/fashion-mnist)")
+    Path data;
+
+    @Option(names = "--images", defaultValue = "8", description = "test images to classify one by one (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--rounds", defaultValue = "10", description = "latency rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = {"-o", "--out"}, defaultValue = "demo-out", description = "report folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Creates the command. */
+    public DemoCommand() {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        Path modelFile = model != null ? model : Pretrained.locate();
+        Files.createDirectories(out.resolve("images"));
+        LabeledImages test = data != null ? FashionMnist.load(data, FashionMnist.Split.TEST) : FashionMnist.test();
+        StringBuilder md = new StringBuilder("# asnet demo\n\n");
+
+        RuntimeOptions options = RuntimeOptions.builder().optIntraOpThreads(Runtime.getRuntime().availableProcessors()).build();
+        String architecture;
+        Evaluation eval;
+        try (ImageClassifier classifier = ImageClassifier.open(modelFile, options)) {
+            ModelDescription d = classifier.model().description();
+            architecture = d.metadata().getOrDefault(ModelMetadata.ARCHITECTURE, "unknown");
+            w.printf(Locale.ROOT, "model: %s (%s, ASL lowering %s)%n", modelFile, architecture,
+                    d.metadata().getOrDefault(ModelMetadata.ASL_LOWERING, "-"));
+            md.append("Model: `").append(modelFile).append("` (").append(architecture).append(")\n\n");
+
+            md.append("## Single images\n\n| image | true label | predicted | probability |\n|---|---|---|---|\n");
+            w.println("image                        true label    predicted     probability");
+            for (int i = 0; i < Math.min(images, test.size()); i++) {
+                Path png = out.resolve("images").resolve(String.format(Locale.ROOT, "test-%05d.png", i));
+                writePng(test, i, png);
+                Prediction p = classifier.classify(png, 1).get(0);
+                String truth = test.classNames().get(test.label(i));
+                w.printf(Locale.ROOT, "%-28s %-13s %-13s %.3f%s%n", out.relativize(png), truth, p.label(), p.probability(),
+                        truth.equals(p.label()) ? "" : "  (wrong)");
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f |%n", out.relativize(png), truth, p.label(),
+                        p.probability()));
+            }
+            w.flush();
+            eval = classifier.evaluate(test);
+        }
+        w.printf(Locale.ROOT, "test set: %d/%d correct, accuracy %.2f%% (%.0f images/s)%n", eval.correct(), eval.count(),
+                100 * eval.accuracy(), eval.imagesPerSecond());
+        md.append(String.format(Locale.ROOT, "%n## Test set%n%nAccuracy %.2f%% (%d of %d), %.0f images/s on %d threads.%n%n",
+                100 * eval.accuracy(), eval.correct(), eval.count(), eval.imagesPerSecond(),
+                Runtime.getRuntime().availableProcessors()));
+
+        List<BenchModel> models = latencyModels(modelFile, architecture, test);
+        w.println("latency: " + models.size() + " models, batch 1, 1 thread, ONNX Runtime ALL ...");
+        w.flush();
+        List<Measurement> results = LatencyRunner.builder().optRounds(rounds).optWarmupMs(200).build()
+                .run(models, List.of(new BenchConfig(1, OptLevel.ALL_OPT, false)));
+        List<Comparison> ratios = new ArrayList<>();
+        for (BenchModel m : models.subList(1, models.size())) {
+            ratios.add(new Comparison(models.get(0).family(), m.family(), Double.NaN));
+        }
+        BenchReport latency = new BenchReport("latency", "Latency, batch 1", dev.asnet.bench.MachineInfo.describe(),
+                results, ratios, java.util.Map.of(), List.of());
+        latency.write(out);
+        md.append("## Latency\n\n").append(latency.markdown().replaceFirst("(?s)^# [^\n]*\n\n", ""))
+                .append("![latency vs parameters](latency-latency-vs-params.png)\n");
+        for (Measurement m : results) {
+            w.printf(Locale.ROOT, "  %-34s %8s ms%n", m.model().name(), m.ok() ? String.format(Locale.ROOT, "%.3f", m.medianMs())
+                    : "failed: " + m.error());
+        }
+        Path report = out.resolve("demo.md");
+        Path tmp = out.resolve("demo.md.tmp");
+        Files.writeString(tmp, md.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        w.println("report: " + report.toAbsolutePath());
+        return ExitCodes.OK;
+    }
+
+    /** The demonstrated model, then the same-size zoo baselines (seeded weights; latency only). */
+    private static List<BenchModel> latencyModels(Path modelFile, String architecture, LabeledImages test) throws IOException {
+        byte[] bytes = Files.readAllBytes(modelFile);
+        ModelConfig cfg = ModelConfig.fashionMnist();
+        long[] shape = {1, 1, test.rows(), test.cols()};
+        List<BenchModel> models = new ArrayList<>();
+        long params = -1;
+        long macs = -1;
+        try (AsnetModel m = AsnetModel.open(bytes, RuntimeOptions.defaults())) {
+            params = Long.parseLong(m.description().metadata().getOrDefault(ModelMetadata.PARAMS, "-1"));
+            macs = Long.parseLong(m.description().metadata().getOrDefault(ModelMetadata.MACS, "-1"));
+        } catch (Exception e) {
+            // sizes are informational
+        }
+        models.add(new BenchModel(architecture + " (demo model)", architecture, "demo model", shape, params, macs, () -> bytes));
+        ZooModels zoo = new ZooModels();
+        if (architecture.startsWith("as-resnet20-")) {
+            String size = architecture.substring("as-resnet20-".length());
+            for (String baseline : List.of("shiftresnet20-" + size, "dwresnet20-" + size)) {
+                if (ModelZoo.names().contains(baseline)) {
+                    models.add(zoo.model(baseline, cfg, null, 1));
+                }
+            }
+        }
+        models.add(zoo.model("mobilenetv2-cifar", cfg, null, 1));
+        return models;
+    }
+
+    private static void writePng(LabeledImages data, int index, Path target) throws IOException {
+        BufferedImage img = new BufferedImage(data.cols(), data.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int r = 0; r < data.rows(); r++) {
+            for (int c = 0; c < data.cols(); c++) {
+                int v = data.images().pixel(index, r, c);
+                img.getRaster().setSample(c, r, 0, v);
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", bytes);
+        AtomicFiles.write(target, bytes.toByteArray());
+    }
+}
