@@ -7,15 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.asnet.exporter.export.AslLowerings;
 import dev.asnet.exporter.io.OnnxWriter;
+import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.DataType;
 import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.AsnetOps;
-import dev.asnet.ops.testing.OneNodeModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -196,7 +200,7 @@ public final class OpBenchmark implements Callable<Integer> {
 
     private static List<TimedOp> buildOps(OrtEnvironment env, OrtSession.SessionOptions options, long[] s, boolean portable)
             throws Exception {
-        long n = s[0], c = s[1], h = s[2], w = s[3];
+        long c = s[1];
         Random rnd = new Random(1);
         float[] x = random(rnd, (int) TimedOp.count(s), 1f);
         float[] shift = random(rnd, (int) (2 * c), 2f);  // real-valued shifts, like trained ones
@@ -204,20 +208,33 @@ public final class OpBenchmark implements Callable<Integer> {
         long[] shiftShape = {c, 2};
         List<TimedOp> ops = new ArrayList<>();
         try {
-            ops.add(new TimedOp("ActiveShift", env, OneNodeModel.activeShift(1, 1).bytes(), options,
-                    Map.of("X", x, "shift", shift), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
-            ops.add(new TimedOp("ActiveShiftGrad", env, OneNodeModel.activeShiftGrad(1, 1).bytes(), options,
-                    Map.of("dY", x, "X", x, "shift", shift), Map.of("dY", s, "X", s, "shift", shiftShape),
+            ops.add(new TimedOp("ActiveShift", env, model(b -> {
+                Value in = b.input("X", DataType.FLOAT, Shape.of(s));
+                b.output(b.activeShift("asl", in, b.input("shift", DataType.FLOAT, Shape.of(shiftShape)), 1, 1), "Y");
+            }), options, Map.of("X", x, "shift", shift), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
+            ops.add(new TimedOp("ActiveShiftGrad", env, model(b -> {
+                Value dy = b.input("dY", DataType.FLOAT, Shape.of(s));
+                Value in = b.input("X", DataType.FLOAT, Shape.of(s));
+                Value sh = b.input("shift", DataType.FLOAT, Shape.of(shiftShape));
+                Node grad = b.node(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_GRAD, "asl_grad", List.of(dy, in, sh),
+                        List.of(Attribute.ofInts(AsnetDomain.STRIDES, 1, 1)));
+                b.output(grad.outputs().get(0), "dX");
+                b.output(grad.outputs().get(1), "dShift");
+            }), options, Map.of("dY", x, "X", x, "shift", shift), Map.of("dY", s, "X", s, "shift", shiftShape),
                     Map.of("dX", s, "dShift", shiftShape)));
-            ops.add(new TimedOp("Relu", env, OneNodeModel.op("", "Relu").input("X", OneNodeModel.FLOAT, n, c, h, w)
-                    .output("Y", OneNodeModel.FLOAT).bytes(), options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
-            byte[] conv = OneNodeModel.op("", "Conv").input("X", OneNodeModel.FLOAT, n, c, h, w)
-                    .initializer("W", weights, c, 1, 3, 3).output("Y", OneNodeModel.FLOAT)
-                    .integer("group", c).ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).bytes();
-            ops.add(new TimedOp("DepthwiseConv3x3", env, conv, options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
+            ops.add(new TimedOp("Relu", env, model(b -> b.output(b.relu("relu", b.input("X", DataType.FLOAT, Shape.of(s))), "Y")),
+                    options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
+            ops.add(new TimedOp("DepthwiseConv3x3", env, model(b -> {
+                Value in = b.input("X", DataType.FLOAT, Shape.of(s));
+                Value w = b.constant("W", Tensor.ofFloats(weights, c, 1, 3, 3));
+                b.output(b.conv("dw", in, w, null, ConvOptions.builder().optGroups(c).optPad(1).build()), "Y");
+            }), options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
             if (portable) {
-                ops.add(new TimedOp(PORTABLE_OP, env, portableModel(s, shift), options, Map.of("X", x), Map.of("X", s),
-                        Map.of("Y", s)));
+                ops.add(new TimedOp(PORTABLE_OP, env, model(b -> {
+                    Value in = b.input("X", DataType.FLOAT, Shape.of(s));
+                    Value sh = b.constant("shift", Tensor.ofFloats(shift, c, 2));
+                    b.output(AslLowerings.portable(b, "asl", in, sh, 1, 1, Model.DEFAULT_OPSET), "Y");
+                }), options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
             }
             return ops;
         } catch (Exception e) {
@@ -228,13 +245,10 @@ public final class OpBenchmark implements Callable<Integer> {
         }
     }
 
-    /** ASL in standard ONNX (the exporter's portable lowering) with the shifts as a constant. */
-    private static byte[] portableModel(long[] s, float[] shift) {
-        Graph g = new Graph("portable_asl");
-        GraphBuilder b = new GraphBuilder(g);
-        Value x = b.input("X", DataType.FLOAT, Shape.of(s));
-        Value sh = b.constant("shift", Tensor.ofFloats(shift, s[1], 2));
-        b.output(AslLowerings.portable(b, "asl", x, sh, 1, 1, Model.DEFAULT_OPSET), "Y");
+    /** A small model built with the exporter's graph builder, serialized. */
+    private static byte[] model(Consumer<GraphBuilder> body) {
+        Graph g = new Graph("op_benchmark");
+        body.accept(new GraphBuilder(g));
         return OnnxWriter.toBytes(new Model(g));
     }
 
