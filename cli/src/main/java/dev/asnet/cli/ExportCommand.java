@@ -83,7 +83,8 @@ public final class ExportCommand implements Callable<Integer> {
         ModelDescription d = ModelDescription.parse(bytes, output.toString());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("wrote %s (%s)%n", output, Format.bytes(bytes.length));
-        out.printf("  model       %s, %s lowering%n", model, lowering.id());
+        out.printf("  model       %s, %s%n", model, d.aslLowering().map(l -> l + " lowering")
+                .orElse("no Active Shift layers (--lowering does not apply)"));
         out.printf("  input       %s%n", d.inputs().get(0));
         out.printf("  output      %s (%d classes%s)%n", d.outputs().get(0), cfg.numClasses(),
                 cfg.classLabels() != null ? ", labelled" : "");

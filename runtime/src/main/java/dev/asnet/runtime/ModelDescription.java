@@ -13,6 +13,7 @@ import dev.asnet.exporter.onnx.Onnx.StringStringEntryProto;
 import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
+import dev.asnet.ops.OpContract;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -341,19 +342,27 @@ public final class ModelDescription {
     }
 
     /**
-     * How the Active Shift layers were written: {@code custom}, {@code portable} or
-     * {@code depthwise}, from the metadata; or {@code custom} when the graph uses the ActiveShift
-     * op without saying.
+     * How the model's Active Shift layers are written: {@code custom} (the graph uses the
+     * {@code dev.asnet} ActiveShift op), {@code portable} (GridSample) or {@code depthwise}, as the
+     * {@link ModelMetadata#ASL_LOWERING} metadata says, but only when the graph really has Active
+     * Shift layers: exporters record the lowering they were asked for even for networks without
+     * any (the baselines), and such a model has no lowering.
      *
-     * @return the lowering, if any
+     * @return the lowering, or empty for a model without Active Shift layers
      */
     public Optional<String> aslLowering() {
-        Optional<String> m = metadata(ModelMetadata.ASL_LOWERING);
-        if (m.isPresent()) {
-            return m;
+        if (operators.keySet().stream().anyMatch(k -> k.equals(OpContract.DOMAIN + ":" + OpContract.ACTIVE_SHIFT))) {
+            return Optional.of("custom");
         }
-        return operators.keySet().stream().anyMatch(k -> k.endsWith(":ActiveShift")) ? Optional.of("custom")
-                : Optional.empty();
+        String m = metadata.get(ModelMetadata.ASL_LOWERING);
+        if ("portable".equals(m) && operators.containsKey("GridSample")) {
+            return Optional.of(m);
+        }
+        // The exporter records a radius exactly when it lowered at least one layer to depthwise.
+        if ("depthwise".equals(m) && metadata.containsKey(ModelMetadata.ASL_RADIUS)) {
+            return Optional.of(m);
+        }
+        return Optional.empty();
     }
 
     /**

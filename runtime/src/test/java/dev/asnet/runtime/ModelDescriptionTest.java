@@ -45,6 +45,10 @@ class ModelDescriptionTest {
         ModelDescription with = ModelDescription.parse(bytes, "m");
         ModelDescription without = ModelDescription.parse(TestModels.withoutMetadata(bytes), "m");
         assertTrue(without.metadata().isEmpty());
+        // The exporter records a lowering for every export; a network without ASL has none.
+        assertEquals("portable", with.metadata().get(ModelMetadata.ASL_LOWERING));
+        assertTrue(with.aslLowering().isEmpty());
+        assertTrue(without.aslLowering().isEmpty());
         assertTrue(without.architecture().isEmpty());
         assertEquals(with.initializerElements(), without.parameters());
         assertEquals(with.macs().getAsLong(), without.macs().getAsLong(), "counted MACs equal the exporter's metadata");

@@ -1,0 +1,234 @@
+package dev.asnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import dev.asnet.ops.AsnetOps;
+import dev.asnet.runtime.dataset.FashionMnist;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every command's help, and every bad input producing its one-line message and exit code. */
+class CliTest {
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path dir;
+
+    /** A small Fashion-MNIST model in the custom lowering. */
+    static Path model;
+    /** A grayscale 28x28 PNG. */
+    static Path image;
+
+    @BeforeAll
+    static void exportModel() throws Exception {
+        model = shared.resolve("m.onnx");
+        CliRunner.Result r = CliRunner.run("export", "as-resnet20-16x1", "--input", "1x28x28", "--classes", "10",
+                "-o", model.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        image = shared.resolve("img.png");
+        ImageIO.write(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY), "png", image.toFile());
+    }
+
+    /** Asserts the exit code and that stderr is exactly one line containing the message. */
+    private static CliRunner.Result fails(int code, String message, String... args) {
+        CliRunner.Result r = CliRunner.run(args);
+        assertEquals(code, r.exitCode(), r.toString());
+        String[] lines = r.errLines();
+        assertTrue(lines.length >= 1 && lines[0].startsWith("asnet: error: "), r.toString());
+        assertTrue(lines[0].contains(message), "expected '" + message + "' in: " + lines[0]);
+        if (code != ExitCodes.RUNTIME_FAILURE) {
+            assertEquals(1, lines.length, "one line, no stack trace:\n" + r.err());
+        }
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "export", "inspect", "predict", "eval", "models"})
+    void everyCommandHasHelpWithExitCodes(String command) {
+        CliRunner.Result r = command.isEmpty() ? CliRunner.run("--help") : CliRunner.run(command, "--help");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().startsWith("Usage: asnet" + (command.isEmpty() ? "" : " " + command)), r.out());
+        assertTrue(r.out().contains("Exit codes:"), r.out());
+        assertTrue(r.out().contains("5   asnet op library or execution provider (CUDA) unavailable"), r.out());
+        assertTrue(r.out().contains("--verbose"), r.out());
+        if (!command.isEmpty()) {
+            assertTrue(r.out().contains("Example"), r.out());
+        }
+    }
+
+    @Test
+    void helpCommandAndVersion() {
+        CliRunner.Result r = CliRunner.run("help", "eval");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("--limit"), r.out());
+        r = CliRunner.run("--version");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("ONNX Runtime 1.29.0"), r.out());
+    }
+
+    @Test
+    void usageErrors() {
+        fails(ExitCodes.USAGE, "missing command", new String[0]);
+        fails(ExitCodes.USAGE, "Unmatched argument", "frobnicate");
+        fails(ExitCodes.USAGE, "Unknown option: '--bogus'", "inspect", "--bogus", model.toString());
+        fails(ExitCodes.USAGE, "unknown model 'resnet-9000'; run 'asnet models'", "export", "resnet-9000", "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "'1x28' is not CxHxW", "export", "as-resnet20-16x1", "--input", "1x28", "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "1 (grayscale) or 3 (RGB) channels", "export", "as-resnet20-16x1", "--input", "2x28x28",
+                "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "unknown ASL lowering 'fast'", "export", "as-resnet20-16x1", "--lowering", "fast",
+                "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "numClasses must be >= 1", "export", "as-resnet20-16x1", "--classes", "0", "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "Missing required option: '--output=FILE'", "export", "as-resnet20-16x1");
+        fails(ExitCodes.USAGE, "portable ASL lowering uses GridSample and needs opset >= 16", "export",
+                "as-resnet20-16x1", "--lowering", "portable", "--opset", "13", "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "unknown dataset 'mnist'", "export", "as-resnet20-16x1", "--dataset", "mnist", "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "intra-op threads must be >= 0", "predict", model.toString(), image.toString(),
+                "--threads", "-1");
+        fails(ExitCodes.USAGE, "unknown optimization level 'max'", "predict", model.toString(), image.toString(),
+                "--optimization", "max");
+        fails(ExitCodes.USAGE, "unknown execution provider 'tpu'", "predict", model.toString(), image.toString(),
+                "--device", "tpu");
+        fails(ExitCodes.USAGE, "--top must be >= 1", "predict", model.toString(), image.toString(), "--top", "0");
+        fails(ExitCodes.USAGE, "Missing required parameter: 'IMAGE'", "predict", model.toString());
+        fails(ExitCodes.USAGE, "--limit must be >= 1", "eval", model.toString(), "--limit", "0");
+        fails(ExitCodes.USAGE, "unknown split 'val'", "eval", model.toString(), "--split", "val");
+        fails(ExitCodes.USAGE, "unknown model 'nope'", "models", "nope");
+    }
+
+    @Test
+    void fileProblems() throws Exception {
+        Path absent = dir.resolve("absent.onnx");
+        fails(ExitCodes.FILE_PROBLEM, absent + ": model file not found", "inspect", absent.toString());
+        fails(ExitCodes.FILE_PROBLEM, absent + ": model file not found", "predict", absent.toString(), image.toString());
+        fails(ExitCodes.FILE_PROBLEM, absent + ": model file not found", "eval", absent.toString(), "--limit", "5");
+        Path text = Files.writeString(dir.resolve("readme.onnx"), "# not a model\n");
+        fails(ExitCodes.FILE_PROBLEM, "not an ONNX model", "inspect", text.toString());
+        fails(ExitCodes.FILE_PROBLEM, "not an ONNX model", "predict", text.toString(), image.toString());
+        fails(ExitCodes.FILE_PROBLEM, "is a directory", "inspect", dir.toString());
+        // Images: missing, not an image, truncated.
+        Path noImage = dir.resolve("absent.png");
+        fails(ExitCodes.FILE_PROBLEM, noImage + ": image file not found", "predict", model.toString(), noImage.toString());
+        fails(ExitCodes.FILE_PROBLEM, "not a PNG, JPEG or BMP image", "predict", model.toString(), text.toString());
+        byte[] png = Files.readAllBytes(image);
+        Path cut = Files.write(dir.resolve("cut.png"), Arrays.copyOf(png, png.length / 2));
+        fails(ExitCodes.FILE_PROBLEM, "cannot decode the image", "predict", model.toString(), image.toString(), cut.toString());
+        // Output: missing folder, a directory.
+        fails(ExitCodes.FILE_PROBLEM, "output folder does not exist", "export", "as-resnet20-16x1",
+                "-o", dir.resolve("no/such/dir/m.onnx").toString());
+        fails(ExitCodes.FILE_PROBLEM, "is a directory", "export", "as-resnet20-16x1", "-o", dir.toString());
+        // Datasets: missing folder (with the install hint), corrupt files.
+        fails(ExitCodes.FILE_PROBLEM, "apt-get install dataset-fashion-mnist", "eval", model.toString(), "--data",
+                dir.resolve("nothing").toString());
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(new byte[] {0, 0, 8, 1, 0, 0, 0, 0}));
+        fails(ExitCodes.FILE_PROBLEM, "is an IDX labels file (magic 0x00000801), expected an IDX images file", "eval",
+                model.toString(), "--data", dir.toString());
+        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".part")),
+                "no temporary files left behind");
+    }
+
+    @Test
+    void wrongInputSize() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+        Path m32 = dir.resolve("m32.onnx");
+        assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--lowering", "depthwise", "--input", "1x32x32",
+                "-o", m32.toString()).exitCode());
+        fails(ExitCodes.INPUT_MISMATCH, "wrong input size: the model takes 1x32x32 images but the dataset's are 28x28",
+                "eval", m32.toString(), "--limit", "10");
+        Path m5 = dir.resolve("m5.onnx");
+        assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--input", "1x28x28", "--classes", "5",
+                "-o", m5.toString()).exitCode());
+        fails(ExitCodes.INPUT_MISMATCH, "the model has 5 classes but the dataset has 10", "eval", m5.toString(),
+                "--limit", "10");
+    }
+
+    @Test
+    void missingOpLibrary() {
+        String old = System.getProperty(AsnetOps.LIBRARY_PROPERTY);
+        System.setProperty(AsnetOps.LIBRARY_PROPERTY, dir.resolve("gone/libasnet_ops.so").toString());
+        try {
+            fails(ExitCodes.NATIVE_UNAVAILABLE, "uses the dev.asnet ops but the asnet op library cannot be loaded",
+                    "predict", model.toString(), image.toString());
+            // Inspecting needs no native code.
+            assertEquals(0, CliRunner.run("inspect", model.toString()).exitCode());
+        } finally {
+            if (old == null) {
+                System.clearProperty(AsnetOps.LIBRARY_PROPERTY);
+            } else {
+                System.setProperty(AsnetOps.LIBRARY_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
+    void cudaWithTheCpuBuild() {
+        assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "needs the CPU build");
+        fails(ExitCodes.NATIVE_UNAVAILABLE, "use the GPU build: 'mvn -B install -DskipTests -Pgpu'", "predict",
+                model.toString(), image.toString(), "--device", "cuda");
+        CliRunner.Result r = CliRunner.run("predict", model.toString(), image.toString(), "--device", "cuda",
+                "--fallback-to-cpu", "--top", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("1. "), r.out());
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Path absent = dir.resolve("absent.onnx");
+        CliRunner.Result quiet = CliRunner.run("inspect", absent.toString());
+        assertEquals(1, quiet.errLines().length, quiet.toString());
+        CliRunner.Result verbose = CliRunner.run("inspect", absent.toString(), "--verbose");
+        assertEquals(ExitCodes.FILE_PROBLEM, verbose.exitCode());
+        assertTrue(verbose.errLines().length > 3, verbose.toString());
+        assertTrue(verbose.err().contains("java.nio.file.NoSuchFileException"), verbose.err());
+        assertTrue(verbose.err().contains("at dev.asnet."), verbose.err());
+        CliRunner.Result usage = CliRunner.run("--verbose", "export", "x", "--input", "zzz", "-o", "x.onnx");
+        assertEquals(ExitCodes.USAGE, usage.exitCode());
+        assertTrue(usage.err().contains("at picocli."), usage.err());
+    }
+
+    @Test
+    void modelsListsTheZoo() {
+        CliRunner.Result r = CliRunner.run("models", "--input", "1x28x28", "--classes", "10", "as-resnet20-16x1",
+                "mobilenetv2-cifar");
+        assertEquals(0, r.exitCode(), r.toString());
+        String[] lines = r.out().strip().split("\\R");
+        assertEquals(3, lines.length, r.out());
+        assertTrue(lines[0].startsWith("NAME"));
+        assertTrue(lines[1].startsWith("as-resnet20-16x1") && lines[1].contains("1x28x28"), lines[1]);
+        assertFalse(r.out().contains("shiftnet"), r.out());
+    }
+
+    @Test
+    void modelsWithoutArgumentsListsEveryNetwork() {
+        CliRunner.Result r = CliRunner.run("models");
+        assertEquals(0, r.exitCode(), r.toString());
+        for (String name : dev.asnet.models.ModelZoo.names()) {
+            assertTrue(r.out().contains("\n" + name + " "), name + " missing from:\n" + r.out());
+        }
+        assertTrue(r.out().contains("mobilenetv2-1.0") && r.out().contains("3x224x224"), r.out());
+    }
+
+    private static byte[] gzip(byte[] data) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+}
