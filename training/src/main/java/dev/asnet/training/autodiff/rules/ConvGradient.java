@@ -45,17 +45,51 @@ public final class ConvGradient implements GradientRule {
         // Rows/columns at the end of the padded input that no output window reaches.
         long extraH = (xs[2] + p[0] + p[2] - ws[2]) % s[0];
         long extraW = (xs[3] + p[1] + p[3] - ws[3]) % s[1];
-        if (ctx.needsGrad(0)) {
+        boolean pointwise = ws[2] == 1 && ws[3] == 1 && s[0] == 1 && s[1] == 1 && group == 1
+                && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0;
+        if (pointwise) {
+            pointwise(ctx, e, x, w, dy, xs, ws);
+        } else if (ctx.needsGrad(0)) {
             Value dx = e.op("ConvTranspose", List.of(dy, w), Attribute.ofInts("strides", s), Attribute.ofInts("pads", p),
                     Attribute.ofInt("group", group), Attribute.ofInts("output_padding", extraH, extraW),
                     Attribute.ofInts("kernel_shape", ws[2], ws[3]));
             ctx.addInputGrad(0, dx);
         }
-        if (ctx.needsGrad(1)) {
+        if (ctx.needsGrad(1) && !pointwise) {
             ctx.addInputGrad(1, weightGrad(e, x, dy, xs, ws, ys, s, p, group, extraH, extraW));
         }
         if (ctx.needsGrad(2)) {
             ctx.addInputGrad(2, e.reduceSum(dy, false, 0, 2, 3));
+        }
+    }
+
+    /**
+     * 1x1 stride-1 convs (most of an AS-ResNet's arithmetic) as batched matrix products over
+     * [N, channels, H*W]: a convolution-shaped dW would run one matrix-vector product per input
+     * channel over the whole batch, which is memory-bound and far slower.
+     */
+    private static void pointwise(GradientContext ctx, Emitter e, Value x, Value w, Value dy, long[] xs, long[] ws) {
+        long n = xs[0];
+        long c = xs[1];
+        long m = ws[0];
+        long hw = xs[2] * xs[3];
+        Value dy3 = e.reshape(dy, n, m, hw);
+        Value w2 = e.reshape(w, m, c);
+        if (ctx.needsGrad(0)) {
+            // dX[n] = W^T dY[n]: the [C, M] matrix broadcast over the batch.
+            Value dx3 = e.op("MatMul", List.of(e.transpose(w2, 1, 0), dy3));
+            ctx.addInputGrad(0, e.reshape(dx3, xs));
+        }
+        if (ctx.needsGrad(1)) {
+            Value x3 = e.reshape(x, n, c, hw);
+            Value dw;
+            // Transpose whichever activation has fewer channels; the other stays in place.
+            if (c <= m) {
+                dw = e.reduceSum(e.op("MatMul", List.of(dy3, e.transpose(x3, 0, 2, 1))), false, 0); // [M, C]
+            } else {
+                dw = e.transpose(e.reduceSum(e.op("MatMul", List.of(x3, e.transpose(dy3, 0, 2, 1))), false, 0), 1, 0);
+            }
+            ctx.addInputGrad(1, e.reshape(dw, ws));
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.asnet.training.trainer;
+
+import dev.asnet.exporter.export.AslLowering;
+import java.nio.file.Path;
+
+/**
+ * Everything that defines a training run. Resuming requires the same values (checked against the
+ * checkpoint), except the output folder.
+ *
+ * @param model the zoo model name
+ * @param epochs number of epochs
+ * @param batch training batch size
+ * @param lr base learning rate
+ * @param schedule learning-rate schedule
+ * @param weightDecay L2 weight decay
+ * @param momentum momentum factor
+ * @param threads ONNX Runtime intra-op threads
+ * @param seed seed of shuffling and augmentation
+ * @param data the Fashion-MNIST folder
+ * @param limit use only the first {@code limit} training images (0 = all)
+ * @param testLimit use only the first {@code testLimit} test images (0 = all)
+ * @param pad crop padding
+ * @param flip random horizontal flips
+ * @param lowering ASL lowering of the exported model
+ * @param evalBatch evaluation batch size
+ */
+public record TrainConfig(String model, int epochs, int batch, float lr, Schedule schedule, float weightDecay,
+        float momentum, int threads, long seed, Path data, int limit, int testLimit, int pad, boolean flip,
+        AslLowering lowering, int evalBatch) {
+
+    /**
+     * Validates the values.
+     *
+     * @param model the zoo model name
+     * @param epochs number of epochs
+     * @param batch training batch size
+     * @param lr base learning rate
+     * @param schedule learning-rate schedule
+     * @param weightDecay L2 weight decay
+     * @param momentum momentum factor
+     * @param threads ONNX Runtime intra-op threads
+     * @param seed seed of shuffling and augmentation
+     * @param data the Fashion-MNIST folder
+     * @param limit training image limit (0 = all)
+     * @param testLimit test image limit (0 = all)
+     * @param pad crop padding
+     * @param flip random horizontal flips
+     * @param lowering ASL lowering of the exported model
+     * @param evalBatch evaluation batch size
+     */
+    public TrainConfig {
+        if (epochs < 1 || batch < 1 || threads < 1 || evalBatch < 1) {
+            throw new IllegalArgumentException("epochs, batch, threads and eval batch must be >= 1");
+        }
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+        }
+        if (limit < 0 || testLimit < 0) {
+            throw new IllegalArgumentException("limits must be >= 0");
+        }
+    }
+
+    /**
+     * Whether a checkpoint made under {@code other} may be resumed with this configuration:
+     * everything that changes the result must be equal (threads and evaluation batch may differ).
+     *
+     * @param other the checkpoint's configuration
+     * @return a description of the first difference, or null when compatible
+     */
+    public String incompatibility(TrainConfig other) {
+        if (!model.equals(other.model)) {
+            return "model " + other.model + " vs " + model;
+        }
+        if (epochs != other.epochs || batch != other.batch || lr != other.lr || schedule != other.schedule
+                || weightDecay != other.weightDecay || momentum != other.momentum || seed != other.seed
+                || limit != other.limit || pad != other.pad || flip != other.flip) {
+            return "training settings differ: checkpoint " + other + ", now " + this;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.asnet.training.trainer;
+
+import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.export.ExportOptions;
+import dev.asnet.exporter.ir.Model;
+import dev.asnet.models.ModelConfig;
+import dev.asnet.models.ModelZoo;
+import dev.asnet.runtime.dataset.FashionMnist;
+import dev.asnet.runtime.dataset.LabeledImages;
+import dev.asnet.training.autodiff.ParameterKind;
+import dev.asnet.training.autodiff.SgdOptions;
+import dev.asnet.training.autodiff.TrainingGraph;
+import dev.asnet.training.autodiff.TrainingGraphBuilder;
+import dev.asnet.training.data.Augmentation;
+import dev.asnet.training.data.BatchSource;
+import dev.asnet.training.data.Seeds;
+import dev.asnet.training.step.Evaluator;
+import dev.asnet.training.step.StepResult;
+import dev.asnet.training.step.TrainingStep;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Trains a zoo model on Fashion-MNIST: per epoch, shuffled augmented batches through a {@link
+ * TrainingStep}, then the test set through an {@link Evaluator}, metrics files and a checkpoint.
+ * After the last epoch the inference model ({@code model.onnx}) and charts are written. A stop
+ * request ({@link #requestStop}, e.g. from Ctrl-C) ends the run after the current step with a
+ * checkpoint from which {@code --resume} continues exactly.
+ */
+public final class Trainer {
+    /** File name of the exported inference model. */
+    public static final String MODEL_FILE = "model.onnx";
+    /** Folder of the charts. */
+    public static final String CHARTS_DIR = "charts";
+
+    private final TrainConfig config;
+    private final Path out;
+    private final Path resume;
+    private final PrintStream log;
+    private final boolean progressBar;
+    private volatile boolean stopRequested;
+
+    /**
+     * Creates a trainer.
+     *
+     * @param config the run configuration
+     * @param out the output folder
+     * @param resume the folder of a checkpoint to continue from, or null for a fresh run
+     * @param log where per-epoch lines go
+     * @param progressBar whether to draw a progress bar on the terminal
+     */
+    public Trainer(TrainConfig config, Path out, Path resume, PrintStream log, boolean progressBar) {
+        this.config = config;
+        this.out = out;
+        this.resume = resume;
+        this.log = log;
+        this.progressBar = progressBar;
+    }
+
+    /** Asks the run to stop after the current step and leave a checkpoint. Thread-safe. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Runs (or continues) training.
+     *
+     * @param stepBudget stop after this many steps in this call (Long.MAX_VALUE for no limit),
+     *     leaving a checkpoint as an interruption would
+     * @return how the run ended
+     * @throws Exception if data, model, ONNX Runtime or files fail
+     */
+    public TrainResult run(long stepBudget) throws Exception {
+        LabeledImages train = FashionMnist.load(config.data(), FashionMnist.Split.TRAIN);
+        LabeledImages test = FashionMnist.load(config.data(), FashionMnist.Split.TEST);
+        if (config.limit() > 0) {
+            train = train.limit(config.limit());
+        }
+        if (config.testLimit() > 0) {
+            test = test.limit(config.testLimit());
+        }
+        ModelConfig mc = ModelConfig.fashionMnist();
+        Model model = ModelZoo.build(config.model(), mc);
+        int batches = train.size() / config.batch();
+        if (batches == 0) {
+            throw new IllegalArgumentException("batch " + config.batch() + " is larger than the " + train.size()
+                    + " training images");
+        }
+        long totalSteps = (long) batches * config.epochs();
+        Progress progress = Progress.start();
+        Map<String, float[]> resumeState = null;
+        if (resume != null) {
+            Checkpoint ck = Checkpoint.read(resume);
+            String why = config.incompatibility(ck.config());
+            if (why != null) {
+                throw new CheckpointException(resume.resolve(Checkpoint.FILE_NAME), "was made by a different run: " + why);
+            }
+            progress = ck.progress();
+            resumeState = ck.state();
+        }
+        SgdOptions sgd = new SgdOptions(config.momentum(), true, config.weightDecay(), 0.01f, true);
+        TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd);
+        BatchSource trainSource = new BatchSource(train, mc.mean()[0], mc.std()[0]);
+        BatchSource testSource = new BatchSource(test, mc.mean()[0], mc.std()[0]);
+        Augmentation aug = new Augmentation(config.pad(), config.flip());
+        List<EpochMetrics> history = new ArrayList<>(progress.history());
+        long overheadNanos = 0;
+        long stepsRun = 0;
+        try (TrainingStep step = new TrainingStep(graph, config.threads());
+                Evaluator eval = new Evaluator(model, Math.min(config.evalBatch(), test.size()), config.threads())) {
+            if (resumeState != null) {
+                step.load(resumeState);
+                log.printf(Locale.ROOT, "resumed from %s at epoch %d, batch %d%n", resume, progress.epoch() + 1,
+                        progress.batch());
+            }
+            while (progress.epoch() < config.epochs()) {
+                int epoch = progress.epoch();
+                int[] order = trainSource.permutation(config.seed(), epoch);
+                double lossSum = progress.lossSum();
+                long correct = progress.correct();
+                long seen = progress.seen();
+                double seconds = progress.seconds();
+                long globalStep = progress.globalStep();
+                float lr = 0;
+                ProgressBar bar = progressBar ? bar(epoch, batches, progress.batch()) : null;
+                try {
+                    for (int b = progress.batch(); b < batches; b++) {
+                        if (stopRequested || stepsRun >= stepBudget) {
+                            Progress p = new Progress(epoch, b, globalStep, lossSum, correct, seen, seconds, history);
+                            new Checkpoint(config, p, step.state()).write(out);
+                            log.printf(Locale.ROOT, "stopped at epoch %d, batch %d/%d; checkpoint in %s%n", epoch + 1, b,
+                                    batches, out);
+                            return new TrainResult(false, history, null, overheadMicros(overheadNanos, stepsRun));
+                        }
+                        long t0 = System.nanoTime();
+                        trainSource.fill(order, b * config.batch(), config.batch(), aug, Seeds.mix(config.seed(), epoch, b, 2),
+                                step.images(), step.labels());
+                        lr = config.schedule().rate(config.lr(), globalStep, totalSteps);
+                        StepResult r = step.run(lr);
+                        overheadNanos += r.totalNanos() - r.runNanos();
+                        seconds += (System.nanoTime() - t0) / 1e9;
+                        lossSum += r.loss();
+                        correct += r.correct();
+                        seen += config.batch();
+                        globalStep++;
+                        stepsRun++;
+                        if (!Double.isFinite(r.loss())) {
+                            throw new IllegalStateException("loss became " + r.loss() + " at epoch " + (epoch + 1)
+                                    + ", batch " + b + " (learning rate " + lr + " too high?)");
+                        }
+                        if (bar != null) {
+                            bar.stepBy(config.batch());
+                            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% lr %.4f",
+                                    lossSum / (b + 1), 100.0 * correct / seen, lr));
+                        }
+                    }
+                } finally {
+                    if (bar != null) {
+                        bar.close();
+                    }
+                }
+                double[] testResult = evaluate(eval, step, testSource);
+                EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / batches, (double) correct / seen, testResult[0],
+                        testResult[1], lr, seconds, seen / seconds);
+                history.add(m);
+                log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | lr %.5f"
+                        + " | %.0f s, %.1f img/s%n", m.epoch(), config.epochs(), m.trainLoss(), 100 * m.trainAccuracy(),
+                        m.testLoss(), 100 * m.testAccuracy(), m.lr(), m.seconds(), m.imagesPerSecond());
+                progress = new Progress(epoch + 1, 0, globalStep, 0, 0, 0, 0, List.copyOf(history));
+                new Checkpoint(config, progress, step.state()).write(out);
+                MetricsFiles.write(out, history);
+            }
+            Map<String, float[]> state = step.state();
+            Path file = finish(model, graph, state, history);
+            return new TrainResult(true, history, file, overheadMicros(overheadNanos, stepsRun));
+        }
+    }
+
+    private static double overheadMicros(long nanos, long steps) {
+        return steps == 0 ? 0 : nanos / 1e3 / steps;
+    }
+
+    private ProgressBar bar(int epoch, int batches, int startBatch) {
+        ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1,
+                config.epochs())).setInitialMax((long) batches * config.batch()).setUnit(" img", 1).showSpeed()
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+        bar.stepTo((long) startBatch * config.batch());
+        return bar;
+    }
+
+    /**
+     * Runs the test set through the evaluator; the last partial batch is padded and its padding
+     * ignored.
+     *
+     * @return {mean loss, accuracy}
+     */
+    static double[] evaluate(Evaluator eval, TrainingStep step, BatchSource test) throws Exception {
+        int n = test.size();
+        int b = eval.batch();
+        int k = eval.classes();
+        int[] order = new int[((n + b - 1) / b) * b];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i < n ? i : 0;
+        }
+        double loss = 0;
+        long correct = 0;
+        for (int from = 0; from < n; from += b) {
+            test.fill(order, from, b, Augmentation.none(), 0, eval.images(), null);
+            FloatBuffer logits = eval.run(step);
+            for (int i = 0; i < b && from + i < n; i++) {
+                int label = test.label(from + i);
+                double max = Double.NEGATIVE_INFINITY;
+                int arg = 0;
+                for (int c = 0; c < k; c++) {
+                    double v = logits.get(i * k + c);
+                    if (v > max) {
+                        max = v;
+                        arg = c;
+                    }
+                }
+                double sum = 0;
+                for (int c = 0; c < k; c++) {
+                    sum += Math.exp(logits.get(i * k + c) - max);
+                }
+                loss += Math.log(sum) + max - logits.get(i * k + label);
+                if (arg == label) {
+                    correct++;
+                }
+            }
+        }
+        return new double[] {loss / n, (double) correct / n};
+    }
+
+    private Path finish(Model model, TrainingGraph graph, Map<String, float[]> state, List<EpochMetrics> history)
+            throws IOException {
+        Model trained = TrainedModel.withState(model, state);
+        EpochMetrics last = history.get(history.size() - 1);
+        trained.putMetadata("asnet.trained.dataset", "fashion-mnist");
+        trained.putMetadata("asnet.trained.epochs", Integer.toString(history.size()));
+        trained.putMetadata("asnet.trained.test_accuracy", String.format(Locale.ROOT, "%.4f", last.testAccuracy()));
+        Path file = out.resolve(MODEL_FILE);
+        TrainedModel.export(trained, ExportOptions.builder().setLowering(config.lowering()).build(), file);
+        Path charts = out.resolve(CHARTS_DIR);
+        Charts.curves(charts, history);
+        Map<String, float[]> shifts = new LinkedHashMap<>();
+        graph.parameterKinds().forEach((name, kind) -> {
+            if (kind == ParameterKind.SHIFT) {
+                shifts.put(name, state.get(name));
+            }
+        });
+        Charts.shifts(charts, shifts);
+        log.printf(Locale.ROOT, "exported %s (%s lowering, BN folded; %s %s)%n", file, config.lowering().id(),
+                ModelMetadata.ARCHITECTURE, model.metadata().get(ModelMetadata.ARCHITECTURE));
+        return file;
+    }
+}
