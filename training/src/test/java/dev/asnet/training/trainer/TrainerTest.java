@@ -1,0 +1,182 @@
+package dev.asnet.training.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.runtime.dataset.FashionMnist;
+import dev.asnet.runtime.dataset.IdxFormatException;
+import dev.asnet.runtime.dataset.LabeledImages;
+import dev.asnet.ops.AsnetOps;
+import dev.asnet.training.data.Augmentation;
+import dev.asnet.training.data.BatchSource;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer end to end on a slice of Fashion-MNIST with the smallest zoo AS-ResNet20: one
+ * uninterrupted run is shared by the tests that inspect its outputs.
+ */
+class TrainerTest {
+    private static final int TEST_IMAGES = 300;
+
+    @TempDir
+    static Path shared;
+
+    private static TrainResult full;
+    private static Path fullOut;
+
+    static TrainConfig config(Path data) {
+        return new TrainConfig("as-resnet20-16x1", 2, 32, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L, data, 320,
+                TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream());
+    }
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        fullOut = shared.resolve("full");
+        full = new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, null, quiet(), false).run(Long.MAX_VALUE);
+    }
+
+    @Test
+    void writesMetricsCheckpointModelAndCharts() throws Exception {
+        assertTrue(full.completed());
+        assertEquals(2, full.history().size());
+        for (String f : new String[] {MetricsFiles.CSV, MetricsFiles.JSON, Checkpoint.FILE_NAME, Trainer.MODEL_FILE,
+                "charts/loss.png", "charts/accuracy.png"}) {
+            assertTrue(Files.size(fullOut.resolve(f)) > 0, f);
+        }
+        assertEquals(3, Files.readAllLines(fullOut.resolve(MetricsFiles.CSV)).size());
+        try (var charts = Files.list(fullOut.resolve(Trainer.CHARTS_DIR))) {
+            assertEquals(9, charts.filter(p -> p.getFileName().toString().startsWith("shifts-")).count(),
+                    "one shift scatter per ASL layer");
+        }
+        byte[] png = Files.readAllBytes(fullOut.resolve("charts/loss.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+
+    @Test
+    void resumingMidEpochReproducesTheUninterruptedRun() throws Exception {
+        Path out = shared.resolve("resumed");
+        TrainResult first = new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).run(13);
+        assertFalse(first.completed());
+        Checkpoint mid = Checkpoint.read(out);
+        assertEquals(1, mid.progress().epoch(), "13 steps of 10 per epoch stop in the second epoch");
+        assertEquals(3, mid.progress().batch());
+        TrainResult rest = new Trainer(config(FashionMnist.DEFAULT_DIR), out, out, quiet(), false).run(Long.MAX_VALUE);
+        assertTrue(rest.completed());
+        assertEquals(full.history().size(), rest.history().size());
+        for (int i = 0; i < rest.history().size(); i++) {
+            EpochMetrics a = full.history().get(i);
+            EpochMetrics b = rest.history().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), "train loss of epoch " + a.epoch());
+            assertEquals(a.testAccuracy(), b.testAccuracy(), "test accuracy of epoch " + a.epoch());
+        }
+        Map<String, float[]> expected = Checkpoint.read(fullOut).state();
+        Map<String, float[]> actual = Checkpoint.read(out).state();
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String k : expected.keySet()) {
+            assertArrayEquals(expected.get(k), actual.get(k), k);
+        }
+    }
+
+    @Test
+    void exportedModelScoresWhatTheTrainerMeasured() throws Exception {
+        LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST).limit(TEST_IMAGES);
+        BatchSource src = new BatchSource(test, 0.2860f, 0.3530f);
+        int[] order = new int[TEST_IMAGES];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        FloatBuffer images = FloatBuffer.allocate(TEST_IMAGES * 28 * 28);
+        src.fill(order, 0, TEST_IMAGES, Augmentation.none(), 0, images, null);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int correct = 0;
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            AsnetOps.register(so);
+            try (OrtSession s = env.createSession(fullOut.resolve(Trainer.MODEL_FILE).toString(), so);
+                    OnnxTensor x = OnnxTensor.createTensor(env, images.rewind(), new long[] {TEST_IMAGES, 1, 28, 28});
+                    OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), x))) {
+                float[][] logits = (float[][]) r.get(0).getValue();
+                for (int i = 0; i < TEST_IMAGES; i++) {
+                    int arg = 0;
+                    for (int c = 1; c < 10; c++) {
+                        if (logits[i][c] > logits[i][arg]) {
+                            arg = c;
+                        }
+                    }
+                    correct += arg == test.label(i) ? 1 : 0;
+                }
+            }
+        }
+        double measured = full.history().get(full.history().size() - 1).testAccuracy();
+        // BN folding reorders float arithmetic; allow at most one borderline image to flip.
+        assertEquals(measured * TEST_IMAGES, correct, 1.0, "exported model accuracy");
+    }
+
+    @Test
+    void damagedCheckpointsAreReportedClearly(@TempDir Path dir) throws Exception {
+        Path file = fullOut.resolve(Checkpoint.FILE_NAME);
+        byte[] good = Files.readAllBytes(file);
+
+        Path truncated = Files.createDirectories(dir.resolve("truncated"));
+        Files.write(truncated.resolve(Checkpoint.FILE_NAME), java.util.Arrays.copyOf(good, good.length - 100));
+        assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(truncated)).getMessage()
+                .contains("truncated"));
+
+        Path flipped = Files.createDirectories(dir.resolve("flipped"));
+        byte[] bad = good.clone();
+        bad[bad.length - 200] ^= 0x10;
+        Files.write(flipped.resolve(Checkpoint.FILE_NAME), bad);
+        assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(flipped)).getMessage()
+                .contains("CRC32 mismatch"));
+
+        Path garbage = Files.createDirectories(dir.resolve("garbage"));
+        Files.writeString(garbage.resolve(Checkpoint.FILE_NAME), "not a checkpoint at all, just text");
+        assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(garbage)).getMessage()
+                .contains("bad magic"));
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(empty)).getMessage()
+                .contains("not found"));
+
+        TrainConfig other = new TrainConfig("as-resnet20-16x1", 3, 32, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
+                FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> new Trainer(other, dir.resolve("o"), fullOut, quiet(), false).run(1));
+        assertTrue(e.getMessage().contains("different run"), e.getMessage());
+    }
+
+    @Test
+    void wrongDataFoldersAreReportedClearly(@TempDir Path dir) throws Exception {
+        NoSuchFileException missing = assertThrows(NoSuchFileException.class,
+                () -> new Trainer(config(dir.resolve("nowhere")), dir.resolve("o1"), null, quiet(), false).run(1));
+        assertTrue(missing.getMessage().contains("dataset-fashion-mnist"), missing.getMessage());
+
+        Path junk = Files.createDirectories(dir.resolve("junk"));
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte"}) {
+            Files.writeString(junk.resolve(f), "this is not an IDX file");
+        }
+        assertThrows(IdxFormatException.class,
+                () -> new Trainer(config(junk), dir.resolve("o2"), null, quiet(), false).run(1));
+    }
+}
