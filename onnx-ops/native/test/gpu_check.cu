@@ -5,7 +5,8 @@
 //    CUDA forward and gradient are compared with the CPU kernels of asnet_kernels, and dShift also
 //    with a double-precision reference. Outputs start as NaN (unwritten elements show up) and are
 //    followed by a guard zone (writes past the end show up); the gradient runs twice and must be
-//    bitwise identical.
+//    bitwise identical. The forward's two kernels (16-byte and scalar, chosen by alignment) must
+//    give bitwise the same Y.
 // 2. Speed: forward and gradient times (CUDA events, median of several runs) on [32,128,56,56]
 //    and other AS-ResNet shapes, with the effective bandwidth (bytes the op must read and write
 //    once, divided by the time) against a device-to-device cudaMemcpyAsync of X.
@@ -296,6 +297,12 @@ void CheckCorrectness(cudaStream_t stream) {
       {64, 128, 20, 20, 2, 2, Shifts::kFraction}, {32, 600, 14, 14, 1, 1, Shifts::kFraction},
       {48, 64, 23, 29, 1, 1, Shifts::kFar},     {48, 64, 23, 29, 3, 2, Shifts::kMixed},
       {48, 64, 23, 29, 1, 1, Shifts::kInteger},
+      // Rows of a multiple of 4 columns with a horizontal stride of 1 (the 16-byte forward path):
+      // 4-column rows, vertical strides 1-3, partial last groups, far and mixed shifts.
+      {2, 5, 9, 4, 2, 1, Shifts::kFraction},    {3, 6, 7, 4, 1, 1, Shifts::kFar},
+      {48, 64, 23, 28, 1, 1, Shifts::kFar},     {48, 64, 23, 28, 3, 1, Shifts::kMixed},
+      {32, 64, 30, 16, 1, 1, Shifts::kMixed},   {16, 64, 28, 28, 1, 1, Shifts::kInteger},
+      {2, 9, 19, 36, 2, 1, Shifts::kFar},       {1, 300, 12, 8, 1, 1, Shifts::kFraction},
   };
   uint32_t seed = 1;
   for (const Case& k : fixed) RunCase(k, seed++, stream, true);
@@ -308,6 +315,41 @@ void CheckCorrectness(cudaStream_t stream) {
   }
   std::printf("  + %d random shapes (N 0-3, C 1-9, H/W 1-21, strides 1-3, every shift kind): %s\n",
               kRandom, failures ? "see failures above" : "ok");
+}
+
+// The forward with X and Y at addresses that are not 16-byte aligned (views into larger buffers)
+// takes the scalar kernel instead of the 16-byte one: it must match the CPU kernels, and both
+// kernels must give bitwise the same Y (same arithmetic in the same order).
+void CheckMisaligned(cudaStream_t stream) {
+  const ShiftGeometry g = ShiftGeometry::Make(4, 8, 56, 56, 1, 1);
+  const size_t nx = g.planes() * g.in_plane(), ny = g.planes() * g.out_plane();
+  std::mt19937 rng(99);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f), sh(-6.0f, 6.0f);
+  std::vector<float> x(nx), shift(2 * g.c);
+  for (float& v : x) v = u(rng);
+  for (float& v : shift) v = sh(rng);
+  std::vector<float> y_cpu(ny);
+  asnet::ActiveShiftForward(asnet::DetectIsa(), g, x.data(), shift.data(), y_cpu.data(), 0, g.planes());
+  DeviceBuffer bx(nx + 1), by(ny + 1), ax(nx), ay(ny);
+  CUDA_OK(cudaMemcpy(bx.ptr + 1, x.data(), nx * 4, cudaMemcpyHostToDevice));
+  ax.Upload(x);
+  CUDA_OK(asnet::cuda::LaunchActiveShiftForward(g, bx.ptr + 1, shift.data(), by.ptr + 1, stream));
+  CUDA_OK(asnet::cuda::LaunchActiveShiftForward(g, ax.ptr, shift.data(), ay.ptr, stream));
+  CUDA_OK(cudaStreamSynchronize(stream));
+  std::vector<float> y, y_aligned;
+  bool guards = by.Download(&y);
+  guards &= ay.Download(&y_aligned);
+  Compare cy;
+  for (size_t i = 0; i < ny; ++i) cy.Add(i, y[i + 1], y_cpu[i], 1e-5);
+  uint32_t head;
+  std::memcpy(&head, &y[0], 4);
+  const bool same = std::memcmp(y.data() + 1, y_aligned.data(), ny * 4) == 0;
+  const bool ok = guards && !cy.bad && head == 0xffffffffu && same;
+  ++checks;
+  if (!ok) ++failures;
+  std::printf("  %-4s forward on X and Y offset by 4 bytes (scalar kernel): Y %.1e, %s\n",
+              ok ? "ok" : "FAIL", cy.max_err,
+              same ? "bitwise equal to the 16-byte kernel" : "DIFFERS FROM THE 16-BYTE KERNEL");
 }
 
 // ---- speed ----------------------------------------------------------------------------------
@@ -425,6 +467,7 @@ int main(int argc, char** argv) {
 
   CheckFastDiv();
   CheckCorrectness(stream);
+  CheckMisaligned(stream);
   Goal goal;
   if (speed) Speed(stream, &goal);
   CUDA_OK(cudaStreamDestroy(stream));
