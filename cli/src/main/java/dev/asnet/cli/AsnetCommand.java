@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
         // INHERIT: every subcommand gets --help and --version without repeating them.
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
         description = {"Active Shift networks on ONNX Runtime: export zoo models to ONNX, inspect them, "
                 + "classify images and evaluate on Fashion-MNIST."},
         subcommands = {
@@ -25,6 +24,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             ModelsCommand.class,
             dev.asnet.bench.BenchCommand.class,
+            dev.asnet.training.cli.TrainCommand.class,
             DemoCommand.class,
             picocli.CommandLine.HelpCommand.class,
         },

@@ -51,6 +51,21 @@ public final class GradientRules {
     }
 
     /**
+     * A copy with one rule added or replaced (to differentiate an op asnet does not cover, or to
+     * try an alternative rule); the shared registry is not changed.
+     *
+     * @param domain the op's domain
+     * @param opType the op type
+     * @param rule the rule
+     * @return the extended copy
+     */
+    public GradientRules with(String domain, String opType, GradientRule rule) {
+        GradientRules copy = new GradientRules();
+        copy.rules.putAll(rules);
+        return copy.register(domain, opType, rule);
+    }
+
+    /**
      * Looks up the rule of an op.
      *
      * @param domain the op's domain

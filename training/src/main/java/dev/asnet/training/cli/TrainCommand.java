@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
  * continues exactly.
  */
 @Command(name = "train", description = {"Train a zoo model on Fashion-MNIST with ONNX Runtime (autodiff training "
-        + "graphs, Nesterov SGD). Writes metrics, a checkpoint per epoch, the exported model and charts to --out."})
+        + "graphs, Nesterov SGD). Writes metrics, a checkpoint per epoch, the exported model and charts to --out."},
+        footer = {"%nExample:", "  asnet train as-resnet20-16x3 --epochs 15 --batch 64 --lr 0.05 --out runs/as16x3",
+            "  asnet train as-resnet20-16x3 --epochs 15 --batch 64 --lr 0.05 --out runs/as16x3 --resume runs/as16x3"})
 public final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Zoo model, e.g. as-resnet20-16x6.")
     String model;

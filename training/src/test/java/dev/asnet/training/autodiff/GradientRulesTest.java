@@ -173,6 +173,15 @@ class GradientRulesTest {
     }
 
     @Test
+    void aWrongRuleIsCaught() {
+        // Relu's rule without its mask: the check must notice the negative inputs.
+        GradientRules broken = GradientRules.standard().with("", "Relu", ctx -> ctx.addInputGrad(0, ctx.outputGrad(0)));
+        org.junit.jupiter.api.Assertions.assertThrows(org.opentest4j.AssertionFailedError.class,
+                () -> new GradientCheck().input("x", random(45, 48, 0.05), 3, 16).rules(broken)
+                        .run((b, in) -> b.relu(null, in.get("x"))));
+    }
+
+    @Test
     void residualBlockEndToEnd() throws Exception {
         // Several rules chained, with a value used twice (the shortcut): gradients must add up.
         new GradientCheck().input("x", random(38, 2 * 4 * 5 * 5, 0), 2, 4, 5, 5)
