@@ -25,8 +25,8 @@ import picocli.CommandLine.TypeConversionException;
                 + "ONNX inference model, BatchNormalization folded, Active Shift layers in the chosen lowering.",
             "",
             "Lowerings: custom = the dev.asnet ActiveShift op (needs the asnet op library, which asnet registers "
-                + "itself); portable = standard ONNX GridSample (runs in any ONNX Runtime >= 1.12, about 1e-5 off); "
-                + "depthwise = exact depthwise convolution with bilinear taps (standard ONNX, fast)."},
+                + "itself); portable = standard ONNX GridSample (any ONNX Runtime >= 1.12, within 1e-4 of custom); "
+                + "depthwise = depthwise convolution with the bilinear taps (standard ONNX, exact to float rounding, fast)."},
         footer = {"%nExample:%n  asnet export as-resnet20-16x6 --lowering custom --input 1x28x28 --classes 10 "
                 + "-o as-resnet20.onnx"})
 public final class ExportCommand implements Callable<Integer> {

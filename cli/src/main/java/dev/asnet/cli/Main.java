@@ -37,18 +37,23 @@ public final class Main {
                 .setExecutionExceptionHandler(reporter)
                 .setParameterExceptionHandler(reporter)
                 .setCaseInsensitiveEnumValuesAllowed(true);
-        withExitCodes(cmd);
+        configureAll(cmd, new VersionProvider());
         int code = cmd.execute(args);
         out.flush();
         err.flush();
         return code;
     }
 
-    /** Every command's help lists the exit codes; set here so that new subcommands get them too. */
-    private static void withExitCodes(CommandLine cmd) {
+    /**
+     * Every command's help lists the exit codes and every command answers --version; set here so
+     * that new subcommands get both. The version provider is not an annotation attribute because
+     * picocli would then call it (starting ONNX Runtime) while building the command tree.
+     */
+    private static void configureAll(CommandLine cmd, VersionProvider version) {
+        cmd.getCommandSpec().versionProvider(version);
         cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.HELP);
         for (CommandLine sub : cmd.getSubcommands().values()) {
-            withExitCodes(sub);
+            configureAll(sub, version);
         }
     }
 

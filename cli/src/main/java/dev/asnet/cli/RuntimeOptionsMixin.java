@@ -4,11 +4,16 @@ import dev.asnet.runtime.ExecutionProvider;
 import dev.asnet.runtime.OptimizationLevel;
 import dev.asnet.runtime.RuntimeOptions;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** The options of commands that run a model: threads, graph optimization, execution provider. */
 public final class RuntimeOptionsMixin {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Intra-op threads; 0 lets ONNX Runtime choose, one per core (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -42,6 +47,7 @@ public final class RuntimeOptionsMixin {
      * @throws CliException with {@link ExitCodes#USAGE} if a value is out of range
      */
     public RuntimeOptions toRuntimeOptions() {
+        OrtLogging.configure(command);
         try {
             return RuntimeOptions.builder().optIntraOpThreads(threads).optOptimizationLevel(optimization)
                     .optExecutionProvider(device).optCudaDevice(cudaDevice).optFallbackToCpu(fallbackToCpu).build();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every command's help, and every bad input producing its one-line message and exit code. */
@@ -58,8 +59,15 @@ class CliTest {
         return r;
     }
 
+    /** The top command and every registered subcommand, including those other modules add. */
+    static java.util.stream.Stream<String> commands() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(""),
+                new picocli.CommandLine(new AsnetCommand()).getSubcommands().keySet().stream()
+                        .filter(c -> !c.equals("help")));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", "export", "inspect", "predict", "eval", "models"})
+    @MethodSource("commands")
     void everyCommandHasHelpWithExitCodes(String command) {
         CliRunner.Result r = command.isEmpty() ? CliRunner.run("--help") : CliRunner.run(command, "--help");
         assertEquals(0, r.exitCode(), r.toString());
@@ -67,9 +75,12 @@ class CliTest {
         assertTrue(r.out().contains("Exit codes:"), r.out());
         assertTrue(r.out().contains("5   asnet op library or execution provider (CUDA) unavailable"), r.out());
         assertTrue(r.out().contains("--verbose"), r.out());
-        if (!command.isEmpty()) {
-            assertTrue(r.out().contains("Example"), r.out());
-        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"export", "inspect", "predict", "eval", "models"})
+    void runtimeCommandsShowAnExample(String command) {
+        assertTrue(CliRunner.run(command, "--help").out().contains("Example"), command);
     }
 
     @Test
