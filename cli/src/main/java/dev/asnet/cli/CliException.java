@@ -2,6 +2,7 @@ package dev.asnet.cli;
 
 /** A failure a command reports with a specific exit code and a message for the user. */
 public class CliException extends RuntimeException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final int exitCode;

@@ -120,7 +120,7 @@ public final class AsnetModel implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails otherwise
      */
     public static AsnetModel open(byte[] model, RuntimeOptions options) throws IOException, OrtException {
-        return create(model.clone(), "<model bytes>", options);
+        return create(model, "<model bytes>", options);
     }
 
     private static AsnetModel create(byte[] bytes, String source, RuntimeOptions options)

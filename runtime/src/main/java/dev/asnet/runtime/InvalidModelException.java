@@ -7,6 +7,7 @@ import java.io.IOException;
  * ONNX Runtime refuses to load.
  */
 public class InvalidModelException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**

@@ -7,6 +7,7 @@ import java.io.IOException;
  * found, extracted or registered with ONNX Runtime.
  */
 public class OpLibraryException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
  * it, or it failed to start (no GPU, missing CUDA libraries).
  */
 public class ProviderUnavailableException extends OrtException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final ExecutionProvider provider;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 /** A file that is not a valid IDX file of the expected kind: wrong magic number, bad header, truncated or corrupt. */
 public class IdxFormatException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 /** An image file that cannot be decoded: not PNG, JPEG or BMP, or corrupt. */
 public class ImageDecodeException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**
