@@ -46,11 +46,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
      * @return the exit code
      */
     static int report(Throwable e, PrintWriter err, boolean verbose) {
-        err.println("asnet: error: " + oneLine(message(e)));
+        // Unexpected failures point to --verbose; expected ones say all there is in their message.
+        String hint = !verbose && exitCode(e) == ExitCodes.RUNTIME_FAILURE ? " (run again with --verbose for details)" : "";
+        err.println("asnet: error: " + oneLine(message(e)) + hint);
         if (verbose) {
             e.printStackTrace(err);
-        } else if (exitCode(e) == ExitCodes.RUNTIME_FAILURE) {
-            err.println("asnet: run again with --verbose for the stack trace");
         }
         err.flush();
         return exitCode(e);

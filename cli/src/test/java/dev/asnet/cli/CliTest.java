@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
+import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.runtime.dataset.FashionMnist;
 import java.awt.image.BufferedImage;
@@ -53,9 +55,7 @@ class CliTest {
         String[] lines = r.errLines();
         assertTrue(lines.length >= 1 && lines[0].startsWith("asnet: error: "), r.toString());
         assertTrue(lines[0].contains(message), "expected '" + message + "' in: " + lines[0]);
-        if (code != ExitCodes.RUNTIME_FAILURE) {
-            assertEquals(1, lines.length, "one line, no stack trace:\n" + r.err());
-        }
+        assertEquals(1, lines.length, "one line, no stack trace:\n" + r.err());
         return r;
     }
 
@@ -196,6 +196,26 @@ class CliTest {
                 "--fallback-to-cpu", "--top", "1");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("1. "), r.out());
+    }
+
+    @Test
+    void onnxRuntimeFailuresAreRuntimeFailures() throws Exception {
+        // A shift parameter of NaN passes session creation and fails in the op's kernel.
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        String shift = b.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ActiveShift"))
+                .findFirst().orElseThrow().getInput(1);
+        for (TensorProto.Builder t : b.getGraphBuilder().getInitializerBuilderList()) {
+            if (t.getName().equals(shift)) {
+                java.nio.ByteBuffer raw = java.nio.ByteBuffer.wrap(t.getRawData().toByteArray())
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                raw.putFloat(0, Float.NaN);
+                t.setRawData(com.google.protobuf.ByteString.copyFrom(raw.array()));
+            }
+        }
+        Path broken = Files.write(dir.resolve("nan.onnx"), b.build().toByteArray());
+        CliRunner.Result r = fails(ExitCodes.RUNTIME_FAILURE, "ONNX Runtime failed: ", "predict", broken.toString(),
+                image.toString());
+        assertTrue(r.err().contains("(run again with --verbose for details)"), r.err());
     }
 
     @Test

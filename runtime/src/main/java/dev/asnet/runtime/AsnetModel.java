@@ -104,7 +104,7 @@ public final class AsnetModel implements AutoCloseable {
      */
     public static AsnetModel open(Path file, RuntimeOptions options) throws IOException, OrtException {
         byte[] bytes = ModelFiles.readModelBytes(file);
-        return create(bytes, file.toString(), options);
+        return create(bytes, file, file.toString(), options);
     }
 
     /**
@@ -120,10 +120,10 @@ public final class AsnetModel implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails otherwise
      */
     public static AsnetModel open(byte[] model, RuntimeOptions options) throws IOException, OrtException {
-        return create(model, "<model bytes>", options);
+        return create(model, null, "<model bytes>", options);
     }
 
-    private static AsnetModel create(byte[] bytes, String source, RuntimeOptions options)
+    private static AsnetModel create(byte[] bytes, Path file, String source, RuntimeOptions options)
             throws IOException, OrtException {
         Objects.requireNonNull(options, "options");
         ModelDescription description = ModelDescription.parse(bytes, source);
@@ -152,7 +152,7 @@ public final class AsnetModel implements AutoCloseable {
             if (asnetOps) {
                 registerAsnetOps(so, source);
             }
-            OrtSession session = createSession(env, so, bytes, description);
+            OrtSession session = createSession(env, so, bytes, file, description);
             try {
                 return new AsnetModel(env, so, session, description, options, provider, asnetOps);
             } catch (InvalidModelException | RuntimeException e) {
@@ -195,9 +195,10 @@ public final class AsnetModel implements AutoCloseable {
     }
 
     private static OrtSession createSession(OrtEnvironment env, OrtSession.SessionOptions so, byte[] bytes,
-            ModelDescription description) throws InvalidModelException {
+            Path file, ModelDescription description) throws InvalidModelException {
         try {
-            return env.createSession(bytes, so);
+            // From a file, ONNX Runtime resolves tensors stored as external data next to it.
+            return file != null ? env.createSession(file.toAbsolutePath().toString(), so) : env.createSession(bytes, so);
         } catch (OrtException e) {
             Set<String> unknown = new java.util.TreeSet<>(description.customDomains());
             unknown.remove(OpContract.DOMAIN);
