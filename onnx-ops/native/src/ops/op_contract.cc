@@ -73,8 +73,9 @@ std::string CheckForwardInputs(const char* op, const std::vector<int64_t>& x,
 
 std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g) {
   (void)op;
-  const std::vector<int64_t> want = {g.n, g.c, g.oh, g.ow};
-  if (dy != want) {
+  // Compared in place: this runs on every Compute, which must not allocate when inputs are fine.
+  if (dy.size() != 4 || dy[0] != g.n || dy[1] != g.c || dy[2] != g.oh || dy[3] != g.ow) {
+    const std::vector<int64_t> want = {g.n, g.c, g.oh, g.ow};
     return "input dY must have shape " + ShapeText(want) + " (the forward output for X [" +
            std::to_string(g.n) + "," + std::to_string(g.c) + "," + std::to_string(g.h) + "," +
            std::to_string(g.w) + "] and strides [" + std::to_string(g.sh) + "," +

@@ -148,6 +148,9 @@ public final class OpBenchmark implements Callable<Integer> {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(level);
+            // The ops are timed in turn, each with its own session: idle workers must not spin
+            // on a core the next op's session needs.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             AsnetOps.register(options);
             List<TimedOp> ops = buildOps(env, options, shape, portable);
             try {

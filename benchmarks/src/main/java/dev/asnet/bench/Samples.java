@@ -1,5 +1,6 @@
 package dev.asnet.bench;
 
+import dev.asnet.bench.latency.Stats;
 import java.util.Arrays;
 
 /** Timing samples of one op in nanoseconds, with order statistics. */
@@ -18,12 +19,13 @@ final class Samples {
         return size;
     }
 
-    /** The q-quantile (0..1) in milliseconds, nearest rank. */
+    /** The nearest-rank q-quantile (0..1) in milliseconds; NaN without samples. */
     double quantileMs(double q) {
-        long[] sorted = Arrays.copyOf(values, size);
-        Arrays.sort(sorted);
-        int idx = (int) Math.min(size - 1, Math.max(0, Math.ceil(q * size) - 1));
-        return sorted[idx] / 1e6;
+        double[] ms = new double[size];
+        for (int i = 0; i < size; i++) {
+            ms[i] = values[i] / 1e6;
+        }
+        return Stats.quantile(ms, q);
     }
 
     double medianMs() {

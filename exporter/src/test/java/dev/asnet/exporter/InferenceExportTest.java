@@ -1,6 +1,7 @@
 package dev.asnet.exporter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asnet.exporter.count.Cost;
@@ -9,9 +10,20 @@ import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
 import dev.asnet.exporter.io.OnnxWriter;
+import dev.asnet.exporter.ir.DataType;
+import dev.asnet.exporter.ir.Graph;
+import dev.asnet.exporter.ir.IrException;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Node;
+import dev.asnet.exporter.ir.Shape;
+import dev.asnet.exporter.ir.Tensor;
+import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** BN folding keeps outputs, and the cost counter counts what the published convention counts. */
 class InferenceExportTest {
@@ -33,6 +45,32 @@ class InferenceExportTest {
         assertTrue(diff < 1e-5, "folded and unfolded differ by " + diff);
         assertEquals("true", a.metadata().get(ModelMetadata.BN_FOLDED));
         assertEquals("depthwise", a.metadata().get(ModelMetadata.ASL_LOWERING));
+    }
+
+    @Test
+    void nonFiniteShiftsAreRejectedInEveryLowering() {
+        for (AslLowering lowering : AslLowering.values()) {
+            Graph g = new Graph("nan_shift");
+            GraphBuilder b = new GraphBuilder(g);
+            Value x = b.input("x", DataType.FLOAT, Shape.batched("N", 2, 6, 6));
+            Value shift = b.parameter("asl.shift", Tensor.ofFloats(new float[] {0.5f, 0.25f, -0.5f, Float.NaN}, 2, 2));
+            b.output(b.activeShift("asl", x, shift, 1, 1), "y");
+            IrException e = assertThrows(IrException.class,
+                    () -> InferenceExport.prepare(new Model(g), ExportOptions.of(lowering)), lowering.id());
+            assertTrue(e.getMessage().contains("'asl'") && e.getMessage().contains("shift of channel 1 is not finite"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void writingAFileLeavesNoPartialFiles(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("net.onnx");
+        OnnxWriter.write(RoundTripTest.smallNet(), file);
+        OnnxWriter.write(RoundTripTest.smallNet(), file);  // replaces
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+        assertEquals(OnnxWriter.toBytes(RoundTripTest.smallNet()).length, Files.size(file));
     }
 
     @Test

@@ -136,6 +136,9 @@ public final class LatencyRunner {
             options.setIntraOpNumThreads(config.threads());
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(config.level());
+            // Many sessions are timed in turn: a pool left spinning after one session's run would
+            // steal a core from the next one's, so workers sleep when idle.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             if (config.gpu()) {
                 options.addCUDA(0);
             }

@@ -1,7 +1,5 @@
 package dev.asnet.bench.latency;
 
-import java.util.Arrays;
-
 /**
  * The outcome of timing one model under one configuration: latency statistics in milliseconds,
  * or the reason it could not be timed.
@@ -39,12 +37,6 @@ public record Measurement(BenchModel model, BenchConfig config, double[] samples
 
     /** Nearest-rank quantile q in [0, 1] of the samples, in ms. */
     public double quantile(double q) {
-        if (samplesMs.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = samplesMs.clone();
-        Arrays.sort(sorted);
-        int idx = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-        return sorted[idx];
+        return Stats.quantile(samplesMs, q);
     }
 }

@@ -62,6 +62,22 @@ public final class AslLowerings {
     }
 
     /**
+     * Rejects NaN or infinite shifts (a diverged training run), naming the channel.
+     *
+     * @param name the ASL node's name
+     * @param shifts [C, 2] values
+     * @throws IrException for the first non-finite shift
+     */
+    public static void requireFinite(String name, float[] shifts) {
+        for (int i = 0; i < shifts.length; i++) {
+            if (!Float.isFinite(shifts[i])) {
+                throw new IrException("ActiveShift node '" + name + "': shift of channel " + i / 2 + " is not finite ("
+                        + (i % 2 == 0 ? "x" : "y") + " = " + shifts[i] + "); the model cannot be exported");
+            }
+        }
+    }
+
+    /**
      * The smallest radius r with {@code |shift| <= r} for every shift.
      *
      * @param shifts [C, 2] values
@@ -130,6 +146,7 @@ public final class AslLowerings {
      */
     public static Value depthwise(GraphBuilder b, String name, Value x, Tensor shifts, long sh, long sw, int maxRadius) {
         float[] s = shifts.floats();
+        requireFinite(name, s);
         int r = radius(s);
         if (r > maxRadius) {
             int worst = 0;

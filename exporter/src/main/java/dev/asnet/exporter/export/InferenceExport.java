@@ -160,6 +160,9 @@ public final class InferenceExport {
         Value x = mapped(n.input(0));
         Value shift = n.input(1);
         long[] st = n.attribute(AsnetDomain.STRIDES).map(a -> a.asInts()).orElse(new long[] {1, 1});
+        if (shift.isInitializer()) {
+            AslLowerings.requireFinite(n.name(), shift.data().floats());
+        }
         Value out;
         switch (options.lowering()) {
             case CUSTOM -> {

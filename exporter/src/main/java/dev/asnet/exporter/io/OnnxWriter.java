@@ -22,6 +22,7 @@ import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,14 +73,23 @@ public final class OnnxWriter {
     }
 
     /**
-     * Writes an ONNX file.
+     * Writes an ONNX file atomically: readers see the old file or the complete new one, never a
+     * partial one (the bytes go to a temporary file in the same folder, which is then renamed).
      *
      * @param model the model
      * @param path the file to write
      * @throws IOException if writing fails
      */
     public static void write(Model model, Path path) throws IOException {
-        Files.write(path, toBytes(model));
+        byte[] bytes = toBytes(model);
+        Path target = path.toAbsolutePath();
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** Domain to version, standard domain first, in order of first use. */
