@@ -1,23 +1,29 @@
 package dev.asnet.training.autodiff;
 
+import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Node;
+import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Emits a {@code BatchNormalization} node in training mode from standard ops: normalization with
- * the batch's own mean and (biased) variance, plus the running-statistics update. The fused
- * ONNX training-mode BatchNormalization is not used because its CPU kernel in the stock ONNX
- * Runtime build does not return what the backward pass needs.
+ * Emits a {@code BatchNormalization} node in training mode: normalization with the batch's own
+ * mean and (biased) variance, plus the running-statistics update. The batch statistics come from
+ * two reductions ({@code ReduceMean} and {@code ReduceSumSquare}, {@code var = E[x^2] - mean^2},
+ * clamped at 0) and the normalization itself is an inference-form BatchNormalization fed those
+ * statistics, so the forward costs three passes over the activation instead of the six of a
+ * subtract-square-scale-shift expansion. (The fused training-mode BatchNormalization is not used:
+ * the stock ONNX Runtime CPU build does not return the batch statistics it computed.)
  *
  * <p>Running statistics follow the ONNX convention {@code running = momentum * running + (1 -
  * momentum) * batch} (momentum 0.9 by default, i.e. PyTorch's 0.1), with the unbiased batch
  * variance as PyTorch uses for the running estimate.
  */
 public final class BatchNormTraining {
-    /** Saved value: the centered input {@code x - mean}. */
-    public static final String CENTERED = "xc";
+    /** Saved value: the batch mean, shape [C]. */
+    public static final String MEAN = "mean";
     /** Saved value: {@code 1 / sqrt(var + eps)}, shape [1, C, 1, 1]. */
     public static final String INV_STD = "invstd";
     /** Saved value: {@code gamma * invstd}, shape [1, C, 1, 1]. */
@@ -50,6 +56,38 @@ public final class BatchNormTraining {
     }
 
     /**
+     * Shape [1, C, 1, ...] of per-channel values broadcast against an activation.
+     *
+     * @param shape the activation's shape
+     * @return the broadcast shape
+     */
+    public static long[] channelShape(long[] shape) {
+        long[] b = new long[shape.length];
+        Arrays.fill(b, 1);
+        b[1] = shape[1];
+        return b;
+    }
+
+    /**
+     * {@code scale * (x - mean) + bias} per channel in one pass, as an inference-form
+     * BatchNormalization with unit variance (epsilon 1e-30 leaves {@code sqrt(1 + eps)} exactly 1).
+     *
+     * @param e the emitter
+     * @param x the activation
+     * @param scale [C]
+     * @param bias [C]
+     * @param mean [C]
+     * @return the affine map of x
+     */
+    public static Value channelAffine(Emitter e, Value x, Value scale, Value bias, Value mean) {
+        int c = (int) x.shape().dim(1).value();
+        float[] ones = new float[c];
+        Arrays.fill(ones, 1f);
+        Value unit = e.builder().constant(null, Tensor.ofFloats(ones, c));
+        return e.op("BatchNormalization", List.of(x, scale, bias, mean, unit), Attribute.ofFloat("epsilon", 1e-30f));
+    }
+
+    /**
      * Emits the training-mode forward of a BatchNormalization node.
      *
      * @param e the emitter
@@ -62,8 +100,8 @@ public final class BatchNormTraining {
      * @return the output, its tape entry and the updated running statistics
      */
     public static Result emit(Emitter e, Node source, Value x, Value gamma, Value beta, Value mean, Value var) {
-        float eps = source.attribute("epsilon").map(a -> a.asFloat()).orElse(1e-5f);
-        float momentum = source.attribute("momentum").map(a -> a.asFloat()).orElse(0.9f);
+        float eps = source.attribute("epsilon").map(Attribute::asFloat).orElse(1e-5f);
+        float momentum = source.attribute("momentum").map(Attribute::asFloat).orElse(0.9f);
         long[] shape = x.shape().toArray();
         long[] axes = reductionAxes(shape.length);
         long c = shape[1];
@@ -71,20 +109,19 @@ public final class BatchNormTraining {
         for (long ax : axes) {
             n *= shape[(int) ax];
         }
-        long[] bcast = new long[shape.length];
-        java.util.Arrays.fill(bcast, 1);
-        bcast[1] = c;
-        Value batchMean = e.reduceMean(x, true, axes);
-        Value xc = e.sub(x, batchMean);
-        Value batchVar = e.reduceMean(e.mul(xc, xc), true, axes);
-        Value invstd = e.op("Reciprocal", List.of(e.op("Sqrt", List.of(e.add(batchVar, e.scalar(eps))))));
+        long[] bcast = channelShape(shape);
+        Value batchMean = e.reshape(e.reduceMean(x, true, axes), c);
+        Value meanSquare = e.reshape(e.scale(e.op("ReduceSumSquare", List.of(x), Attribute.ofInts("axes", axes),
+                Attribute.ofInt("keepdims", 1)), 1f / n), c);
+        Value batchVar = e.op("Max", List.of(e.sub(meanSquare, e.mul(batchMean, batchMean)), e.scalar(0f)));
+        Value y = e.op("BatchNormalization", List.of(x, gamma, beta, batchMean, batchVar), Attribute.ofFloat("epsilon", eps));
+        Value invstd = e.reshape(e.op("Reciprocal", List.of(e.op("Sqrt", List.of(e.add(batchVar, e.scalar(eps)))))), bcast);
         Value a = e.mul(e.reshape(gamma, bcast), invstd);
-        Value y = e.add(e.mul(xc, a), e.reshape(beta, bcast));
-        Value newMean = e.add(e.scale(mean, momentum), e.scale(e.reshape(batchMean, c), 1f - momentum));
+        Value newMean = e.add(e.scale(mean, momentum), e.scale(batchMean, 1f - momentum));
         float unbias = n > 1 ? (float) n / (n - 1) : 1f;
-        Value newVar = e.add(e.scale(var, momentum), e.scale(e.reshape(batchVar, c), (1f - momentum) * unbias));
-        TapeEntry entry = new TapeEntry(source.schema(), source.attributes(), java.util.Arrays.asList(x, gamma, beta),
-                List.of(y), Map.of(CENTERED, xc, INV_STD, invstd, SCALE, a));
+        Value newVar = e.add(e.scale(var, momentum), e.scale(batchVar, (1f - momentum) * unbias));
+        TapeEntry entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta), List.of(y),
+                Map.of(MEAN, batchMean, INV_STD, invstd, SCALE, a));
         return new Result(entry, newMean, newVar);
     }
 }

@@ -55,7 +55,7 @@ public final class TrainingOps {
         r.register(OpSchema.builder("", "LogSoftmax").setSinceVersion(13).addInputs("input")
                 .optAttribute("axis", INT, Attribute.ofInt("axis", -1))
                 .setShapeFunction(ctx -> List.of(ctx.input(0).type())).build());
-        for (String op : List.of("ReduceMean", "ReduceMax")) {
+        for (String op : List.of("ReduceMean", "ReduceMax", "ReduceSumSquare")) {
             // Opset 13-17: axes is an attribute for these two.
             r.register(OpSchema.builder("", op).setSinceVersion(13).addInputs("data")
                     .addRequiredAttribute("axes", INTS)

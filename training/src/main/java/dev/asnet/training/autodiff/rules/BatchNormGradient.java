@@ -1,23 +1,23 @@
 package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.training.autodiff.BatchNormTraining;
 import dev.asnet.training.autodiff.Emitter;
 import dev.asnet.training.autodiff.GradientContext;
 import dev.asnet.training.autodiff.GradientRule;
 import dev.asnet.training.autodiff.TapeEntry;
-import dev.asnet.training.autodiff.BatchNormTraining;
 
 /**
  * {@code BatchNormalization} in training mode (batch statistics; the forward is emitted by
- * {@link BatchNormTraining}, which saves the centered input {@code xc}, {@code invstd} and
- * {@code a = gamma * invstd}). With sums over batch and space, n elements per channel:
+ * {@link BatchNormTraining}, which saves the batch mean, {@code invstd} and {@code a = gamma *
+ * invstd}). With sums over batch and space, n elements per channel and {@code xc = x - mean}:
  * <pre>
  * dbeta  = sum(dy)
- * dgamma = sum(dy * xc) * invstd
- * dx     = a * (dy - sum(dy)/n - xc * invstd^2 * sum(dy * xc)/n)
+ * dgamma = sum(dy * xc) * invstd,  sum(dy * xc) = sum(dy * x) - mean * sum(dy)
+ * dx     = a * dy + k * xc + c,  k = -a * invstd^2 * sum(dy * xc) / n,  c = -a * sum(dy) / n
  * </pre>
- * dx is emitted as {@code dy*a + xc*k + c} with per-channel k and c, so it costs three passes
- * over the activation besides the two reductions.
+ * {@code k * xc + c} is one per-channel affine pass ({@link BatchNormTraining#channelAffine}), so
+ * the centered input is never materialized: four passes over the activation plus two reductions.
  */
 public final class BatchNormGradient implements GradientRule {
     /** Creates the rule. */
@@ -28,7 +28,8 @@ public final class BatchNormGradient implements GradientRule {
         TapeEntry t = ctx.entry();
         Emitter e = ctx.emitter();
         Value dy = ctx.outputGrad(0);
-        Value xc = t.saved().get(BatchNormTraining.CENTERED);
+        Value x = t.input(0);
+        Value mean = t.saved().get(BatchNormTraining.MEAN);
         Value invstd = t.saved().get(BatchNormTraining.INV_STD);
         Value a = t.saved().get(BatchNormTraining.SCALE);
         long[] shape = dy.shape().toArray();
@@ -38,18 +39,22 @@ public final class BatchNormGradient implements GradientRule {
             n *= shape[(int) ax];
         }
         long c = shape[1];
-        Value sumDy = e.reduceSum(dy, true, axes);
-        Value sumDyXc = e.reduceSum(e.mul(dy, xc), true, axes);
+        Value sumDy = e.reshape(e.reduceSum(dy, true, axes), c);
+        Value sumDyX = e.reshape(e.reduceSum(e.mul(dy, x), true, axes), c);
+        Value sumDyXc = e.sub(sumDyX, e.mul(mean, sumDy));
+        Value invstdC = e.reshape(invstd, c);
+        Value aC = e.reshape(a, c);
         if (ctx.needsGrad(2)) {
-            ctx.addInputGrad(2, e.reshape(sumDy, c));
+            ctx.addInputGrad(2, sumDy);
         }
         if (ctx.needsGrad(1)) {
-            ctx.addInputGrad(1, e.reshape(e.mul(sumDyXc, invstd), c));
+            ctx.addInputGrad(1, e.mul(sumDyXc, invstdC));
         }
         if (ctx.needsGrad(0)) {
-            Value k = e.mul(e.mul(a, e.mul(invstd, invstd)), e.scale(sumDyXc, -1f / n));
-            Value bias = e.mul(a, e.scale(sumDy, -1f / n));
-            ctx.addInputGrad(0, e.add(e.add(e.mul(dy, a), e.mul(xc, k)), bias));
+            Value k = e.mul(e.mul(aC, e.mul(invstdC, invstdC)), e.scale(sumDyXc, -1f / n));
+            Value bias = e.mul(aC, e.scale(sumDy, -1f / n));
+            Value affine = BatchNormTraining.channelAffine(e, x, k, bias, mean);
+            ctx.addInputGrad(0, e.add(e.mul(dy, a), affine));
         }
     }
 }
