@@ -200,6 +200,22 @@ class EndToEndIT {
         return eval.out();
     }
 
+    /** Help, version-less listing and inspect stay fast: they never load ONNX Runtime's native library. */
+    @Test
+    void helpAndInspectDoNotStartOnnxRuntime() throws Exception {
+        Path model = work.resolve("plain.onnx");
+        ok("export", "as-resnet20-16x1", "--input", "1x28x28", "--classes", "10", "-o", model.toString());
+        for (List<String> args : List.of(List.of("--help"), List.of("export", "--help"), List.of("inspect", model.toString()))) {
+            List<String> cmd = new ArrayList<>(List.of(Jar.javaBin(), "-verbose:class", "-jar", Jar.JAR.toString()));
+            cmd.addAll(args);
+            Jar.Proc p = Jar.run(work, Map.of(), cmd);
+            assertEquals(0, p.exitCode(), p.toString());
+            assertTrue(p.out().contains("[class,load]"), "class loading is logged");
+            assertTrue(!p.out().contains("ai.onnxruntime.OnnxRuntime ") && !p.out().contains("ai.onnxruntime.OrtEnvironment "),
+                    args + " loaded ONNX Runtime");
+        }
+    }
+
     @Test
     void errorsAreOneLineWithTheirExitCodes() throws Exception {
         Jar.Proc p = Jar.asnet(work, "inspect", work.resolve("none.onnx").toString());
