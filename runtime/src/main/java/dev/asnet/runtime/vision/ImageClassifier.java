@@ -144,11 +144,12 @@ public final class ImageClassifier implements AutoCloseable {
         int per = preprocessing.imageSize();
         for (int start = 0; start < images.size(); start += batch) {
             int n = Math.min(batch, images.size() - start);
-            float[] x = new float[n * per];
+            int rows = model.input().hasDynamicBatch() ? n : batch;  // a fixed batch is padded with zeros
+            float[] x = new float[rows * per];
             for (int i = 0; i < n; i++) {
                 preprocessor.toInput(images.get(start + i), x, i * per);
             }
-            FloatTensor logits = model.run(FloatTensor.of(x, inputShape(n)));
+            FloatTensor logits = model.run(FloatTensor.of(x, inputShape(rows)));
             for (int i = 0; i < n; i++) {
                 out.add(Softmax.topK(Softmax.probabilities(logits.item(i)), topK, preprocessing.labels()));
             }
@@ -203,10 +204,16 @@ public final class ImageClassifier implements AutoCloseable {
         int[] predicted = new int[data.size()];
         byte[] pixels = data.images().pixels();
         float[] x = null;
+        boolean fixedBatch = !model.input().hasDynamicBatch();
         for (int start = 0; start < data.size(); start += batch) {
             int n = Math.min(batch, data.size() - start);
-            if (x == null || x.length != n * per) {
-                x = new float[n * per];
+            // A model with a fixed batch size takes exactly that many images: the last, shorter
+            // batch is padded with zeros and the padding's predictions are ignored.
+            int rows = fixedBatch ? batch : n;
+            if (x == null || x.length != rows * per) {
+                x = new float[rows * per];
+            } else if (rows != n) {
+                java.util.Arrays.fill(x, n * per, rows * per, 0f);
             }
             for (int i = 0; i < n; i++) {
                 int src = (start + i) * plane;
@@ -217,7 +224,7 @@ public final class ImageClassifier implements AutoCloseable {
                     }
                 }
             }
-            FloatTensor logits = model.run(FloatTensor.of(x, inputShape(n)));
+            FloatTensor logits = model.run(FloatTensor.of(x, inputShape(rows)));
             int k = (int) logits.dim(1);
             float[] l = logits.data();
             for (int i = 0; i < n; i++) {

@@ -13,8 +13,11 @@ public final class Softmax {
      *
      * @param logits class scores
      * @return probabilities summing to 1
+     * @throws IllegalStateException if a logit is NaN or infinite (a broken model must not look
+     *     like a confident prediction)
      */
     public static float[] probabilities(float[] logits) {
+        requireFinite(logits, 0, logits.length);
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);
@@ -39,8 +42,10 @@ public final class Softmax {
      * @param offset where the range starts
      * @param length its length (>= 1)
      * @return the index within the range
+     * @throws IllegalStateException if a value is NaN or infinite
      */
     public static int argmax(float[] values, int offset, int length) {
+        requireFinite(values, offset, length);
         int best = 0;
         for (int i = 1; i < length; i++) {
             if (values[offset + i] > values[offset + best]) {
@@ -48,6 +53,15 @@ public final class Softmax {
             }
         }
         return best;
+    }
+
+    private static void requireFinite(float[] values, int offset, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!Float.isFinite(values[offset + i])) {
+                throw new IllegalStateException("the model's output is not finite (" + values[offset + i] + " for class " + i
+                        + "): the model or its input is broken");
+            }
+        }
     }
 
     /**
