@@ -9,6 +9,7 @@ import dev.asnet.bench.report.BenchReport;
 import dev.asnet.bench.report.Comparison;
 import dev.asnet.bench.suite.ZooModels;
 import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.AsnetModel;
@@ -19,6 +20,10 @@ import dev.asnet.runtime.dataset.LabeledImages;
 import dev.asnet.runtime.vision.Evaluation;
 import dev.asnet.runtime.vision.ImageClassifier;
 import dev.asnet.runtime.vision.Prediction;
+import dev.asnet.training.trainer.Schedule;
+import dev.asnet.training.trainer.TrainConfig;
+import dev.asnet.training.trainer.TrainResult;
+import dev.asnet.training.trainer.Trainer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,15 +71,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** What the demo trains when no pretrained model is there. */
+    static final String QUICK_MODEL = "as-resnet20-16x1";
+
     /** Creates the command. */
     public DemoCommand() {}
 
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        Path modelFile = model != null ? model : Pretrained.locate();
         Files.createDirectories(out.resolve("images"));
         LabeledImages test = data != null ? FashionMnist.load(data, FashionMnist.Split.TEST) : FashionMnist.test();
+        Path modelFile = model != null ? model : Pretrained.find().orElse(null);
+        if (modelFile == null) {
+            modelFile = trainQuickModel(w);
+        }
         StringBuilder md = new StringBuilder("# asnet demo\n\n");
 
         RuntimeOptions options = RuntimeOptions.builder().optIntraOpThreads(Runtime.getRuntime().availableProcessors()).build();
@@ -132,6 +143,24 @@ public final class DemoCommand implements Callable<Integer> {
         Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         w.println("report: " + report.toAbsolutePath());
         return ExitCodes.OK;
+    }
+
+    /**
+     * Without a pretrained model, trains a small AS-ResNet for one epoch (a couple of minutes on
+     * two cores) so the demo still shows the whole path.
+     */
+    private Path trainQuickModel(PrintWriter w) throws Exception {
+        w.println("no pretrained AS-ResNet in " + Pretrained.folder() + ": training " + QUICK_MODEL
+                + " for 1 epoch first (asnet train does the full recipe) ...");
+        w.flush();
+        TrainConfig config = new TrainConfig(QUICK_MODEL, 1, 128, 0.1f, Schedule.COSINE, 5e-4f, 0.9f,
+                Runtime.getRuntime().availableProcessors(), 1, data != null ? data : FashionMnist.DEFAULT_DIR, 0, 0, 2,
+                true, AslLowering.CUSTOM, 500);
+        TrainResult result = new Trainer(config, out.resolve("quick-train"), null, System.out, false).run(Long.MAX_VALUE);
+        if (!result.completed() || result.model() == null) {
+            throw new CliException(ExitCodes.RUNTIME_FAILURE, "the quick training run did not complete");
+        }
+        return result.model();
     }
 
     /** The demonstrated model, then the same-size zoo baselines (seeded weights; latency only). */

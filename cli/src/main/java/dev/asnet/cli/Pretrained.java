@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -24,25 +25,20 @@ final class Pretrained {
     }
 
     /**
-     * The pretrained AS-ResNet, or a clear error.
+     * The pretrained AS-ResNet, if the folder has one ({@code as-resnet*.onnx}, first by name).
      *
-     * @return the model file
+     * @return the model file, or empty
      * @throws IOException if the folder cannot be listed
-     * @throws CliException if there is none
      */
-    static Path locate() throws IOException {
+    static Optional<Path> find() throws IOException {
         Path dir = folder();
-        List<Path> found = List.of();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                found = s.filter(p -> p.getFileName().toString().startsWith("as-resnet")
-                        && p.getFileName().toString().endsWith(".onnx")).sorted().toList();
-            }
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
         }
-        if (found.isEmpty()) {
-            throw new CliException(ExitCodes.FILE_PROBLEM, "no pretrained AS-ResNet (as-resnet*.onnx) in " + dir
-                    + "; run from the repository (./asnet) or pass --model FILE");
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> found = s.filter(p -> p.getFileName().toString().startsWith("as-resnet")
+                    && p.getFileName().toString().endsWith(".onnx")).sorted().toList();
+            return found.stream().findFirst();
         }
-        return found.get(0);
     }
 }
