@@ -149,7 +149,10 @@ std::vector<asnet::Isa> AvailableIsas() {
 void TestKernelSweep() {
   const int64_t shapes[][4] = {{1, 1, 1, 1},  {2, 3, 1, 7},  {1, 2, 7, 1},   {1, 4, 5, 5},
                                {3, 5, 8, 9},  {1, 3, 13, 17}, {2, 16, 31, 33}, {1, 2, 2, 300},
-                               {4, 1, 6, 6},  {1, 8, 56, 56}, {0, 3, 4, 4},   {2, 0, 4, 4}};
+                               {4, 1, 6, 6},  {1, 8, 56, 56}, {0, 3, 4, 4},   {2, 0, 4, 4},
+                               // narrow planes: several whole rows per AVX-512 vector
+                               {2, 3, 7, 7},  {1, 2, 11, 4}, {1, 3, 5, 3},   {2, 2, 9, 8},
+                               {1, 1, 20, 2}, {1, 2, 600, 1}, {3, 4, 14, 5}};
   uint32_t seed = 7;
   for (asnet::Isa isa : AvailableIsas()) {
     for (const auto& s : shapes) {
