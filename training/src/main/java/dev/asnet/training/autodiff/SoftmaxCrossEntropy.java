@@ -41,11 +41,14 @@ public final class SoftmaxCrossEntropy {
         Value logp = e.op("LogSoftmax", List.of(logits), Attribute.ofInt("axis", 1));
         Value loss = e.scale(e.reduceSum(e.mul(logp, onehot), false, 0, 1), -1f / batch);
         Value grad = e.scale(e.sub(e.op("Exp", List.of(logp)), onehot), 1f / batch);
-        // The label's logit minus the maximum is exactly 0 when the label wins (ties count as
-        // correct) and negative otherwise, so Sign(.) + 1 is a 0/1 indicator without booleans.
+        // Correct means the label's logit beats every other logit strictly: compare it with the
+        // maximum of the others (the label's own entry pushed far down). Sign(.) is 1 only for a
+        // strict win, and Relu maps a loss (-1) or a tie (0) to 0, so a collapsed network whose
+        // logits are all equal counts nothing as correct.
         Value picked = e.reduceSum(e.mul(logits, onehot), false, 1);
-        Value max = e.op("ReduceMax", List.of(logits), Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 0));
-        Value hit = e.add(e.op("Sign", List.of(e.sub(picked, max))), e.scalar(1f));
+        Value others = e.sub(logits, e.scale(onehot, 1e30f));
+        Value maxOther = e.op("ReduceMax", List.of(others), Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 0));
+        Value hit = e.op("Relu", List.of(e.op("Sign", List.of(e.sub(picked, maxOther)))));
         Value correct = e.reduceSum(hit, false, 0);
         return new Head(loss, correct, grad);
     }

@@ -90,6 +90,14 @@ public final class Trainer {
             test = test.limit(config.testLimit());
         }
         ModelConfig mc = ModelConfig.fashionMnist();
+        for (LabeledImages split : List.of(train, test)) {
+            // Images of another size would be packed at the wrong stride into the model's input.
+            if (split.rows() != mc.height() || split.cols() != mc.width()) {
+                throw new IllegalArgumentException("the images in " + config.data() + " are " + split.rows() + "x"
+                        + split.cols() + " but " + config.model() + " is trained on " + mc.height() + "x" + mc.width()
+                        + " Fashion-MNIST images");
+            }
+        }
         Model model = ModelZoo.build(config.model(), mc);
         int batches = train.size() / config.batch();
         if (batches == 0) {

@@ -178,5 +178,23 @@ class TrainerTest {
         }
         assertThrows(IdxFormatException.class,
                 () -> new Trainer(config(junk), dir.resolve("o2"), null, quiet(), false).run(1));
+
+        // Valid IDX files of another image size: refused, naming both sizes.
+        Path small = Files.createDirectories(dir.resolve("small"));
+        for (String split : new String[] {"train", "t10k"}) {
+            int n = 400;
+            java.nio.ByteBuffer im = java.nio.ByteBuffer.allocate(16 + n * 20 * 20);
+            im.putInt(0x00000803).putInt(n).putInt(20).putInt(20);
+            java.nio.ByteBuffer lb = java.nio.ByteBuffer.allocate(8 + n);
+            lb.putInt(0x00000801).putInt(n);
+            for (int i = 0; i < n; i++) {
+                lb.put((byte) (i % 10));
+            }
+            Files.write(small.resolve(split + "-images-idx3-ubyte"), im.array());
+            Files.write(small.resolve(split + "-labels-idx1-ubyte"), lb.array());
+        }
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(config(small), dir.resolve("o3"), null, quiet(), false).run(1));
+        assertTrue(size.getMessage().contains("are 20x20") && size.getMessage().contains("28x28"), size.getMessage());
     }
 }
