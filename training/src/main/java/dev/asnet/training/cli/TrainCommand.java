@@ -1,6 +1,7 @@
 package dev.asnet.training.cli;
 
 import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.training.trainer.AtomicFiles;
 import dev.asnet.training.trainer.EpochMetrics;
@@ -17,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code asnet train MODEL}: trains a zoo model on Fashion-MNIST with ONNX Runtime (see {@link
@@ -29,6 +33,9 @@ import picocli.CommandLine.Parameters;
         footer = {"%nExample:", "  asnet train as-resnet20-16x3 --epochs 15 --batch 64 --lr 0.05 --out runs/as16x3",
             "  asnet train as-resnet20-16x3 --epochs 15 --batch 64 --lr 0.05 --out runs/as16x3 --resume runs/as16x3"})
 public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "MODEL", description = "Zoo model, e.g. as-resnet20-16x6.")
     String model;
 
@@ -93,9 +100,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        TrainConfig config = new TrainConfig(model, epochs, batch, lr, Schedule.parse(schedule), weightDecay, momentum, t,
-                seed, data != null ? data : FashionMnist.DEFAULT_DIR, limit, testLimit, pad, !noFlip,
-                AslLowering.parse(lowering), evalBatch);
+        TrainConfig config;
+        try {
+            ModelZoo.get(model);
+            config = new TrainConfig(model, epochs, batch, lr, Schedule.parse(schedule), weightDecay, momentum, t, seed,
+                    data != null ? data : FashionMnist.DEFAULT_DIR, limit, testLimit, pad, !noFlip,
+                    AslLowering.parse(lowering), evalBatch);
+        } catch (IllegalArgumentException e) {
+            // Bad option values are usage errors, reported as such rather than as failures.
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Trainer trainer = new Trainer(config, out, resume, System.out, !noProgress);
         AtomicFiles.write(out.resolve("command.txt"), (commandLine() + "\n").getBytes(StandardCharsets.UTF_8));
         CountDownLatch done = new CountDownLatch(1);
