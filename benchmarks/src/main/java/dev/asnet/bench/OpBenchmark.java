@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.asnet.exporter.export.AslLowerings;
+import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.DataType;
@@ -21,7 +22,6 @@ import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.AsnetOps;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,12 +132,12 @@ public final class OpBenchmark implements Callable<Integer> {
         }
         md.append("\nTargets (issue 2): fwd/Relu <= 1.5, grad/Relu <= 4, DWconv/fwd >= 2 at the same level.\n");
         Files.createDirectories(out);
-        writeAtomically(out.resolve("ops.md"), md.toString());
+        AtomicFiles.writeString(out.resolve("ops.md"), md.toString());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine);
         json.put("rounds", rounds);
         json.put("results", rows);
-        writeAtomically(out.resolve("ops.json"),
+        AtomicFiles.writeString(out.resolve("ops.json"),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
         System.out.println("report: " + out.resolve("ops.md").toAbsolutePath());
         return 0;
@@ -278,12 +278,6 @@ public final class OpBenchmark implements Callable<Integer> {
 
     private static String cell(Samples s) {
         return String.format(Locale.ROOT, "%.4f (%.4f)", s.medianMs(), s.p90Ms());
-    }
-
-    private static void writeAtomically(Path target, String text) throws Exception {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
 }

@@ -1,18 +1,20 @@
 package dev.asnet.cli;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes files so that readers see either the old file or the complete new one, never a partial one. */
+/**
+ * The CLI's output files: refuses a missing output folder or a directory as the target (a user
+ * typo should not create folders), then writes atomically through the shared
+ * {@link dev.asnet.exporter.io.AtomicFiles}.
+ */
 final class AtomicFiles {
     private AtomicFiles() {}
 
     /**
-     * Writes bytes to a temporary file next to the target, then renames it over the target.
+     * Checks the target, then writes it atomically.
      *
      * @param target the file to (re)place
      * @param bytes its content
@@ -28,16 +30,6 @@ final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new IOException(target + ": is a directory; give a file name such as model.onnx");
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.asnet.exporter.io.AtomicFiles.write(abs, bytes);
     }
 }

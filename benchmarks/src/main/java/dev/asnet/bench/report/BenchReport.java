@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.asnet.bench.latency.BenchConfig;
 import dev.asnet.bench.latency.Measurement;
 import dev.asnet.bench.latency.OpProfiler;
+import dev.asnet.exporter.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,10 +61,10 @@ public final class BenchReport {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         Path md = dir.resolve(name + ".md");
-        writeAtomically(md, markdown());
+        AtomicFiles.writeString(md, markdown());
         written.add(md);
         Path json = dir.resolve(name + ".json");
-        writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(jsonTree()));
+        AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(jsonTree()));
         written.add(json);
         written.addAll(Charts.write(dir, name, results));
         return written;
@@ -241,11 +241,5 @@ public final class BenchReport {
 
     private static String num(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -2,10 +2,9 @@ package dev.asnet.bench.report;
 
 import dev.asnet.bench.latency.BenchConfig;
 import dev.asnet.bench.latency.Measurement;
+import dev.asnet.exporter.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -106,9 +105,7 @@ final class Charts {
     }
 
     private static Path save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path target) throws IOException {
-        Path tmp = target.resolveSibling("tmp-" + target.getFileName());
-        BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(target, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         return target;
     }
 }

@@ -20,9 +20,7 @@ import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.TypeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,15 +79,7 @@ public final class OnnxWriter {
      * @throws IOException if writing fails
      */
     public static void write(Model model, Path path) throws IOException {
-        byte[] bytes = toBytes(model);
-        Path target = path.toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, toBytes(model));
     }
 
     /** Domain to version, standard domain first, in order of first use. */

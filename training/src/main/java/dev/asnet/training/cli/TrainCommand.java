@@ -1,9 +1,9 @@
 package dev.asnet.training.cli;
 
+import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.dataset.FashionMnist;
-import dev.asnet.training.trainer.AtomicFiles;
 import dev.asnet.training.trainer.EpochMetrics;
 import dev.asnet.training.trainer.Schedule;
 import dev.asnet.training.trainer.TrainConfig;

@@ -1,5 +1,6 @@
 package dev.asnet.training.trainer;
 
+import dev.asnet.exporter.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.asnet.training.trainer;
 
+import dev.asnet.exporter.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package dev.asnet.training.trainer;
 
+import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
 import dev.asnet.exporter.io.OnnxWriter;

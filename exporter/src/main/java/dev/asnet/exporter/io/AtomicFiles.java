@@ -1,4 +1,4 @@
-package dev.asnet.training.trainer;
+package dev.asnet.exporter.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -13,19 +13,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Writes files so that readers see either the old or the new contents, never a mix: the bytes go
  * to a temporary file in the same folder, are forced to disk, and the file is moved over the
- * target atomically.
+ * target atomically. Every module writes its outputs (models, checkpoints, metrics, reports)
+ * through this class.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
     /**
-     * Replaces a file's contents atomically.
+     * Replaces a file's contents atomically (creating missing parent folders).
      *
      * @param target the file
      * @param bytes the new contents
      * @throws IOException if writing or moving fails
      */
     public static void write(Path target, byte[] bytes) throws IOException {
+        target = target.toAbsolutePath();
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
@@ -49,5 +51,16 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Replaces a text file's contents atomically, as UTF-8.
+     *
+     * @param target the file
+     * @param text the new contents
+     * @throws IOException if writing or moving fails
+     */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
