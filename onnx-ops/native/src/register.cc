@@ -8,6 +8,7 @@
 #include "onnxruntime_lite_custom_op.h"
 #include "ops/active_shift_ops.h"
 #include "ops/op_contract.h"
+#include "ops/training_ops.h"
 
 #ifdef ASNET_WITH_CUDA
 #include "cuda/active_shift_cuda_ops.h"
@@ -15,26 +16,34 @@
 
 namespace {
 
-// Lite ops take shape inference from the struct; ours needs the raw context to read
-// attributes, so it is installed directly on the OrtCustomOp.
+// What register.cc needs of an op besides its kernel struct: shape inference, and the checks made
+// when a session creates a kernel (attributes, declared input shapes; error text or empty).
+using InferFn = void (*)(OrtShapeInferContext*);
+using CheckFn = std::string (*)(const OrtApi*, const OrtKernelInfo*);
+
 template <bool kGrad>
-OrtStatusPtr InferShapesFn(const OrtCustomOp*, OrtShapeInferContext* ctx) {
+void InferActiveShift(OrtShapeInferContext* ctx) {
   asnet::InferShapes(ctx, kGrad);
-  return nullptr;
 }
 
-// Kernel creation that can fail: invalid attributes or declared input shapes make session
-// creation fail with our message (the lite op's own CreateKernel cannot return an error).
-template <typename Kernel, bool kGrad>
-OrtStatusPtr CreateKernelChecked(const OrtCustomOp* op, const OrtApi* api, const OrtKernelInfo* info,
-                                 void** out) {
-  *out = nullptr;
+template <bool kGrad>
+std::string CheckActiveShift(const OrtApi* api, const OrtKernelInfo* info) {
   const char* name = kGrad ? asnet::kGradOp : asnet::kForwardOp;
   std::string error = asnet::ReadStrides(api, info, name).error;
   if (error.empty()) {
     const std::string bad = asnet::CheckDeclaredInputs(info, kGrad);
     if (!bad.empty()) error = std::string(name) + ": " + bad;
   }
+  return error;
+}
+
+// Kernel creation that can fail: invalid attributes or declared input shapes make session
+// creation fail with our message (the lite op's own CreateKernel cannot return an error).
+template <typename Kernel, CheckFn kCheck>
+OrtStatusPtr CreateKernelChecked(const OrtCustomOp* op, const OrtApi* api, const OrtKernelInfo* info,
+                                 void** out) {
+  *out = nullptr;
+  const std::string error = kCheck(api, info);
   if (!error.empty()) return api->CreateStatus(ORT_INVALID_ARGUMENT, error.c_str());
   try {
     using Lite = Ort::Custom::OrtLiteCustomStruct<Kernel>;
@@ -46,7 +55,7 @@ OrtStatusPtr CreateKernelChecked(const OrtCustomOp* op, const OrtApi* api, const
     *out = kernel.release();
     return nullptr;
   } catch (const std::exception& e) {
-    return api->CreateStatus(ORT_FAIL, (std::string(name) + ": cannot create kernel: " + e.what()).c_str());
+    return api->CreateStatus(ORT_FAIL, (std::string(op->GetName(op)) + ": cannot create kernel: " + e.what()).c_str());
   }
 }
 
@@ -58,15 +67,31 @@ template <typename Kernel>
 struct HasInputMemoryType<Kernel, std::void_t<decltype(Kernel::InputMemoryType(size_t{0}))>>
     : std::true_type {};
 
-template <typename Kernel, bool kGrad>
+template <typename Kernel, InferFn kInfer, CheckFn kCheck>
 Ort::Custom::OrtLiteCustomOp* MakeOp(const char* name, const char* provider) {
   Ort::Custom::OrtLiteCustomOp* op = Ort::Custom::CreateLiteCustomOp<Kernel>(name, provider);
-  op->InferOutputShapeFn = &InferShapesFn<kGrad>;
-  op->CreateKernelV2 = &CreateKernelChecked<Kernel, kGrad>;
+  // ONNX Runtime ignores a status from shape inference; problems surface at kernel creation.
+  op->InferOutputShapeFn = [](const OrtCustomOp*, OrtShapeInferContext* ctx) -> OrtStatusPtr {
+    kInfer(ctx);
+    return nullptr;
+  };
+  op->CreateKernelV2 = &CreateKernelChecked<Kernel, kCheck>;
   if constexpr (HasInputMemoryType<Kernel>::value) {
     op->GetInputMemoryType = [](const OrtCustomOp*, size_t index) { return Kernel::InputMemoryType(index); };
   }
   return op;
+}
+
+template <typename Kernel, bool kGrad>
+Ort::Custom::OrtLiteCustomOp* MakeActiveShiftOp(const char* provider) {
+  return MakeOp<Kernel, &InferActiveShift<kGrad>, &CheckActiveShift<kGrad>>(
+      kGrad ? asnet::kGradOp : asnet::kForwardOp, provider);
+}
+
+// The fused training ops carry their own name, shape inference and creation checks.
+template <typename Kernel>
+Ort::Custom::OrtLiteCustomOp* MakeTrainingOp(const char* provider) {
+  return MakeOp<Kernel, &Kernel::InferShapes, &Kernel::CheckKernelInfo>(Kernel::kName, provider);
 }
 
 // The domain and its ops must outlive every session that uses them, so they live for the
@@ -76,11 +101,15 @@ struct Registry {
   std::vector<std::unique_ptr<Ort::Custom::OrtLiteCustomOp>> ops;
 
   Registry() {
-    Add(MakeOp<asnet::ActiveShiftCpu, false>(asnet::kForwardOp, "CPUExecutionProvider"));
-    Add(MakeOp<asnet::ActiveShiftGradCpu, true>(asnet::kGradOp, "CPUExecutionProvider"));
+    Add(MakeActiveShiftOp<asnet::ActiveShiftCpu, false>("CPUExecutionProvider"));
+    Add(MakeActiveShiftOp<asnet::ActiveShiftGradCpu, true>("CPUExecutionProvider"));
+    // Training graphs' fused ops: CPU only (on the CUDA provider ONNX Runtime runs them on the CPU).
+    Add(MakeTrainingOp<asnet::BatchNormTrainingCpu>("CPUExecutionProvider"));
+    Add(MakeTrainingOp<asnet::BatchNormTrainingGradCpu>("CPUExecutionProvider"));
+    Add(MakeTrainingOp<asnet::ReluGradCpu>("CPUExecutionProvider"));
 #ifdef ASNET_WITH_CUDA
-    Add(MakeOp<asnet::ActiveShiftCuda, false>(asnet::kForwardOp, "CUDAExecutionProvider"));
-    Add(MakeOp<asnet::ActiveShiftGradCuda, true>(asnet::kGradOp, "CUDAExecutionProvider"));
+    Add(MakeActiveShiftOp<asnet::ActiveShiftCuda, false>("CUDAExecutionProvider"));
+    Add(MakeActiveShiftOp<asnet::ActiveShiftGradCuda, true>("CUDAExecutionProvider"));
 #endif
   }
   void Add(Ort::Custom::OrtLiteCustomOp* op) {

@@ -1,4 +1,5 @@
-// Native tests: every compiled kernel table against a double-precision reference, finite
+// Native tests: every compiled kernel table (ActiveShift here, the training kernels in
+// training_kernels_test.cc) against a double-precision reference, finite
 // differences for the reference gradient, and RegisterCustomOps against a runtime that is too
 // old. Built with sanitizers by run-native-tests.sh. Exits non-zero on the first failure.
 #include <cmath>
@@ -11,23 +12,14 @@
 
 #include "asnet/active_shift.h"
 #include "onnxruntime_c_api.h"
+#include "test_util.h"
 
 extern "C" OrtStatus* ORT_API_CALL RegisterCustomOps(OrtSessionOptions*, const OrtApiBase*);
 
 namespace {
 
-int failures = 0;
-
-#define CHECK(cond, ...)                                   \
-  do {                                                     \
-    if (!(cond)) {                                         \
-      std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::fprintf(stderr, __VA_ARGS__);                   \
-      std::fprintf(stderr, "\n");                          \
-      ++failures;                                          \
-      return;                                              \
-    }                                                      \
-  } while (0)
+using asnet_test::AvailableIsas;
+using asnet_test::failures;
 
 // ---- double-precision reference (direct from the definition) ------------------------------
 double At(const std::vector<double>& x, const asnet::ShiftGeometry& g, int64_t p, int64_t r,
@@ -135,17 +127,6 @@ class ShiftTester {
   uint32_t seed_ = 1;
 };
 
-std::vector<asnet::Isa> AvailableIsas() {
-  std::vector<asnet::Isa> isas = {asnet::Isa::kScalar};
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) isas.push_back(asnet::Isa::kAvx2);
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) {
-    isas.push_back(asnet::Isa::kAvx512);
-  }
-  return isas;
-}
-
 void TestKernelSweep() {
   const int64_t shapes[][4] = {{1, 1, 1, 1},  {2, 3, 1, 7},  {1, 2, 7, 1},   {1, 4, 5, 5},
                                {3, 5, 8, 9},  {1, 3, 13, 17}, {2, 16, 31, 33}, {1, 2, 2, 300},
@@ -251,6 +232,7 @@ int main() {
   TestKernelSweep();
   TestHugeShifts();
   TestTooOldRuntime();
+  RunTrainingKernelTests();
   if (failures) {
     std::printf("%d failure(s)\n", failures);
     return 1;

@@ -1,9 +1,10 @@
-// Picks the ActiveShift kernel table for the CPU at run time.
+// Picks the kernel table (ActiveShift and training kernels) for the CPU at run time.
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 
 #include "asnet/active_shift.h"
+#include "asnet/batch_norm.h"
 
 namespace asnet {
 
@@ -12,6 +13,11 @@ namespace asnet {
   void Forward(const ShiftGeometry&, const float*, const float*, float*, int64_t, int64_t);   \
   void Backward(const ShiftGeometry&, const float*, const float*, const float*, float*, float*, \
                 int64_t, int64_t);                                                            \
+  void BnForward(const ChannelGeometry&, const float*, const float*, const float*, float, float*, \
+                 float*, float*, int64_t, int64_t);                                           \
+  void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
+                  const float*, float, float*, float*, float*, int64_t, int64_t);             \
+  void ReluBack(const float*, const float*, float*, int64_t, int64_t);                        \
   }
 ASNET_DECLARE_ISA(scalar)
 ASNET_DECLARE_ISA(avx2)
@@ -68,6 +74,46 @@ void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const
     case Isa::kAvx2: return avx2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
     default: return scalar::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
   }
+}
+
+void BatchNormTrainingForward(Isa isa, const ChannelGeometry& g, const float* x, const float* scale,
+                              const float* bias, float eps, float* y, float* mean, float* var,
+                              int64_t c_begin, int64_t c_end) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
+    case Isa::kAvx2: return avx2::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
+    default: return scalar::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
+  }
+}
+
+void BatchNormTrainingBackward(Isa isa, const ChannelGeometry& g, const float* dy, const float* x,
+                               const float* scale, const float* mean, const float* var, float eps,
+                               float* dx, float* dscale, float* dbias, int64_t c_begin,
+                               int64_t c_end) {
+  switch (isa) {
+    case Isa::kAvx512:
+      return avx512::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+    case Isa::kAvx2:
+      return avx2::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+    default:
+      return scalar::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+  }
+}
+
+void ReluBackward(Isa isa, const float* dy, const float* y, float* dx, int64_t begin, int64_t end) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::ReluBack(dy, y, dx, begin, end);
+    case Isa::kAvx2: return avx2::ReluBack(dy, y, dx, begin, end);
+    default: return scalar::ReluBack(dy, y, dx, begin, end);
+  }
+}
+
+int64_t FirstInvalidVariance(const float* var, float eps, int64_t channels) {
+  for (int64_t c = 0; c < channels; ++c) {
+    const float v = var[c] + eps;
+    if (!std::isfinite(v) || !(v > 0.0f)) return c;
+  }
+  return -1;
 }
 
 int64_t FirstNonFiniteShift(const float* shift, int64_t channels) {

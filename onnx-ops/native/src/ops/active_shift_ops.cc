@@ -3,32 +3,9 @@
 #include <algorithm>
 
 #include "asnet/active_shift.h"
+#include "parallel.h"
 
 namespace asnet {
-
-namespace {
-
-// Work is handed to the thread pool in tasks of about this many output floats, so that tiny
-// tensors run inline and large ones spread over every intra-op thread.
-constexpr int64_t kTaskFloats = 1 << 14;
-
-// Runs fn(task) for task in [0, tasks): inline when there is one task, otherwise on the
-// session's intra-op pool (which runs serially when the session has one thread).
-template <typename Fn>
-Ort::Status ParallelFor(OrtKernelContext* ctx, int64_t tasks, Fn& fn) {
-  if (tasks <= 0) return Ort::Status(nullptr);
-  if (tasks == 1) {
-    fn(0);
-    return Ort::Status(nullptr);
-  }
-  auto trampoline = [](void* data, size_t task) { (*static_cast<Fn*>(data))(static_cast<int64_t>(task)); };
-  return Ort::Status(Ort::GetApi().KernelContext_ParallelFor(ctx, trampoline,
-                                                             static_cast<size_t>(tasks), 0, &fn));
-}
-
-int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-}  // namespace
 
 ActiveShiftCpu::ActiveShiftCpu(const OrtApi* api, const OrtKernelInfo* info)
     : strides_(ReadStrides(api, info, kForwardOp)) {}

@@ -4,8 +4,6 @@
 
 namespace asnet {
 
-namespace {
-
 std::string ShapeText(const std::vector<int64_t>& shape) {
   std::ostringstream os;
   os << '[';
@@ -13,6 +11,8 @@ std::string ShapeText(const std::vector<int64_t>& shape) {
   os << ']';
   return os.str();
 }
+
+namespace {
 
 std::string ValidateStrideValues(const std::vector<int64_t>& v) {
   if (v.size() != 2) {

@@ -44,6 +44,9 @@ void InferShapes(OrtShapeInferContext* ctx, bool grad);
 /// them), so that a malformed graph fails when the session is created. Empty when fine.
 std::string CheckDeclaredInputs(const OrtKernelInfo* info, bool grad);
 
+/// "[2,3,4]": a shape for messages.
+std::string ShapeText(const std::vector<int64_t>& shape);
+
 /// Formats "<op>: <message>" as an ONNX Runtime error status.
 Ort::Status Fail(const char* op, const std::string& message,
                  OrtErrorCode code = ORT_INVALID_ARGUMENT);

@@ -36,6 +36,10 @@ class LoweringAgreementTest {
         assertEquals(OpContract.ACTIVE_SHIFT, AsnetDomain.ACTIVE_SHIFT);
         assertEquals(OpContract.ACTIVE_SHIFT_GRAD, AsnetDomain.ACTIVE_SHIFT_GRAD);
         assertEquals(OpContract.STRIDES, AsnetDomain.STRIDES);
+        assertEquals(OpContract.BATCH_NORM_TRAINING, AsnetDomain.BATCH_NORM_TRAINING);
+        assertEquals(OpContract.BATCH_NORM_TRAINING_GRAD, AsnetDomain.BATCH_NORM_TRAINING_GRAD);
+        assertEquals(OpContract.RELU_GRAD, AsnetDomain.RELU_GRAD);
+        assertEquals(OpContract.EPSILON, AsnetDomain.EPSILON);
     }
 
     @ParameterizedTest(name = "C={0} {1}x{2} stride {3}, |shift| < {4}")

@@ -22,6 +22,21 @@ public final class OpContract {
     public static final String ACTIVE_SHIFT = "ActiveShift";
     /** The gradient op's type name. */
     public static final String ACTIVE_SHIFT_GRAD = "ActiveShiftGrad";
+    /**
+     * Training graphs' fused op {@code BatchNormTraining(X, scale, B) -> (Y, mean, var)}: X is float32
+     * {@code [N, C, ...]}, scale and B {@code [C]}; mean and var (biased) are the statistics of each
+     * channel over every other axis, {@code Y = scale * (X - mean) / sqrt(var + epsilon) + B}. CPU only.
+     */
+    public static final String BATCH_NORM_TRAINING = "BatchNormTraining";
+    /**
+     * {@code BatchNormTrainingGrad(dY, X, scale, mean, var) -> (dX, dscale, dB)}: the exact gradient of
+     * {@link #BATCH_NORM_TRAINING} (mean and var depending on X), given its batch statistics. CPU only.
+     */
+    public static final String BATCH_NORM_TRAINING_GRAD = "BatchNormTrainingGrad";
+    /** {@code ReluGrad(dY, Y) -> dX}: {@code dX = Y > 0 ? dY : 0} (Y the ReLU's output or input). CPU only. */
+    public static final String RELU_GRAD = "ReluGrad";
+    /** The epsilon attribute of the batch-normalization ops: a finite float > 0, default 1e-5. */
+    public static final String EPSILON = "epsilon";
     /** The strides attribute of both ops: two ints (along H, along W), each >= 1. */
     public static final String STRIDES = "strides";
 

@@ -14,6 +14,20 @@ public final class AsnetDomain {
     public static final String ACTIVE_SHIFT = "ActiveShift";
     /** The gradient op: {@code ActiveShiftGrad(dY, X, shift) -> (dX, dShift)}. */
     public static final String ACTIVE_SHIFT_GRAD = "ActiveShiftGrad";
+    /**
+     * Training only: {@code BatchNormTraining(X[N,C,...], scale[C], B[C]) -> (Y, mean[C], var[C])},
+     * normalization with the batch's statistics (var biased), attribute {@link #EPSILON}.
+     */
+    public static final String BATCH_NORM_TRAINING = "BatchNormTraining";
+    /**
+     * Training only: {@code BatchNormTrainingGrad(dY, X, scale, mean, var) -> (dX, dscale, dB)}, the
+     * gradient of {@link #BATCH_NORM_TRAINING} given its batch statistics, attribute {@link #EPSILON}.
+     */
+    public static final String BATCH_NORM_TRAINING_GRAD = "BatchNormTrainingGrad";
+    /** Training only: {@code ReluGrad(dY, Y) -> dX = dY where Y > 0, else 0}. */
+    public static final String RELU_GRAD = "ReluGrad";
+    /** The epsilon attribute of the batch-normalization ops (default 1e-5). */
+    public static final String EPSILON = "epsilon";
     /** The strides attribute of both ops (along H, along W). */
     public static final String STRIDES = "strides";
 

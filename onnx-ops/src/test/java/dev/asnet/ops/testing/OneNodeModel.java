@@ -113,6 +113,12 @@ public final class OneNodeModel {
         return this;
     }
 
+    /** Adds a FLOAT attribute. */
+    public OneNodeModel real(String name, float value) {
+        node.addAttribute(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value));
+        return this;
+    }
+
     /** Adds a FLOATS attribute. */
     public OneNodeModel floats(String name, float... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);

@@ -4,6 +4,7 @@ import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.AsnetDomain;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,9 @@ import java.util.Map;
  * clamped at 0) and the normalization itself is an inference-form BatchNormalization fed those
  * statistics, so the forward costs three passes over the activation instead of the six of a
  * subtract-square-scale-shift expansion. (The fused training-mode BatchNormalization is not used:
- * the stock ONNX Runtime CPU build does not return the batch statistics it computed.)
+ * the stock ONNX Runtime CPU build does not return the batch statistics it computed.) With
+ * {@link TrainingKernels#FUSED} one {@code dev.asnet::BatchNormTraining} node does it all in two
+ * passes and returns the statistics.
  *
  * <p>Running statistics follow the ONNX convention {@code running = momentum * running + (1 -
  * momentum) * batch} (momentum 0.9 by default, i.e. PyTorch's 0.1), with the unbiased batch
@@ -28,6 +31,11 @@ public final class BatchNormTraining {
     public static final String INV_STD = "invstd";
     /** Saved value: {@code gamma * invstd}, shape [1, C, 1, 1]. */
     public static final String SCALE = "a";
+    /**
+     * Saved value of the fused form only: the biased batch variance [C]; its presence tells the
+     * gradient rule to emit {@code dev.asnet::BatchNormTrainingGrad}.
+     */
+    public static final String VAR = "var";
 
     private BatchNormTraining() {}
 
@@ -97,9 +105,11 @@ public final class BatchNormTraining {
      * @param beta the bias [C]
      * @param mean the running mean input [C]
      * @param var the running variance input [C]
+     * @param kernels the ops to compute it with
      * @return the output, its tape entry and the updated running statistics
      */
-    public static Result emit(Emitter e, Node source, Value x, Value gamma, Value beta, Value mean, Value var) {
+    public static Result emit(Emitter e, Node source, Value x, Value gamma, Value beta, Value mean, Value var,
+            TrainingKernels kernels) {
         float eps = source.attribute("epsilon").map(Attribute::asFloat).orElse(1e-5f);
         float momentum = source.attribute("momentum").map(Attribute::asFloat).orElse(0.9f);
         long[] shape = x.shape().toArray();
@@ -108,6 +118,18 @@ public final class BatchNormTraining {
         long n = 1;
         for (long ax : axes) {
             n *= shape[(int) ax];
+        }
+        float unbias = n > 1 ? (float) n / (n - 1) : 1f;
+        if (kernels == TrainingKernels.FUSED) {
+            Node bn = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING, List.of(x, gamma, beta),
+                    Attribute.ofFloat(AsnetDomain.EPSILON, eps));
+            Value batchMean = bn.outputs().get(1);
+            Value batchVar = bn.outputs().get(2);
+            Value newMean = e.add(e.scale(mean, momentum), e.scale(batchMean, 1f - momentum));
+            Value newVar = e.add(e.scale(var, momentum), e.scale(batchVar, (1f - momentum) * unbias));
+            TapeEntry entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta),
+                    List.of(bn.outputs().get(0)), Map.of(MEAN, batchMean, VAR, batchVar));
+            return new Result(entry, newMean, newVar);
         }
         long[] bcast = channelShape(shape);
         Value batchMean = e.reshape(e.reduceMean(x, true, axes), c);
@@ -118,7 +140,6 @@ public final class BatchNormTraining {
         Value invstd = e.reshape(e.op("Reciprocal", List.of(e.op("Sqrt", List.of(e.add(batchVar, e.scalar(eps)))))), bcast);
         Value a = e.mul(e.reshape(gamma, bcast), invstd);
         Value newMean = e.add(e.scale(mean, momentum), e.scale(batchMean, 1f - momentum));
-        float unbias = n > 1 ? (float) n / (n - 1) : 1f;
         Value newVar = e.add(e.scale(var, momentum), e.scale(batchVar, (1f - momentum) * unbias));
         TapeEntry entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta), List.of(y),
                 Map.of(MEAN, batchMean, INV_STD, invstd, SCALE, a));

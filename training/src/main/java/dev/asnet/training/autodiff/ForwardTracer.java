@@ -36,16 +36,36 @@ public final class ForwardTracer {
     public record Traced(List<TapeEntry> tape, Map<Value, Value> map, List<BufferUpdate> bufferUpdates) {}
 
     /**
-     * Traces a forward graph.
+     * Traces a forward graph in training mode: BatchNormalization uses batch statistics and
+     * reports its running-statistics update.
      *
      * @param source the model's graph
      * @param e the training-graph emitter
      * @param bound training-graph values for the source's inputs and its parameter and buffer
      *     initializers; constants not bound are copied as constants
-     * @param training whether BatchNormalization uses batch statistics
+     * @param kernels the ops batch statistics are computed with
      * @return the tape and value mapping
      */
-    public static Traced trace(Graph source, Emitter e, Map<Value, Value> bound, boolean training) {
+    public static Traced traceTraining(Graph source, Emitter e, Map<Value, Value> bound, TrainingKernels kernels) {
+        return trace(source, e, bound, kernels);
+    }
+
+    /**
+     * Copies a forward graph as it is (inference form: BatchNormalization uses the running
+     * statistics).
+     *
+     * @param source the model's graph
+     * @param e the emitter
+     * @param bound values for the source's inputs and its parameter and buffer initializers
+     * @return the tape and value mapping (no buffer updates)
+     */
+    public static Traced traceInference(Graph source, Emitter e, Map<Value, Value> bound) {
+        return trace(source, e, bound, null);
+    }
+
+    /** Training mode when kernels is not null. */
+    private static Traced trace(Graph source, Emitter e, Map<Value, Value> bound, TrainingKernels kernels) {
+        boolean training = kernels != null;
         Map<Value, Value> map = new HashMap<>(bound);
         for (Value init : source.initializers()) {
             if (!map.containsKey(init)) {
@@ -65,7 +85,7 @@ public final class ForwardTracer {
             }
             if (training && n.domain().isEmpty() && n.opType().equals("BatchNormalization")) {
                 BatchNormTraining.Result r = BatchNormTraining.emit(e, n, ins.get(0), ins.get(1), ins.get(2), ins.get(3),
-                        ins.get(4));
+                        ins.get(4), kernels);
                 tape.add(r.entry());
                 map.put(n.output(), r.entry().outputs().get(0));
                 updates.add(new BufferUpdate(n.input(3), r.runningMean()));

@@ -18,10 +18,14 @@ import java.util.Optional;
 
 /** The gradient rules by op: the one place where a rule is tied to an op type. */
 public final class GradientRules {
-    private static final GradientRules STANDARD = new GradientRules()
+    private static final GradientRules STANDARD = common(TrainingKernels.STANDARD);
+    private static final GradientRules FUSED = common(TrainingKernels.FUSED);
+
+    private static GradientRules common(TrainingKernels kernels) {
+        return new GradientRules()
             .register("", "Conv", new ConvGradient())
             .register("", "BatchNormalization", new BatchNormGradient())
-            .register("", "Relu", new ReluGradient())
+            .register("", "Relu", new ReluGradient(kernels))
             .register("", "Clip", new ClipGradient())
             .register("", "Add", new AddGradient())
             .register("", "Sub", new SubGradient())
@@ -31,18 +35,30 @@ public final class GradientRules {
             .register("", "Flatten", new ReshapeGradient())
             .register("", "Gemm", new GemmGradient())
             .register(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT, new ActiveShiftGradient());
+    }
 
     private final Map<String, GradientRule> rules = new HashMap<>();
 
     private GradientRules() {}
 
     /**
-     * Every rule asnet has.
+     * Every rule asnet has, emitting standard ONNX ops (besides ActiveShiftGrad).
      *
      * @return the shared registry
      */
     public static GradientRules standard() {
         return STANDARD;
+    }
+
+    /**
+     * Every rule asnet has, emitting the given kind of ops where there is a choice (the BN rule
+     * follows what its forward was emitted with).
+     *
+     * @param kernels fused asnet training ops or standard ONNX ops
+     * @return the shared registry
+     */
+    public static GradientRules of(TrainingKernels kernels) {
+        return kernels == TrainingKernels.FUSED ? FUSED : STANDARD;
     }
 
     private GradientRules register(String domain, String opType, GradientRule rule) {

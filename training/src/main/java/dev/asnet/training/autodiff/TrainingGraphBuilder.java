@@ -30,8 +30,7 @@ public final class TrainingGraphBuilder {
     private TrainingGraphBuilder() {}
 
     /**
-     * Builds the training-step graph: forward with batch statistics, softmax cross-entropy,
-     * backward, and the SGD update of every parameter.
+     * Builds the training-step graph with asnet's fused training ops ({@link TrainingKernels#FUSED}).
      *
      * @param forward the model
      * @param batch the static batch size
@@ -39,6 +38,20 @@ public final class TrainingGraphBuilder {
      * @return the graph and its state slots
      */
     public static TrainingGraph trainingStep(Model forward, int batch, SgdOptions sgd) {
+        return trainingStep(forward, batch, sgd, TrainingKernels.FUSED);
+    }
+
+    /**
+     * Builds the training-step graph: forward with batch statistics, softmax cross-entropy,
+     * backward, and the SGD update of every parameter.
+     *
+     * @param forward the model
+     * @param batch the static batch size
+     * @param sgd the optimizer settings
+     * @param kernels the ops batch normalization and the ReLU backward are computed with
+     * @return the graph and its state slots
+     */
+    public static TrainingGraph trainingStep(Model forward, int batch, SgdOptions sgd, TrainingKernels kernels) {
         Graph src = forward.graph();
         src.assignNames();
         Graph g = new Graph(src.name() + "_train_step", TrainingOps.registry());
@@ -51,11 +64,11 @@ public final class TrainingGraphBuilder {
         Map<Value, Value> buffers = new LinkedHashMap<>();
         bindState(src, g, bound, params, buffers);
 
-        ForwardTracer.Traced traced = ForwardTracer.trace(src, e, bound, true);
+        ForwardTracer.Traced traced = ForwardTracer.traceTraining(src, e, bound, kernels);
         Value logits = traced.map().get(src.outputs().get(0));
         SoftmaxCrossEntropy.Head head = SoftmaxCrossEntropy.emit(e, logits, labels);
         Map<Value, Value> grads = Backprop.run(e, traced.tape(), Map.of(logits, head.logitsGrad()),
-                new LinkedHashSet<>(params.values()), GradientRules.standard());
+                new LinkedHashSet<>(params.values()), GradientRules.of(kernels));
 
         e.builder().output(head.loss(), TrainingGraph.LOSS);
         e.builder().output(head.correct(), TrainingGraph.CORRECT);
@@ -122,7 +135,7 @@ public final class TrainingGraphBuilder {
         Map<Value, Value> bound = new HashMap<>();
         bound.put(src.inputs().get(0), g.addInput(TrainingGraph.IMAGES, DataType.FLOAT, batchShape(src, batch)));
         bindState(src, g, bound, new LinkedHashMap<>(), new LinkedHashMap<>());
-        ForwardTracer.Traced traced = ForwardTracer.trace(src, e, bound, false);
+        ForwardTracer.Traced traced = ForwardTracer.traceInference(src, e, bound);
         e.builder().output(traced.map().get(src.outputs().get(0)), LOGITS);
         return new Model(g);
     }

@@ -10,6 +10,7 @@ import dev.asnet.exporter.ir.Dim;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ir.ValueType;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.NodeContext;
 import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.exporter.ops.OpSchema;
@@ -18,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Schemas of the standard ONNX ops that only training graphs need (reductions, element-wise
- * math, ConvTranspose, Slice, OneHot...). The exporter's registry covers inference graphs; this
+ * Schemas of the ops that only training graphs need: standard ONNX ones (reductions, element-wise
+ * math, ConvTranspose, Slice, OneHot...) and asnet's fused training ops ({@link TrainingKernels#FUSED}). The exporter's registry covers inference graphs; this
  * class extends a copy of it, so a training graph is validated and shape-inferred exactly like a
  * model. Training graphs have static shapes, so every shape function here may demand known
  * dimensions.
@@ -78,7 +79,65 @@ public final class TrainingOps {
                     return List.of(new ValueType(ctx.input(2).dataType(), Shape.of(dims)));
                 }).build());
         r.register(convTranspose());
+        registerFusedOps(r);
         return r;
+    }
+
+    /** The dev.asnet fused training ops (see {@link TrainingKernels#FUSED}). */
+    private static void registerFusedOps(OpRegistry r) {
+        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING).setSinceVersion(AsnetDomain.VERSION)
+                .addInputs("X", "scale", "B")
+                .optAttribute(AsnetDomain.EPSILON, FLOAT, null)
+                .setShapeFunction(ctx -> {
+                    ValueType perChannel = perChannel(ctx, 0, 1, 2);
+                    return List.of(ctx.input(0).type(), perChannel, perChannel);
+                }).build());
+        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD).setSinceVersion(AsnetDomain.VERSION)
+                .addInputs("dY", "X", "scale", "mean", "var")
+                .optAttribute(AsnetDomain.EPSILON, FLOAT, null)
+                .setShapeFunction(ctx -> {
+                    ValueType perChannel = perChannel(ctx, 1, 2, 3, 4);
+                    sameShape(ctx, 0, 1);
+                    return List.of(ctx.input(1).type(), perChannel, perChannel);
+                }).build());
+        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.RELU_GRAD).setSinceVersion(AsnetDomain.VERSION)
+                .addInputs("dY", "Y")
+                .setShapeFunction(ctx -> {
+                    sameShape(ctx, 0, 1);
+                    return List.of(ctx.input(1).type());
+                }).build());
+    }
+
+    /** Checks X (slot x) is float [N, C, ...] and each per-channel slot float [C]; returns [C]. */
+    private static ValueType perChannel(NodeContext ctx, int x, int... slots) {
+        ctx.requireType(x, DataType.FLOAT);
+        Shape xs = ctx.shape(x);
+        if (xs.rank() < 2) {
+            throw ctx.fail("X must have rank >= 2 [N, C, ...] but is " + xs);
+        }
+        Shape c = Shape.of(xs.dim(1));
+        for (int s : slots) {
+            ctx.requireType(s, DataType.FLOAT);
+            Shape v = ctx.shape(s);
+            if (v.rank() != 1 || !v.dim(0).compatible(xs.dim(1))) {
+                throw ctx.fail("input " + s + " must be [C] = " + c + " (channels of X " + xs + ") but is " + v);
+            }
+        }
+        return new ValueType(DataType.FLOAT, c);
+    }
+
+    private static void sameShape(NodeContext ctx, int a, int b) {
+        ctx.requireType(a, DataType.FLOAT);
+        ctx.requireType(b, DataType.FLOAT);
+        Shape sa = ctx.shape(a);
+        Shape sb = ctx.shape(b);
+        boolean same = sa.rank() == sb.rank();
+        for (int i = 0; same && i < sa.rank(); i++) {
+            same = sa.dim(i).compatible(sb.dim(i));
+        }
+        if (!same) {
+            throw ctx.fail("input " + a + " has shape " + sa + " but input " + b + " has " + sb);
+        }
     }
 
     private static long[] constantLongs(NodeContext ctx, int slot) {

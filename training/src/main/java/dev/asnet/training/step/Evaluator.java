@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class Evaluator implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final OrtSession.SessionOptions options;
+    private final NativeResources resources = new NativeResources();
     private final OrtSession session;
     private final int batch;
     private final int classes;
@@ -46,23 +46,24 @@ public final class Evaluator implements AutoCloseable {
     public Evaluator(Model forward, int batch, int threads) throws OrtException, IOException {
         Model eval = TrainingGraphBuilder.evaluation(forward, batch);
         this.batch = batch;
-        this.options = new OrtSession.SessionOptions();
         try {
+            OrtSession.SessionOptions options = resources.add(new OrtSession.SessionOptions());
             options.setIntraOpNumThreads(threads);
             AsnetOps.register(options);
-            this.session = env.createSession(OnnxWriter.toBytes(eval), options);
-        } catch (OrtException | IOException | RuntimeException e) {
-            options.close();
+            session = resources.add(env.createSession(OnnxWriter.toBytes(eval), options));
+            Value in = eval.graph().inputs().get(0);
+            imageShape = in.shape().toArray();
+            classes = (int) eval.graph().outputs().get(0).shape().dim(1).value();
+            images = ByteBuffer.allocateDirect((int) in.shape().numElements(1) * Float.BYTES)
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+            logits = ByteBuffer.allocateDirect(batch * classes * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            imagesTensor = resources.add(OnnxTensor.createTensor(env, images, imageShape));
+            logitsTensor = resources.add(OnnxTensor.createTensor(env, logits, new long[] {batch, classes}));
+        } catch (OrtException | IOException | RuntimeException | Error e) {
+            resources.closeAfter(e); // a part-way failure leaks nothing native
             throw e;
         }
-        Value in = eval.graph().inputs().get(0);
-        imageShape = in.shape().toArray();
-        classes = (int) eval.graph().outputs().get(0).shape().dim(1).value();
-        images = ByteBuffer.allocateDirect((int) in.shape().numElements(1) * Float.BYTES).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
-        logits = ByteBuffer.allocateDirect(batch * classes * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        imagesTensor = OnnxTensor.createTensor(env, images, imageShape);
-        logitsTensor = OnnxTensor.createTensor(env, logits, new long[] {batch, classes});
     }
 
     /**
@@ -112,12 +113,6 @@ public final class Evaluator implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        try {
-            imagesTensor.close();
-            logitsTensor.close();
-            session.close();
-        } finally {
-            options.close();
-        }
+        resources.close();
     }
 }

@@ -6,6 +6,7 @@ import dev.asnet.models.ModelZoo;
 import dev.asnet.training.autodiff.SgdOptions;
 import dev.asnet.training.autodiff.TrainingGraph;
 import dev.asnet.training.autodiff.TrainingGraphBuilder;
+import dev.asnet.training.autodiff.TrainingKernels;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -13,8 +14,8 @@ import java.util.Random;
 /**
  * Measures a training step against the inference forward of the same model and batch, both in
  * ONNX Runtime with the same thread count, runs interleaved so that machine load affects both
- * alike. Reports medians per batch and per image, their ratio, and the Java-side overhead per step.
- * Run by command: {@code java -cp ... dev.asnet.training.step.StepTiming MODEL BATCH THREADS [RUNS]}.
+ * alike. Reports medians per batch and per image, their ratio, and the Java-side overhead per step,
+ * for the step built with asnet's fused training ops and with standard ONNX ops. Run by command: {@code java -cp ... dev.asnet.training.step.StepTiming MODEL BATCH THREADS [RUNS]}.
  */
 public final class StepTiming {
     private StepTiming() {}
@@ -44,11 +45,12 @@ public final class StepTiming {
      * @param batch the batch size
      * @param threads ONNX Runtime threads
      * @param runs timed runs of each (after 3 warm-up runs)
+     * @param kernels the ops the training step computes BN and the ReLU backward with
      * @return the medians
      * @throws Exception if ONNX Runtime fails
      */
-    public static Timing measure(Model model, int batch, int threads, int runs) throws Exception {
-        TrainingGraph g = TrainingGraphBuilder.trainingStep(model, batch, SgdOptions.reference());
+    public static Timing measure(Model model, int batch, int threads, int runs, TrainingKernels kernels) throws Exception {
+        TrainingGraph g = TrainingGraphBuilder.trainingStep(model, batch, SgdOptions.reference(), kernels);
         Random r = new Random(1);
         try (TrainingStep step = new TrainingStep(g, threads); Evaluator fwd = new Evaluator(model, batch, threads)) {
             for (int i = 0; i < step.images().capacity(); i++) {
@@ -95,9 +97,13 @@ public final class StepTiming {
         int batch = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-        Timing t = measure(ModelZoo.build(name, ModelConfig.fashionMnist()), batch, threads, runs);
-        System.out.printf(Locale.ROOT, "%s batch %d threads %d: step %.1f ms (%.3f ms/img), forward %.1f ms (%.3f ms/img),"
-                + " step/forward %.2f, Java overhead per step %.0f us%n", name, batch, threads, t.stepMillis(),
-                t.stepMillis() / batch, t.forwardMillis(), t.forwardMillis() / batch, t.ratio(), t.overheadMicros());
+        Model model = ModelZoo.build(name, ModelConfig.fashionMnist());
+        for (TrainingKernels kernels : TrainingKernels.values()) {
+            Timing t = measure(model, batch, threads, runs, kernels);
+            System.out.printf(Locale.ROOT, "%s batch %d threads %d, %s ops: step %.1f ms (%.3f ms/img), forward %.1f ms"
+                    + " (%.3f ms/img), step/forward %.2f, Java overhead per step %.0f us%n", name, batch, threads,
+                    kernels.name().toLowerCase(Locale.ROOT), t.stepMillis(), t.stepMillis() / batch, t.forwardMillis(),
+                    t.forwardMillis() / batch, t.ratio(), t.overheadMicros());
+        }
     }
 }

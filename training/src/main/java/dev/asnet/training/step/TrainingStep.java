@@ -35,7 +35,7 @@ import java.util.Map;
 public final class TrainingStep implements AutoCloseable {
     private final TrainingGraph graph;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final OrtSession.SessionOptions options;
+    private final NativeResources resources = new NativeResources();
     private final OrtSession session;
     private final FloatBuffer images;
     private final LongBuffer labels;
@@ -63,8 +63,8 @@ public final class TrainingStep implements AutoCloseable {
      */
     public TrainingStep(TrainingGraph graph, int threads) throws OrtException, IOException {
         this.graph = graph;
-        this.options = new OrtSession.SessionOptions();
         try {
+            OrtSession.SessionOptions options = resources.add(new OrtSession.SessionOptions());
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             String profile = System.getProperty("asnet.training.profile");
@@ -72,30 +72,30 @@ public final class TrainingStep implements AutoCloseable {
                 options.enableProfiling(profile); // developer aid: ORT's per-node timings as JSON
             }
             AsnetOps.register(options);
-            this.session = env.createSession(OnnxWriter.toBytes(graph.model()), options);
-        } catch (OrtException | IOException | RuntimeException e) {
-            options.close();
+            session = resources.add(env.createSession(OnnxWriter.toBytes(graph.model()), options));
+            imageShape = graph.model().graph().inputs().get(0).shape().toArray();
+            int imageCount = 1;
+            for (long d : imageShape) {
+                imageCount *= (int) d;
+            }
+            images = direct(imageCount * Float.BYTES).asFloatBuffer();
+            labels = direct(graph.batch() * Long.BYTES).asLongBuffer();
+            lr = direct(Float.BYTES).asFloatBuffer();
+            loss = direct(Float.BYTES).asFloatBuffer();
+            correct = direct(Float.BYTES).asFloatBuffer();
+            imagesTensor = resources.add(OnnxTensor.createTensor(env, images, imageShape));
+            labelsTensor = resources.add(OnnxTensor.createTensor(env, labels, new long[] {graph.batch()}));
+            lrTensor = resources.add(OnnxTensor.createTensor(env, lr, new long[0]));
+            lossTensor = resources.add(OnnxTensor.createTensor(env, loss, new long[0]));
+            correctTensor = resources.add(OnnxTensor.createTensor(env, correct, new long[0]));
+            current = resources.add(new StateBuffers(env, graph.state()));
+            next = resources.add(new StateBuffers(env, graph.state()));
+            for (StateSlot s : graph.state()) {
+                current.buffer(s.input()).put(0, s.initial());
+            }
+        } catch (OrtException | IOException | RuntimeException | Error e) {
+            resources.closeAfter(e); // a part-way failure leaks nothing native
             throw e;
-        }
-        imageShape = graph.model().graph().inputs().get(0).shape().toArray();
-        int imageCount = 1;
-        for (long d : imageShape) {
-            imageCount *= (int) d;
-        }
-        images = direct(imageCount * Float.BYTES).asFloatBuffer();
-        labels = direct(graph.batch() * Long.BYTES).asLongBuffer();
-        lr = direct(Float.BYTES).asFloatBuffer();
-        loss = direct(Float.BYTES).asFloatBuffer();
-        correct = direct(Float.BYTES).asFloatBuffer();
-        imagesTensor = OnnxTensor.createTensor(env, images, imageShape);
-        labelsTensor = OnnxTensor.createTensor(env, labels, new long[] {graph.batch()});
-        lrTensor = OnnxTensor.createTensor(env, lr, new long[0]);
-        lossTensor = OnnxTensor.createTensor(env, loss, new long[0]);
-        correctTensor = OnnxTensor.createTensor(env, correct, new long[0]);
-        current = new StateBuffers(env, graph.state());
-        next = new StateBuffers(env, graph.state());
-        for (StateSlot s : graph.state()) {
-            current.buffer(s.input()).put(0, s.initial());
         }
     }
 
@@ -228,17 +228,6 @@ public final class TrainingStep implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        try {
-            current.close();
-            next.close();
-            imagesTensor.close();
-            labelsTensor.close();
-            lrTensor.close();
-            lossTensor.close();
-            correctTensor.close();
-            session.close();
-        } finally {
-            options.close();
-        }
+        resources.close();
     }
 }

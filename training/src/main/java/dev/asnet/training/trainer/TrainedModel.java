@@ -47,7 +47,7 @@ public final class TrainedModel {
             }
             bound.put(init, g.addInitializer(init.name(), Tensor.ofFloats(v, init.data().dims()), init.role()));
         }
-        ForwardTracer.Traced t = ForwardTracer.trace(src, new Emitter(g), bound, false);
+        ForwardTracer.Traced t = ForwardTracer.traceInference(src, new Emitter(g), bound);
         Value out = src.outputs().get(0);
         g.addOutput(t.map().get(out).setName(out.name()));
         Model m = new Model(g);

@@ -20,6 +20,7 @@ import dev.asnet.training.step.TrainingStep;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -115,6 +116,13 @@ public final class Trainer {
             }
             progress = ck.progress();
             resumeState = ck.state();
+            Path exported = out.resolve(MODEL_FILE);
+            if (progress.epoch() >= config.epochs() && Files.isRegularFile(exported)) {
+                // Nothing left to train and the result is already there: do not redo the export.
+                log.printf(Locale.ROOT, "the checkpoint in %s has finished all %d epochs; %s is up to date%n", resume,
+                        config.epochs(), exported);
+                return new TrainResult(true, progress.history(), exported, 0);
+            }
         }
         SgdOptions sgd = new SgdOptions(config.momentum(), true, config.weightDecay(), 0.01f, true);
         TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd);

@@ -42,9 +42,17 @@ final class GradientCheck {
     private double rtol = 1e-2;
     private int samples = 12;
     private GradientRules rules = GradientRules.standard();
+    private TrainingKernels kernels = TrainingKernels.STANDARD;
 
     GradientCheck rules(GradientRules r) {
         this.rules = r;
+        return this;
+    }
+
+    /** Traces and differentiates with these kernels (standard ops by default). */
+    GradientCheck kernels(TrainingKernels k) {
+        this.kernels = k;
+        this.rules = GradientRules.of(k);
         return this;
     }
 
@@ -98,7 +106,7 @@ final class GradientCheck {
         long[] yShape = y.shape().toArray();
         this.rShape = yShape;
         Value r = g.addInput("r", DataType.FLOAT, Shape.of(yShape));
-        ForwardTracer.Traced t = ForwardTracer.trace(src, em, bound, true);
+        ForwardTracer.Traced t = ForwardTracer.traceTraining(src, em, bound, kernels);
         Value ty = t.map().get(y);
         Map<Value, Value> grads = Backprop.run(em, t.tape(), Map.of(ty, r), wrt, rules);
         em.builder().output(ty, "y");

@@ -82,6 +82,37 @@ class GradientRulesTest {
                 .run((b, in) -> b.relu(null, in.get("x")));
     }
 
+    // The fused forms (dev.asnet::BatchNormTraining, BatchNormTrainingGrad, ReluGrad) against the
+    // same finite differences; FusedKernelsTest also compares them with the standard forms.
+
+    @Test
+    void fusedBatchNormTrainingMode() throws Exception {
+        new GradientCheck().kernels(TrainingKernels.FUSED).input("x", random(11, 3 * 4 * 3 * 2, 0), 3, 4, 3, 2)
+                .input("gamma", random(12, 4, 0.2), 4)
+                .input("beta", random(13, 4, 0), 4)
+                .constantInput("mean", new float[4], 4)
+                .constantInput("var", positive(14, 4), 4)
+                .run((b, in) -> b.batchNorm(null, in.get("x"), in.get("gamma"), in.get("beta"), in.get("mean"),
+                        in.get("var"), 1e-5f));
+    }
+
+    @Test
+    void fusedBatchNormOnFeatures() throws Exception {
+        new GradientCheck().kernels(TrainingKernels.FUSED).input("x", random(15, 6 * 3, 0), 6, 3)
+                .input("gamma", random(16, 3, 0.2), 3)
+                .input("beta", random(17, 3, 0), 3)
+                .constantInput("mean", new float[3], 3)
+                .constantInput("var", positive(18, 3), 3)
+                .run((b, in) -> b.batchNorm(null, in.get("x"), in.get("gamma"), in.get("beta"), in.get("mean"),
+                        in.get("var"), 1e-5f));
+    }
+
+    @Test
+    void fusedRelu() throws Exception {
+        new GradientCheck().kernels(TrainingKernels.FUSED).input("x", random(19, 2 * 3 * 4 * 4, 0.05), 2, 3, 4, 4)
+                .run((b, in) -> b.relu(null, in.get("x")));
+    }
+
     @Test
     void clip() throws Exception {
         float[] x = random(20, 60, 0.05);
@@ -183,8 +214,17 @@ class GradientRulesTest {
 
     @Test
     void residualBlockEndToEnd() throws Exception {
+        residualBlock(TrainingKernels.STANDARD);
+    }
+
+    @Test
+    void residualBlockEndToEndFused() throws Exception {
+        residualBlock(TrainingKernels.FUSED);
+    }
+
+    private static void residualBlock(TrainingKernels kernels) throws Exception {
         // Several rules chained, with a value used twice (the shortcut): gradients must add up.
-        new GradientCheck().input("x", random(38, 2 * 4 * 5 * 5, 0), 2, 4, 5, 5)
+        new GradientCheck().kernels(kernels).input("x", random(38, 2 * 4 * 5 * 5, 0), 2, 4, 5, 5)
                 .input("w1", random(39, 8 * 4, 0), 8, 4, 1, 1)
                 .input("g", random(40, 8, 0.3), 8).input("be", random(41, 8, 0), 8)
                 .constantInput("m", new float[8], 8).constantInput("v", positive(42, 8), 8)

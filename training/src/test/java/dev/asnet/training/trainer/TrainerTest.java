@@ -99,6 +99,19 @@ class TrainerTest {
     }
 
     @Test
+    void resumingAFinishedRunKeepsItsResult() throws Exception {
+        Path model = fullOut.resolve(Trainer.MODEL_FILE);
+        var before = Files.getLastModifiedTime(model);
+        byte[] bytes = Files.readAllBytes(model);
+        TrainResult again = new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, fullOut, quiet(), false).run(Long.MAX_VALUE);
+        assertTrue(again.completed());
+        assertEquals(model, again.model());
+        assertEquals(full.history(), again.history());
+        assertEquals(before, Files.getLastModifiedTime(model), "the exported model is not rewritten");
+        assertArrayEquals(bytes, Files.readAllBytes(model));
+    }
+
+    @Test
     void exportedModelScoresWhatTheTrainerMeasured() throws Exception {
         LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST).limit(TEST_IMAGES);
         BatchSource src = new BatchSource(test, 0.2860f, 0.3530f);

@@ -1,11 +1,15 @@
 package dev.asnet.training.autodiff.rules;
 
+import dev.asnet.exporter.ir.Attribute;
+import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.training.autodiff.BatchNormTraining;
 import dev.asnet.training.autodiff.Emitter;
 import dev.asnet.training.autodiff.GradientContext;
 import dev.asnet.training.autodiff.GradientRule;
 import dev.asnet.training.autodiff.TapeEntry;
+import java.util.List;
 
 /**
  * {@code BatchNormalization} in training mode (batch statistics; the forward is emitted by
@@ -18,6 +22,8 @@ import dev.asnet.training.autodiff.TapeEntry;
  * </pre>
  * {@code k * xc + c} is one per-channel affine pass ({@link BatchNormTraining#channelAffine}), so
  * the centered input is never materialized: four passes over the activation plus two reductions.
+ * When the forward was the fused {@code dev.asnet::BatchNormTraining} (its tape entry saved the batch
+ * variance), one {@code dev.asnet::BatchNormTrainingGrad} node computes all three in two passes.
  */
 public final class BatchNormGradient implements GradientRule {
     /** Creates the rule. */
@@ -30,6 +36,18 @@ public final class BatchNormGradient implements GradientRule {
         Value dy = ctx.outputGrad(0);
         Value x = t.input(0);
         Value mean = t.saved().get(BatchNormTraining.MEAN);
+        Value batchVar = t.saved().get(BatchNormTraining.VAR);
+        if (batchVar != null) {
+            float eps = t.floatAttr("epsilon", 1e-5f);
+            Node grad = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD,
+                    List.of(dy, x, t.input(1), mean, batchVar), Attribute.ofFloat(AsnetDomain.EPSILON, eps));
+            for (int i = 0; i < 3; i++) {
+                if (ctx.needsGrad(i)) {
+                    ctx.addInputGrad(i, grad.outputs().get(i));
+                }
+            }
+            return;
+        }
         Value invstd = t.saved().get(BatchNormTraining.INV_STD);
         Value a = t.saved().get(BatchNormTraining.SCALE);
         long[] shape = dy.shape().toArray();

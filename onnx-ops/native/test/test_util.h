@@ -1,0 +1,40 @@
+// What the native test files share: the failure counter, CHECK, and the kernel tables to test.
+#pragma once
+
+#include <cstdio>
+#include <vector>
+
+#include "asnet/active_shift.h"
+
+namespace asnet_test {
+
+inline int failures = 0;
+
+/// Every instruction set this CPU can run (the kernels of each are tested).
+inline std::vector<asnet::Isa> AvailableIsas() {
+  std::vector<asnet::Isa> isas = {asnet::Isa::kScalar};
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) isas.push_back(asnet::Isa::kAvx2);
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) {
+    isas.push_back(asnet::Isa::kAvx512);
+  }
+  return isas;
+}
+
+}  // namespace asnet_test
+
+/// The training-kernel tests (training_kernels_test.cc).
+void RunTrainingKernelTests();
+
+// Counts a failure and returns from the (void) test function.
+#define CHECK(cond, ...)                                             \
+  do {                                                               \
+    if (!(cond)) {                                                   \
+      std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);      \
+      std::fprintf(stderr, __VA_ARGS__);                             \
+      std::fprintf(stderr, "\n");                                    \
+      ++asnet_test::failures;                                        \
+      return;                                                        \
+    }                                                                \
+  } while (0)

@@ -1,0 +1,237 @@
+// The training kernels (asnet/batch_norm.h) of every compiled instruction set against a
+// double-precision reference written from the definitions, and that reference's gradient against
+// central differences of its forward.
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "asnet/batch_norm.h"
+#include "test_util.h"
+
+namespace {
+
+using asnet_test::AvailableIsas;
+using asnet_test::failures;
+
+struct BnReference {
+  std::vector<double> y, mean, var, dx, dscale, dbias;
+};
+
+double Idx(const asnet::ChannelGeometry& g, int64_t n, int64_t c, int64_t i) {
+  return static_cast<double>((n * g.c + c) * g.s + i);
+}
+
+// Straight from the definitions: two-pass statistics, xhat, and the textbook backward.
+BnReference RunBnReference(const asnet::ChannelGeometry& g, const std::vector<double>& x,
+                           const std::vector<double>& scale, const std::vector<double>& bias, double eps,
+                           const std::vector<double>& dy) {
+  BnReference r;
+  r.y.assign(x.size(), 0.0);
+  r.dx.assign(x.size(), 0.0);
+  r.mean.assign(g.c, 0.0);
+  r.var.assign(g.c, 0.0);
+  r.dscale.assign(g.c, 0.0);
+  r.dbias.assign(g.c, 0.0);
+  const double m = static_cast<double>(g.count());
+  for (int64_t c = 0; c < g.c; ++c) {
+    if (g.count() == 0) continue;
+    double mu = 0, var = 0;
+    for (int64_t n = 0; n < g.n; ++n)
+      for (int64_t i = 0; i < g.s; ++i) mu += x[Idx(g, n, c, i)];
+    mu /= m;
+    for (int64_t n = 0; n < g.n; ++n)
+      for (int64_t i = 0; i < g.s; ++i) var += (x[Idx(g, n, c, i)] - mu) * (x[Idx(g, n, c, i)] - mu);
+    var /= m;
+    const double invstd = 1.0 / std::sqrt(var + eps);
+    double sdy = 0, sdyxhat = 0;
+    for (int64_t n = 0; n < g.n; ++n) {
+      for (int64_t i = 0; i < g.s; ++i) {
+        const double k = Idx(g, n, c, i), xhat = (x[k] - mu) * invstd;
+        r.y[k] = scale[c] * xhat + bias[c];
+        sdy += dy[k];
+        sdyxhat += dy[k] * xhat;
+      }
+    }
+    for (int64_t n = 0; n < g.n; ++n) {
+      for (int64_t i = 0; i < g.s; ++i) {
+        const double k = Idx(g, n, c, i), xhat = (x[k] - mu) * invstd;
+        r.dx[k] = scale[c] * invstd * (dy[k] - sdy / m - xhat * sdyxhat / m);
+      }
+    }
+    r.mean[c] = mu;
+    r.var[c] = var;
+    r.dbias[c] = sdy;
+    r.dscale[c] = sdyxhat;
+  }
+  return r;
+}
+
+// Relative-to-scale comparison: |got - want| <= tol * (1 + |want|) or <= tol * scale.
+bool Near(double got, double want, double tol, double scale = 1.0) {
+  return std::fabs(got - want) <= tol * std::max(scale, std::fabs(want)) && std::isfinite(got);
+}
+
+double MaxAbs(const std::vector<double>& v) {
+  double m = 1e-30;
+  for (double d : v) m = std::max(m, std::fabs(d));
+  return m;
+}
+
+// One BatchNormTraining / BatchNormTrainingGrad / ReluGrad case on one kernel table.
+void CheckBnCase(asnet::Isa isa, int64_t n, int64_t c, int64_t s, double offset, double spread,
+                 uint32_t seed) {
+  const asnet::ChannelGeometry g{n, c, s};
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  const size_t size = static_cast<size_t>(n * c * s);
+  std::vector<double> x(size), dy(size), scale(c), bias(c);
+  for (auto& v : x) v = static_cast<float>(offset + spread * u(rng));
+  for (auto& v : dy) v = static_cast<float>(u(rng));
+  for (auto& v : scale) v = static_cast<float>(0.5 + u(rng));
+  for (auto& v : bias) v = static_cast<float>(u(rng));
+  const double eps = 1e-5;
+  const BnReference ref = RunBnReference(g, x, scale, bias, eps, dy);
+
+  std::vector<float> xf(x.begin(), x.end()), dyf(dy.begin(), dy.end()), sf(scale.begin(), scale.end()),
+      bf(bias.begin(), bias.end());
+  std::vector<float> y(size, NAN), mean(c, NAN), var(c, NAN), dx(size, NAN), ds(c, NAN), db(c, NAN);
+  // Two ranges of channels, as two threads would run them.
+  const int64_t half = c / 2;
+  for (auto [b, e] : {std::pair<int64_t, int64_t>{0, half}, {half, c}}) {
+    asnet::BatchNormTrainingForward(isa, g, xf.data(), sf.data(), bf.data(), static_cast<float>(eps), y.data(),
+                                    mean.data(), var.data(), b, e);
+  }
+  // The backward uses the reference statistics rounded to float, as a graph would feed them.
+  std::vector<float> mref(ref.mean.begin(), ref.mean.end()), vref(ref.var.begin(), ref.var.end());
+  for (auto [b, e] : {std::pair<int64_t, int64_t>{0, half}, {half, c}}) {
+    asnet::BatchNormTrainingBackward(isa, g, dyf.data(), xf.data(), sf.data(), mref.data(), vref.data(),
+                                     static_cast<float>(eps), dx.data(), ds.data(), db.data(), b, e);
+  }
+  const char* name = asnet::IsaName(isa);
+  const double spread2 = spread * spread;
+  for (int64_t k = 0; k < c; ++k) {
+    CHECK(Near(mean[k], ref.mean[k], 1e-6, std::fabs(offset) + spread), "%s [%lld,%lld,%lld] mean[%lld] %g vs %g",
+          name, (long long)n, (long long)c, (long long)s, (long long)k, mean[k], ref.mean[k]);
+    // Variance: float inputs, so allow a few ulps of the squared magnitude relative to the spread.
+    CHECK(Near(var[k], ref.var[k], 2e-5, spread2), "%s [%lld,%lld,%lld] var[%lld] %g vs %g", name, (long long)n,
+          (long long)c, (long long)s, (long long)k, var[k], ref.var[k]);
+    const double count = static_cast<double>(n * s);
+    CHECK(Near(db[k], ref.dbias[k], 1e-5, std::sqrt(count) + 1), "%s dB[%lld] %g vs %g", name, (long long)k, db[k],
+          ref.dbias[k]);
+    CHECK(Near(ds[k], ref.dscale[k], 1e-4, std::sqrt(count) + 1), "%s dscale[%lld] %g vs %g", name, (long long)k,
+          ds[k], ref.dscale[k]);
+  }
+  // dx sums terms of size |scale| * invstd * |dy| that may cancel (to 0 when a channel has one
+  // value), so its error is measured against that size, not only against dx itself.
+  double terms = MaxAbs(ref.dx);
+  for (int64_t k = 0; k < c; ++k) {
+    terms = std::max(terms, std::fabs(scale[k]) / std::sqrt(ref.var[k] + eps) * MaxAbs(dy));
+  }
+  const double ys = MaxAbs(ref.y), dxs = terms;
+  for (size_t i = 0; i < size; ++i) {
+    // y depends on x - mean, so its error scales with |x| / spread (the conditioning of centring).
+    const double cond = 1.0 + std::fabs(offset) / spread;
+    CHECK(Near(y[i], ref.y[i], 2e-5 * cond, ys), "%s [%lld,%lld,%lld] y[%zu] %g vs %g", name, (long long)n,
+          (long long)c, (long long)s, i, y[i], ref.y[i]);
+    CHECK(Near(dx[i], ref.dx[i], 1e-4 * cond, dxs), "%s [%lld,%lld,%lld] dx[%zu] %g vs %g", name, (long long)n,
+          (long long)c, (long long)s, i, dx[i], ref.dx[i]);
+  }
+  // ReluGrad on the same data: dx = dy where x > 0, split at an odd point.
+  std::vector<float> rg(size, NAN);
+  const int64_t cut = static_cast<int64_t>(size) / 3;
+  asnet::ReluBackward(isa, dyf.data(), xf.data(), rg.data(), 0, cut);
+  asnet::ReluBackward(isa, dyf.data(), xf.data(), rg.data(), cut, static_cast<int64_t>(size));
+  for (size_t i = 0; i < size; ++i) {
+    const float want = xf[i] > 0.0f ? dyf[i] : 0.0f;
+    CHECK(rg[i] == want, "%s ReluGrad[%zu] %g vs %g (y %g)", name, i, rg[i], want, xf[i]);
+  }
+}
+
+void TestBnSweep() {
+  const int64_t shapes[][3] = {{1, 1, 1},  {2, 3, 1},   {1, 2, 7},    {4, 5, 49},  {3, 16, 196},
+                               {2, 3, 784}, {1, 2, 2049}, {5, 7, 4097}, {64, 2, 1},  {1, 4, 1},
+                               {0, 3, 9},   {3, 0, 9},    {2, 3, 0},    {7, 3, 13},  {2, 1, 12544}};
+  uint32_t seed = 11;
+  for (asnet::Isa isa : AvailableIsas()) {
+    for (const auto& s : shapes) {
+      // Centred data, data far off centre (the pivot's job), and tiny and large spreads.
+      for (auto [offset, spread] : {std::pair<double, double>{0.0, 1.0}, {30.0, 1.0}, {-5.0, 1e-2}, {0.0, 100.0}}) {
+        CheckBnCase(isa, s[0], s[1], s[2], offset, spread, seed++);
+        if (failures) return;
+      }
+    }
+  }
+}
+
+// Constant channels: var 0, so y = bias exactly (up to rounding) and dx is finite.
+void TestBnConstantChannel() {
+  const asnet::ChannelGeometry g{3, 2, 5};
+  std::vector<float> x(30, 4.25f), dy(30), s = {2.0f, -1.0f}, b = {0.5f, -3.0f};
+  for (size_t i = 0; i < dy.size(); ++i) dy[i] = 0.1f * static_cast<float>(i) - 1.0f;
+  for (asnet::Isa isa : AvailableIsas()) {
+    std::vector<float> y(30), mean(2), var(2), dx(30), ds(2), db(2);
+    asnet::BatchNormTrainingForward(isa, g, x.data(), s.data(), b.data(), 1e-5f, y.data(), mean.data(), var.data(), 0, 2);
+    CHECK(mean[0] == 4.25f && var[0] == 0.0f, "constant channel: mean %g var %g", mean[0], var[0]);
+    for (int i = 0; i < 30; ++i) {
+      CHECK(std::fabs(y[i] - b[(i / 5) % 2]) < 1e-6f, "constant channel y[%d] = %g", i, y[i]);
+    }
+    asnet::BatchNormTrainingBackward(isa, g, dy.data(), x.data(), s.data(), mean.data(), var.data(), 1e-5f,
+                                     dx.data(), ds.data(), db.data(), 0, 2);
+    for (float v : dx) CHECK(std::isfinite(v), "constant channel dx not finite");
+    CHECK(ds[0] == 0.0f && ds[1] == 0.0f, "constant channel dscale %g %g", ds[0], ds[1]);
+  }
+}
+
+// The reference backward agrees with central differences of the reference forward, for the loss
+// L = sum(w * y): dx, dscale and dbias.
+void TestBnReferenceAgainstFiniteDifferences() {
+  const asnet::ChannelGeometry g{3, 2, 5};
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<double> x(30), w(30), scale = {1.3, -0.7}, bias = {0.2, 0.4};
+  for (auto& v : x) v = u(rng);
+  for (auto& v : w) v = u(rng);
+  const double eps = 1e-3;
+  auto loss = [&](const std::vector<double>& xx, const std::vector<double>& ss, const std::vector<double>& bb) {
+    const BnReference r = RunBnReference(g, xx, ss, bb, eps, w);
+    double l = 0;
+    for (size_t i = 0; i < r.y.size(); ++i) l += w[i] * r.y[i];
+    return l;
+  };
+  const BnReference r = RunBnReference(g, x, scale, bias, eps, w);
+  const double h = 1e-6;
+  for (size_t i = 0; i < x.size(); ++i) {
+    auto xp = x, xm = x;
+    xp[i] += h;
+    xm[i] -= h;
+    const double fd = (loss(xp, scale, bias) - loss(xm, scale, bias)) / (2 * h);
+    CHECK(std::fabs(fd - r.dx[i]) < 1e-6, "reference dx[%zu] %g vs finite difference %g", i, r.dx[i], fd);
+  }
+  for (int64_t c = 0; c < g.c; ++c) {
+    auto sp = scale, sm = scale, bp = bias, bm = bias;
+    sp[c] += h;
+    sm[c] -= h;
+    bp[c] += h;
+    bm[c] -= h;
+    const double fds = (loss(x, sp, bias) - loss(x, sm, bias)) / (2 * h);
+    const double fdb = (loss(x, scale, bp) - loss(x, scale, bm)) / (2 * h);
+    CHECK(std::fabs(fds - r.dscale[c]) < 1e-6, "reference dscale[%lld] %g vs %g", (long long)c, r.dscale[c], fds);
+    CHECK(std::fabs(fdb - r.dbias[c]) < 1e-6, "reference dbias[%lld] %g vs %g", (long long)c, r.dbias[c], fdb);
+  }
+}
+
+void TestInvalidVariance() {
+  const float var[] = {0.0f, 1.0f, -1.0f, NAN};
+  CHECK(asnet::FirstInvalidVariance(var, 1e-5f, 2) == -1, "valid variances rejected");
+  CHECK(asnet::FirstInvalidVariance(var, 1e-5f, 3) == 2, "negative variance not found");
+  CHECK(asnet::FirstInvalidVariance(var + 3, 1e-5f, 1) == 0, "NaN variance not found");
+}
+
+}  // namespace
+
+void RunTrainingKernelTests() {
+  TestBnReferenceAgainstFiniteDifferences();
+  TestBnConstantChannel();
+  TestInvalidVariance();
+  TestBnSweep();
+}

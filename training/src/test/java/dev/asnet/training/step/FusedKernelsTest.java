@@ -1,0 +1,102 @@
+package dev.asnet.training.step;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.ir.Node;
+import dev.asnet.models.ModelConfig;
+import dev.asnet.models.ModelZoo;
+import dev.asnet.training.autodiff.SgdOptions;
+import dev.asnet.training.autodiff.TrainingGraph;
+import dev.asnet.training.autodiff.TrainingGraphBuilder;
+import dev.asnet.training.autodiff.TrainingKernels;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Training steps built with asnet's fused training ops against the same steps built from
+ * standard ONNX ops only: same losses, correct counts, parameters, momenta and running statistics
+ * after several steps, on a zoo model and on the test network.
+ */
+class FusedKernelsTest {
+
+    @Test
+    void fusedGraphUsesTheFusedOpsOnly() {
+        TrainingGraph fused = TrainingGraphBuilder.trainingStep(TinyNet.build(1), 4, SgdOptions.reference());
+        Set<String> ops = fused.model().graph().nodes().stream().map(Node::opType).collect(Collectors.toSet());
+        assertTrue(ops.contains("BatchNormTraining") && ops.contains("BatchNormTrainingGrad") && ops.contains("ReluGrad"),
+                ops.toString());
+        // Sign remains once, in the correct count of the loss head; the ReLU masks are gone.
+        long signs = fused.model().graph().nodes().stream().filter(n -> n.opType().equals("Sign")).count();
+        assertEquals(1, signs);
+        assertTrue(!ops.contains("ReduceSumSquare") && !ops.contains("BatchNormalization"), ops.toString());
+        TrainingGraph standard = TrainingGraphBuilder.trainingStep(TinyNet.build(1), 4, SgdOptions.reference(),
+                TrainingKernels.STANDARD);
+        Set<String> stdOps = standard.model().graph().nodes().stream().map(Node::opType).collect(Collectors.toSet());
+        assertTrue(stdOps.stream().noneMatch(o -> o.startsWith("BatchNormTraining") || o.equals("ReluGrad")), stdOps.toString());
+    }
+
+    @Test
+    void tinyNetMatchesStandardOps() throws Exception {
+        compare(TinyNet.build(3), 8, 4, 2e-3);
+    }
+
+    @Test
+    void asResNetMatchesStandardOps() throws Exception {
+        // Every block kind: identity and strided AS-ResNet blocks, the BN-ReLU head.
+        Model m = ModelZoo.build("as-resnet20-16x1", ModelConfig.fashionMnist());
+        compare(m, 4, 3, 2e-3);
+    }
+
+    /** Runs both forms from the same state on the same batches and compares everything after each step. */
+    private static void compare(Model model, int batch, int steps, double tol) throws Exception {
+        SgdOptions sgd = SgdOptions.reference();
+        TrainingGraph fused = TrainingGraphBuilder.trainingStep(model, batch, sgd, TrainingKernels.FUSED);
+        TrainingGraph standard = TrainingGraphBuilder.trainingStep(model, batch, sgd, TrainingKernels.STANDARD);
+        assertEquals(standard.state().size(), fused.state().size());
+        Random r = new Random(11);
+        try (TrainingStep f = new TrainingStep(fused, 2); TrainingStep s = new TrainingStep(standard, 1)) {
+            Map<String, float[]> before = s.state();
+            for (int k = 0; k < steps; k++) {
+                for (int i = 0; i < f.images().capacity(); i++) {
+                    float v = (float) r.nextGaussian();
+                    f.images().put(i, v);
+                    s.images().put(i, v);
+                }
+                for (int i = 0; i < batch; i++) {
+                    int label = r.nextInt(10);
+                    f.labels().put(i, label);
+                    s.labels().put(i, label);
+                }
+                StepResult rf = f.run(0.05f);
+                StepResult rs = s.run(0.05f);
+                assertEquals(rs.loss(), rf.loss(), tol * Math.max(1, Math.abs(rs.loss())), "loss at step " + k);
+                assertEquals(rs.correct(), rf.correct(), "correct count at step " + k);
+                // Compare each tensor's change over the step (for parameters: the update, a function of
+                // the gradient), relative to the largest change in that tensor, so that tiny updates
+                // of small values are held to the same relative standard as large ones.
+                Map<String, float[]> a = f.state();
+                for (Map.Entry<String, float[]> e : s.state().entrySet()) {
+                    float[] want = e.getValue();
+                    float[] got = a.get(e.getKey());
+                    float[] from = before.get(e.getKey());
+                    double scale = 1e-12;
+                    for (int i = 0; i < want.length; i++) {
+                        scale = Math.max(scale, Math.abs(want[i] - from[i]));
+                    }
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i] - from[i], got[i] - from[i], tol * scale,
+                                e.getKey() + "[" + i + "] change in step " + k);
+                    }
+                }
+                // Continue both from the same state, so differences do not compound.
+                f.load(s.state());
+                before = s.state();
+            }
+        }
+    }
+}
