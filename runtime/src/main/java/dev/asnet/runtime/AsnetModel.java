@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.asnet.exporter.ModelMetadata;
@@ -132,7 +131,7 @@ public final class AsnetModel implements AutoCloseable {
         try {
             ExecutionProvider provider = ExecutionProvider.CPU;
             if (options.executionProvider() == ExecutionProvider.CUDA) {
-                String problem = addCuda(so, options.cudaDevice());
+                String problem = ExecutionProviders.tryAddCuda(so, options.cudaDevice());
                 if (problem == null) {
                     provider = ExecutionProvider.CUDA;
                 } else if (options.fallbackToCpu()) {
@@ -162,24 +161,6 @@ public final class AsnetModel implements AutoCloseable {
         } catch (IOException | OrtException | RuntimeException | Error e) {
             so.close();
             throw e;
-        }
-    }
-
-    /** Adds CUDA to the options; returns null on success, otherwise why it is unavailable. */
-    private static String addCuda(OrtSession.SessionOptions so, int device) {
-        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            return "CUDA was requested but this ONNX Runtime build has no CUDA execution provider (the CPU jar "
-                    + "com.microsoft.onnxruntime:onnxruntime is on the class path); use the GPU build: "
-                    + "'mvn -B install -DskipTests -Pgpu' for the asnet command, or depend on "
-                    + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime";
-        }
-        try {
-            so.addCUDA(device);
-            return null;
-        } catch (OrtException e) {
-            return "CUDA was requested but the CUDA execution provider failed to start on device " + device
-                    + " (no GPU, or the CUDA 12 / cuDNN 9 libraries this ONNX Runtime build needs are missing): "
-                    + e.getMessage();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.dataset.FashionMnist;
+import dev.asnet.training.step.Device;
 import dev.asnet.training.trainer.EpochMetrics;
 import dev.asnet.training.trainer.Schedule;
 import dev.asnet.training.trainer.TrainConfig;
@@ -91,6 +92,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batch", defaultValue = "500", description = "Evaluation batch (default: ${DEFAULT-VALUE}).")
     int evalBatch;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (CUDA needs the GPU build, "
+            + "mvn -Pgpu; default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Option(names = "--no-progress", description = "No progress bar (per-epoch lines only), e.g. for log files.")
     boolean noProgress;
 
@@ -101,7 +106,9 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         TrainConfig config;
+        Device where;
         try {
+            where = Device.parse(device);
             ModelZoo.get(model);
             config = new TrainConfig(model, epochs, batch, lr, Schedule.parse(schedule), weightDecay, momentum, t, seed,
                     data != null ? data : FashionMnist.DEFAULT_DIR, limit, testLimit, pad, !noFlip,
@@ -110,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
             // Bad option values are usage errors, reported as such rather than as failures.
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Trainer trainer = new Trainer(config, out, resume, System.out, !noProgress);
+        Trainer trainer = new Trainer(config, out, resume, System.out, !noProgress, where);
         AtomicFiles.write(out.resolve("command.txt"), (commandLine() + "\n").getBytes(StandardCharsets.UTF_8));
         CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: ask the loop to stop after the current step and wait until its checkpoint is written.
@@ -147,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
         return "asnet train " + model + " --epochs " + epochs + " --batch " + batch + " --lr " + lr + " --schedule "
                 + schedule + " --weight-decay " + weightDecay + " --momentum " + momentum + " --seed " + seed
                 + " --pad " + pad + (noFlip ? " --no-flip" : "") + (limit > 0 ? " --limit " + limit : "")
-                + " --lowering " + lowering + " --out " + out;
+                + " --lowering " + lowering + " --device " + device + " --out " + out;
     }
 
     /**

@@ -35,7 +35,7 @@ public final class Evaluator implements AutoCloseable {
     private final long[] imageShape;
 
     /**
-     * Creates the evaluation session.
+     * Creates the evaluation session on the CPU.
      *
      * @param forward the model (its forward graph)
      * @param batch the static batch size
@@ -44,10 +44,26 @@ public final class Evaluator implements AutoCloseable {
      * @throws IOException if the custom-op library cannot be extracted
      */
     public Evaluator(Model forward, int batch, int threads) throws OrtException, IOException {
+        this(forward, batch, threads, Device.CPU);
+    }
+
+    /**
+     * Creates the evaluation session on a device.
+     *
+     * @param forward the model (its forward graph)
+     * @param batch the static batch size
+     * @param threads ONNX Runtime intra-op threads
+     * @param device where the session runs
+     * @throws dev.asnet.runtime.ProviderUnavailableException if the device's provider cannot be used
+     * @throws OrtException if ONNX Runtime rejects the graph
+     * @throws IOException if the custom-op library cannot be extracted
+     */
+    public Evaluator(Model forward, int batch, int threads, Device device) throws OrtException, IOException {
         Model eval = TrainingGraphBuilder.evaluation(forward, batch);
         this.batch = batch;
         try {
             OrtSession.SessionOptions options = resources.add(new OrtSession.SessionOptions());
+            device.configure(options);
             options.setIntraOpNumThreads(threads);
             AsnetOps.register(options);
             session = resources.add(env.createSession(OnnxWriter.toBytes(eval), options));

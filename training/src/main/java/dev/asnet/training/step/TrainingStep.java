@@ -54,7 +54,7 @@ public final class TrainingStep implements AutoCloseable {
     private final long[] imageShape;
 
     /**
-     * Creates the session and the state, initialized from the graph's initial values.
+     * Creates the session on the CPU and the state, initialized from the graph's initial values.
      *
      * @param graph the training-step graph
      * @param threads ONNX Runtime intra-op threads
@@ -62,9 +62,24 @@ public final class TrainingStep implements AutoCloseable {
      * @throws IOException if the custom-op library cannot be extracted
      */
     public TrainingStep(TrainingGraph graph, int threads) throws OrtException, IOException {
+        this(graph, threads, Device.CPU);
+    }
+
+    /**
+     * Creates the session on a device and the state, initialized from the graph's initial values.
+     *
+     * @param graph the training-step graph (built with {@link Device#kernels()} for that device)
+     * @param threads ONNX Runtime intra-op threads
+     * @param device where the session runs
+     * @throws dev.asnet.runtime.ProviderUnavailableException if the device's provider cannot be used
+     * @throws OrtException if ONNX Runtime rejects the graph
+     * @throws IOException if the custom-op library cannot be extracted
+     */
+    public TrainingStep(TrainingGraph graph, int threads, Device device) throws OrtException, IOException {
         this.graph = graph;
         try {
             OrtSession.SessionOptions options = resources.add(new OrtSession.SessionOptions());
+            device.configure(options);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             String profile = System.getProperty("asnet.training.profile");

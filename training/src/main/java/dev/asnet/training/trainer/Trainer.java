@@ -14,6 +14,7 @@ import dev.asnet.training.autodiff.TrainingGraphBuilder;
 import dev.asnet.training.data.Augmentation;
 import dev.asnet.training.data.BatchSource;
 import dev.asnet.training.data.Seeds;
+import dev.asnet.training.step.Device;
 import dev.asnet.training.step.Evaluator;
 import dev.asnet.training.step.StepResult;
 import dev.asnet.training.step.TrainingStep;
@@ -49,10 +50,11 @@ public final class Trainer {
     private final Path resume;
     private final PrintStream log;
     private final boolean progressBar;
+    private final Device device;
     private volatile boolean stopRequested;
 
     /**
-     * Creates a trainer.
+     * Creates a trainer that runs on the CPU.
      *
      * @param config the run configuration
      * @param out the output folder
@@ -61,11 +63,27 @@ public final class Trainer {
      * @param progressBar whether to draw a progress bar on the terminal
      */
     public Trainer(TrainConfig config, Path out, Path resume, PrintStream log, boolean progressBar) {
+        this(config, out, resume, log, progressBar, Device.CPU);
+    }
+
+    /**
+     * Creates a trainer. The device is not part of the run's definition: a run may be resumed on
+     * another device (results then agree to float rounding, not bit for bit).
+     *
+     * @param config the run configuration
+     * @param out the output folder
+     * @param resume the folder of a checkpoint to continue from, or null for a fresh run
+     * @param log where per-epoch lines go
+     * @param progressBar whether to draw a progress bar on the terminal
+     * @param device where the training and evaluation sessions run
+     */
+    public Trainer(TrainConfig config, Path out, Path resume, PrintStream log, boolean progressBar, Device device) {
         this.config = config;
         this.out = out;
         this.resume = resume;
         this.log = log;
         this.progressBar = progressBar;
+        this.device = device;
     }
 
     /** Asks the run to stop after the current step and leave a checkpoint. Thread-safe. */
@@ -125,15 +143,16 @@ public final class Trainer {
             }
         }
         SgdOptions sgd = new SgdOptions(config.momentum(), true, config.weightDecay(), 0.01f, true);
-        TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd);
+        TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd, device.kernels());
         BatchSource trainSource = new BatchSource(train, mc.mean()[0], mc.std()[0]);
         BatchSource testSource = new BatchSource(test, mc.mean()[0], mc.std()[0]);
         Augmentation aug = new Augmentation(config.pad(), config.flip());
         List<EpochMetrics> history = new ArrayList<>(progress.history());
         long overheadNanos = 0;
         long stepsRun = 0;
-        try (TrainingStep step = new TrainingStep(graph, config.threads());
-                Evaluator eval = new Evaluator(model, Math.min(config.evalBatch(), test.size()), config.threads())) {
+        try (TrainingStep step = new TrainingStep(graph, config.threads(), device);
+                Evaluator eval = new Evaluator(model, Math.min(config.evalBatch(), test.size()), config.threads(),
+                        device)) {
             if (resumeState != null) {
                 step.load(resumeState);
                 log.printf(Locale.ROOT, "resumed from %s at epoch %d, batch %d%n", resume, progress.epoch() + 1,

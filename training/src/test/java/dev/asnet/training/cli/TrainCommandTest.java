@@ -29,5 +29,8 @@ class TrainCommandTest {
         r = run("as-resnet20-16x1", "--lr", "0", "--out", out);
         assertEquals("2", r[0]);
         assertTrue(r[1].contains("learning rate must be > 0"), r[1]);
+        r = run("as-resnet20-16x1", "--device", "gpu", "--out", out);
+        assertEquals("2", r[0]);
+        assertTrue(r[1].contains("unknown device 'gpu'"), r[1]);
     }
 }
