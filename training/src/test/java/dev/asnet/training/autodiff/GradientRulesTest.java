@@ -56,7 +56,16 @@ class GradientRulesTest {
 
     @Test
     void batchNormTrainingMode() throws Exception {
-        new GradientCheck().input("x", random(11, 3 * 4 * 3 * 2, 0), 3, 4, 3, 2)
+        batchNormImage(TrainingKernels.STANDARD);
+    }
+
+    @Test
+    void batchNormOnFeatures() throws Exception {
+        batchNormFeatures(TrainingKernels.STANDARD);
+    }
+
+    private static void batchNormImage(TrainingKernels kernels) throws Exception {
+        new GradientCheck().kernels(kernels).input("x", random(11, 3 * 4 * 3 * 2, 0), 3, 4, 3, 2)
                 .input("gamma", random(12, 4, 0.2), 4)
                 .input("beta", random(13, 4, 0), 4)
                 .constantInput("mean", new float[4], 4)
@@ -65,9 +74,8 @@ class GradientRulesTest {
                         in.get("var"), 1e-5f));
     }
 
-    @Test
-    void batchNormOnFeatures() throws Exception {
-        new GradientCheck().input("x", random(15, 6 * 3, 0), 6, 3)
+    private static void batchNormFeatures(TrainingKernels kernels) throws Exception {
+        new GradientCheck().kernels(kernels).input("x", random(15, 6 * 3, 0), 6, 3)
                 .input("gamma", random(16, 3, 0.2), 3)
                 .input("beta", random(17, 3, 0), 3)
                 .constantInput("mean", new float[3], 3)
@@ -87,24 +95,12 @@ class GradientRulesTest {
 
     @Test
     void fusedBatchNormTrainingMode() throws Exception {
-        new GradientCheck().kernels(TrainingKernels.FUSED).input("x", random(11, 3 * 4 * 3 * 2, 0), 3, 4, 3, 2)
-                .input("gamma", random(12, 4, 0.2), 4)
-                .input("beta", random(13, 4, 0), 4)
-                .constantInput("mean", new float[4], 4)
-                .constantInput("var", positive(14, 4), 4)
-                .run((b, in) -> b.batchNorm(null, in.get("x"), in.get("gamma"), in.get("beta"), in.get("mean"),
-                        in.get("var"), 1e-5f));
+        batchNormImage(TrainingKernels.FUSED);
     }
 
     @Test
     void fusedBatchNormOnFeatures() throws Exception {
-        new GradientCheck().kernels(TrainingKernels.FUSED).input("x", random(15, 6 * 3, 0), 6, 3)
-                .input("gamma", random(16, 3, 0.2), 3)
-                .input("beta", random(17, 3, 0), 3)
-                .constantInput("mean", new float[3], 3)
-                .constantInput("var", positive(18, 3), 3)
-                .run((b, in) -> b.batchNorm(null, in.get("x"), in.get("gamma"), in.get("beta"), in.get("mean"),
-                        in.get("var"), 1e-5f));
+        batchNormFeatures(TrainingKernels.FUSED);
     }
 
     @Test
