@@ -201,15 +201,7 @@ Ort::Status BatchNormTrainingGradCpu::Compute(
 
 // ---- ReluGrad ----------------------------------------------------------------------------
 
-void ReluGradCpu::InferShapes(OrtShapeInferContext* raw) {
-  try {
-    Ort::ShapeInferContext ctx(&Ort::GetApi(), raw);
-    if (ctx.GetInputCount() != 2) return;
-    Ort::Status st = ctx.SetOutputShape(0, ctx.GetInputShape(0));
-    (void)st;  // ignored by ONNX Runtime anyway; the kernel checks shapes when it runs
-  } catch (const std::exception&) {
-  }
-}
+void ReluGradCpu::InferShapes(OrtShapeInferContext* ctx) { InferLike(ctx, 2, 0, 0, {}); }
 
 std::string ReluGradCpu::CheckKernelInfo(const OrtApi*, const OrtKernelInfo* info) {
   return WithOp(kName, CheckDeclared(info, {"dY", "Y"}, 2));

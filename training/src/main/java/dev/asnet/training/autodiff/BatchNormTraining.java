@@ -119,30 +119,33 @@ public final class BatchNormTraining {
         for (long ax : axes) {
             n *= shape[(int) ax];
         }
-        float unbias = n > 1 ? (float) n / (n - 1) : 1f;
+        Value batchMean;
+        Value batchVar;
+        TapeEntry entry;
         if (kernels == TrainingKernels.FUSED) {
             Node bn = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING, List.of(x, gamma, beta),
                     Attribute.ofFloat(AsnetDomain.EPSILON, eps));
-            Value batchMean = bn.outputs().get(1);
-            Value batchVar = bn.outputs().get(2);
-            Value newMean = e.add(e.scale(mean, momentum), e.scale(batchMean, 1f - momentum));
-            Value newVar = e.add(e.scale(var, momentum), e.scale(batchVar, (1f - momentum) * unbias));
-            TapeEntry entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta),
+            batchMean = bn.outputs().get(1);
+            batchVar = bn.outputs().get(2);
+            entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta),
                     List.of(bn.outputs().get(0)), Map.of(MEAN, batchMean, VAR, batchVar));
-            return new Result(entry, newMean, newVar);
+        } else {
+            long[] bcast = channelShape(shape);
+            batchMean = e.reshape(e.reduceMean(x, true, axes), c);
+            Value meanSquare = e.reshape(e.scale(e.op("ReduceSumSquare", List.of(x), Attribute.ofInts("axes", axes),
+                    Attribute.ofInt("keepdims", 1)), 1f / n), c);
+            batchVar = e.op("Max", List.of(e.sub(meanSquare, e.mul(batchMean, batchMean)), e.scalar(0f)));
+            Value y = e.op("BatchNormalization", List.of(x, gamma, beta, batchMean, batchVar),
+                    Attribute.ofFloat("epsilon", eps));
+            Value invstd = e.reshape(e.op("Reciprocal", List.of(e.op("Sqrt", List.of(e.add(batchVar, e.scalar(eps)))))),
+                    bcast);
+            Value a = e.mul(e.reshape(gamma, bcast), invstd);
+            entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta), List.of(y),
+                    Map.of(MEAN, batchMean, INV_STD, invstd, SCALE, a));
         }
-        long[] bcast = channelShape(shape);
-        Value batchMean = e.reshape(e.reduceMean(x, true, axes), c);
-        Value meanSquare = e.reshape(e.scale(e.op("ReduceSumSquare", List.of(x), Attribute.ofInts("axes", axes),
-                Attribute.ofInt("keepdims", 1)), 1f / n), c);
-        Value batchVar = e.op("Max", List.of(e.sub(meanSquare, e.mul(batchMean, batchMean)), e.scalar(0f)));
-        Value y = e.op("BatchNormalization", List.of(x, gamma, beta, batchMean, batchVar), Attribute.ofFloat("epsilon", eps));
-        Value invstd = e.reshape(e.op("Reciprocal", List.of(e.op("Sqrt", List.of(e.add(batchVar, e.scalar(eps)))))), bcast);
-        Value a = e.mul(e.reshape(gamma, bcast), invstd);
+        float unbias = n > 1 ? (float) n / (n - 1) : 1f;
         Value newMean = e.add(e.scale(mean, momentum), e.scale(batchMean, 1f - momentum));
         Value newVar = e.add(e.scale(var, momentum), e.scale(batchVar, (1f - momentum) * unbias));
-        TapeEntry entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta), List.of(y),
-                Map.of(MEAN, batchMean, INV_STD, invstd, SCALE, a));
         return new Result(entry, newMean, newVar);
     }
 }
