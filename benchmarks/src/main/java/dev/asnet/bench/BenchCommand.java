@@ -9,7 +9,12 @@ import dev.asnet.bench.latency.OpProfiler;
 import dev.asnet.bench.report.BenchReport;
 import dev.asnet.bench.suite.Suites;
 import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.runtime.RuntimeOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,13 +81,30 @@ public final class BenchCommand implements Callable<Integer> {
                 : Runtime.getRuntime().availableProcessors() > 1
                         ? List.of(1, Runtime.getRuntime().availableProcessors()) : List.of(1);
         List<OptLevel> optLevels = new ArrayList<>();
-        for (String l : levels) {
-            optLevels.add(parseLevel(l));
-        }
         List<AslLowering> asl = new ArrayList<>();
-        for (String l : lowerings) {
-            asl.add(AslLowering.parse(l));
+        Suites.Suite s;
+        // Every option is checked, and the report folder made, before minutes of measuring start.
+        try {
+            for (int t : threadCounts) {
+                RuntimeOptions.checkThreads("--threads", t, false);
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+            }
+            if (warmupMs < 0) {
+                throw new IllegalArgumentException("--warmup-ms must be >= 0, got " + warmupMs);
+            }
+            for (String l : levels) {
+                optLevels.add(parseLevel(l));
+            }
+            for (String l : lowerings) {
+                asl.add(AslLowering.parse(l));
+            }
+            s = suite.equals("ops") ? null : Suites.get(suite, asl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        prepareOutputFolder(out);
         PrintWriter err = spec.commandLine().getErr();
         if (suite.equals("ops")) {
             List<String> args = new ArrayList<>(List.of("--out", out.toString(), "--rounds", Integer.toString(rounds),
@@ -93,7 +115,6 @@ public final class BenchCommand implements Callable<Integer> {
             args.add(String.join(",", optLevels.stream().map(OptLevel::name).toList()));
             return new CommandLine(new OpBenchmark()).execute(args.toArray(String[]::new));
         }
-        Suites.Suite s = Suites.get(suite, asl);
         List<BenchModel> models = new ArrayList<>();
         for (BenchModel m : s.models()) {
             if (filters == null || filters.stream().anyMatch(f -> m.name().contains(f))) {
@@ -144,6 +165,23 @@ public final class BenchCommand implements Callable<Integer> {
             err.println(failed + " measurement(s) failed; see the report");
         }
         return 0;
+    }
+
+    /**
+     * Creates the report folder and checks that it can be written, so that a wrong {@code -o}
+     * fails at once rather than after the measurements.
+     *
+     * @param out the report folder
+     * @throws IOException naming the folder if it is not a folder or not writable
+     */
+    static void prepareOutputFolder(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new FileSystemException(out.toString(), null, "the report folder (-o) is a file, not a folder");
+        }
+        Files.createDirectories(out);
+        if (!Files.isWritable(out)) {
+            throw new AccessDeniedException(out.toString(), null, "the report folder (-o) is not writable");
+        }
     }
 
     static OptLevel parseLevel(String text) {

@@ -138,9 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
                     : "failed: " + m.error());
         }
         Path report = out.resolve("demo.md");
-        Path tmp = out.resolve("demo.md.tmp");
-        Files.writeString(tmp, md.toString(), StandardCharsets.UTF_8);
-        Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(report, md.toString().getBytes(StandardCharsets.UTF_8));
         w.println("report: " + report.toAbsolutePath());
         return ExitCodes.OK;
     }
@@ -156,7 +154,9 @@ public final class DemoCommand implements Callable<Integer> {
         TrainConfig config = new TrainConfig(QUICK_MODEL, 1, 128, 0.1f, Schedule.COSINE, 5e-4f, 0.9f,
                 Runtime.getRuntime().availableProcessors(), 1, data != null ? data : FashionMnist.DEFAULT_DIR, 0, 0, 2,
                 true, AslLowering.CUSTOM, 500);
-        TrainResult result = new Trainer(config, out.resolve("quick-train"), null, System.out, false).run(Long.MAX_VALUE);
+        // The demo's own scratch folder: a previous demo's quick model may be replaced.
+        TrainResult result = new Trainer(config, out.resolve("quick-train"), null, System.out, false).overwrite(true)
+                .run(Long.MAX_VALUE);
         if (!result.completed() || result.model() == null) {
             throw new CliException(ExitCodes.RUNTIME_FAILURE, "the quick training run did not complete");
         }

@@ -1,8 +1,11 @@
 package dev.asnet.cli;
 
 import ai.onnxruntime.OrtException;
+import dev.asnet.runtime.InputMismatchException;
+import dev.asnet.runtime.NonFiniteOutputException;
 import dev.asnet.runtime.OpLibraryException;
 import dev.asnet.runtime.ProviderUnavailableException;
+import dev.asnet.training.trainer.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -47,7 +50,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
      */
     static int report(Throwable e, PrintWriter err, boolean verbose) {
         // Unexpected failures point to --verbose; expected ones say all there is in their message.
-        String hint = !verbose && exitCode(e) == ExitCodes.RUNTIME_FAILURE ? " (run again with --verbose for details)" : "";
+        String hint = !verbose && exitCode(e) == ExitCodes.RUNTIME_FAILURE && !explained(e)
+                ? " (run again with --verbose for details)" : "";
         err.println("asnet: error: " + oneLine(message(e)) + hint);
         if (verbose) {
             e.printStackTrace(err);
@@ -63,6 +67,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (e instanceof OpLibraryException || e instanceof ProviderUnavailableException) {
             return ExitCodes.NATIVE_UNAVAILABLE;
         }
+        if (e instanceof InputMismatchException) {
+            return ExitCodes.INPUT_MISMATCH;
+        }
         if (e instanceof IOException) {
             return ExitCodes.FILE_PROBLEM;
         }
@@ -70,6 +77,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
 
     static String message(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (the Java heap is " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MB; give more with ASNET_JAVA_OPTS=-Xmx4g, or use smaller batches or inputs)";
+        }
         if (e instanceof NoSuchFileException n) {
             return n.getReason() != null ? n.getFile() + ": " + n.getReason() : "file not found: " + n.getFile();
         }
@@ -79,13 +90,20 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (e instanceof FileSystemException f) {
             return f.getMessage();
         }
-        if (e instanceof CliException || e instanceof IOException || e instanceof ProviderUnavailableException) {
+        if (e instanceof CliException || e instanceof IOException || e instanceof ProviderUnavailableException
+                || e instanceof InputMismatchException || explained(e)) {
             return e.getMessage() != null ? e.getMessage() : e.toString();
         }
         if (e instanceof OrtException o) {
             return "ONNX Runtime failed: " + o.getMessage();
         }
         return "internal error: " + e;
+    }
+
+    /** Failures whose message says what happened and what to do; a stack trace would add nothing. */
+    private static boolean explained(Throwable e) {
+        return e instanceof NonFiniteOutputException || e instanceof TrainingDivergedException
+                || e instanceof OutOfMemoryError;
     }
 
     private static String oneLine(String s) {

@@ -3,6 +3,7 @@ package dev.asnet.cli;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /** Entry point of the {@code asnet} jar. */
 public final class Main {
@@ -38,11 +39,37 @@ public final class Main {
                 .setParameterExceptionHandler(reporter)
                 .setCaseInsensitiveEnumValuesAllowed(true);
         configureAll(cmd, new VersionProvider());
-        int code = cmd.execute(args);
+        cmd.setExecutionStrategy(Main::run);
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler; an Error would end in a raw stack trace.
+            code = ErrorReporter.report(e, err, java.util.Arrays.asList(args).contains("--verbose"));
+        }
         out.flush();
         err.flush();
         return code;
     }
+
+    /**
+     * Runs the chosen command; commands that train or benchmark set ONNX Runtime's log level first
+     * (predict and eval do it through their runtime options), so that ONNX Runtime's own
+     * coloured error lines do not repeat the asnet error line.
+     */
+    private static int run(ParseResult parseResult) {
+        ParseResult leaf = parseResult;
+        while (leaf.subcommand() != null) {
+            leaf = leaf.subcommand();
+        }
+        if (ORT_COMMANDS.contains(leaf.commandSpec().name()) && !leaf.isUsageHelpRequested()
+                && !leaf.isVersionHelpRequested()) {
+            OrtLogging.configure(leaf.commandSpec());
+        }
+        return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    private static final java.util.Set<String> ORT_COMMANDS = java.util.Set.of("train", "bench", "demo");
 
     /**
      * Every command's help lists the exit codes and every command answers --version; set here so

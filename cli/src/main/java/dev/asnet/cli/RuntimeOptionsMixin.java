@@ -49,6 +49,7 @@ public final class RuntimeOptionsMixin {
     public RuntimeOptions toRuntimeOptions() {
         OrtLogging.configure(command);
         try {
+            RuntimeOptions.checkThreads("--threads", threads, true);
             return RuntimeOptions.builder().optIntraOpThreads(threads).optOptimizationLevel(optimization)
                     .optExecutionProvider(device).optCudaDevice(cudaDevice).optFallbackToCpu(fallbackToCpu).build();
         } catch (IllegalArgumentException e) {

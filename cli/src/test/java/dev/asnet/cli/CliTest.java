@@ -1,5 +1,6 @@
 package dev.asnet.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,12 +105,12 @@ class CliTest {
                 "-o", "x.onnx");
         fails(ExitCodes.USAGE, "unknown ASL lowering 'fast'", "export", "as-resnet20-16x1", "--lowering", "fast",
                 "-o", "x.onnx");
-        fails(ExitCodes.USAGE, "numClasses must be >= 1", "export", "as-resnet20-16x1", "--classes", "0", "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "the class count must be in [1, 1000000], got 0", "export", "as-resnet20-16x1", "--classes", "0", "-o", "x.onnx");
         fails(ExitCodes.USAGE, "Missing required option: '--output=FILE'", "export", "as-resnet20-16x1");
         fails(ExitCodes.USAGE, "portable ASL lowering uses GridSample and needs opset >= 16", "export",
                 "as-resnet20-16x1", "--lowering", "portable", "--opset", "13", "-o", "x.onnx");
         fails(ExitCodes.USAGE, "unknown dataset 'mnist'", "export", "as-resnet20-16x1", "--dataset", "mnist", "-o", "x.onnx");
-        fails(ExitCodes.USAGE, "intra-op threads must be >= 0", "predict", model.toString(), image.toString(),
+        fails(ExitCodes.USAGE, "--threads must be >= 0", "predict", model.toString(), image.toString(),
                 "--threads", "-1");
         fails(ExitCodes.USAGE, "unknown optimization level 'max'", "predict", model.toString(), image.toString(),
                 "--optimization", "max");
@@ -120,6 +121,73 @@ class CliTest {
         fails(ExitCodes.USAGE, "--limit must be >= 1", "eval", model.toString(), "--limit", "0");
         fails(ExitCodes.USAGE, "unknown split 'val'", "eval", model.toString(), "--split", "val");
         fails(ExitCodes.USAGE, "unknown model 'nope'", "models", "nope");
+        // Found by trying bad values (issue 11): each a usage error naming the value, none "internal error".
+        fails(ExitCodes.USAGE, "the class count must be in [1, 1000000], got 2147483647", "export", "as-resnet20-16x1",
+                "--classes", "2147483647", "-o", "x.onnx");
+        fails(ExitCodes.USAGE, "--threads 100000 is more than", "predict", model.toString(), image.toString(),
+                "--threads", "100000");
+        fails(ExitCodes.USAGE, "--rounds must be >= 1, got 0", "bench", "--rounds", "0");
+        fails(ExitCodes.USAGE, "--warmup-ms must be >= 0, got -1", "bench", "--warmup-ms", "-1");
+        fails(ExitCodes.USAGE, "--threads 100000 is more than", "bench", "--threads", "1,100000");
+        fails(ExitCodes.USAGE, "--threads must be >= 1, got 0", "bench", "--threads", "0");
+        fails(ExitCodes.USAGE, "unknown optimization level 'FOO'", "bench", "--levels", "FOO");
+        fails(ExitCodes.USAGE, "unknown suite 'nope'", "bench", "--suite", "nope");
+        fails(ExitCodes.USAGE, "unknown ASL lowering 'fast'", "bench", "--lowerings", "custom,fast");
+        fails(ExitCodes.USAGE, "crop padding must be >= 0, got -3", "train", "as-resnet20-16x1", "--pad", "-3",
+                "--out", dir.resolve("t1").toString());
+        fails(ExitCodes.USAGE, "threads 100000 is more than", "train", "as-resnet20-16x1", "--threads", "100000",
+                "--out", dir.resolve("t2").toString());
+        fails(ExitCodes.USAGE, "momentum must be in [0, 1)", "train", "as-resnet20-16x1", "--momentum", "1",
+                "--out", dir.resolve("t3").toString());
+        fails(ExitCodes.USAGE, "learning rate must be a finite number > 0", "train", "as-resnet20-16x1", "--lr",
+                "Infinity", "--out", dir.resolve("t4").toString());
+        for (String t : new String[] {"t1", "t2", "t3", "t4"}) {
+            assertFalse(Files.exists(dir.resolve(t)), "a refused training leaves no folder: " + t);
+        }
+    }
+
+    @Test
+    void trainingRefusesWhatWouldLoseOrMixRuns() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+        String[] base = {"train", "as-resnet20-16x1", "--epochs", "1", "--limit", "64", "--test-limit", "20",
+            "--threads", "1", "--no-progress", "--out", dir.resolve("run").toString()};
+        String[] run = concat(base, "--batch", "32");
+        fails(ExitCodes.USAGE, "batch 100000 is larger than the 64 training images", concat(base, "--batch", "100000"));
+        assertFalse(Files.exists(dir.resolve("run")), "refused before creating --out");
+        assertEquals(0, CliRunner.run(run).exitCode());
+        byte[] model = Files.readAllBytes(dir.resolve("run/model.onnx"));
+        fails(ExitCodes.USAGE, "already holds a training run", run);
+        assertArrayEquals(model, Files.readAllBytes(dir.resolve("run/model.onnx")), "the finished run is intact");
+        assertEquals(0, CliRunner.run(concat(run, "--overwrite")).exitCode());
+        fails(ExitCodes.RUNTIME_FAILURE, "training diverged at epoch 1", concat(run, "--overwrite", "--lr", "1e30"));
+        Path m32 = dir.resolve("m32");
+        fails(ExitCodes.INPUT_MISMATCH, "are 32x32 but as-resnet20-16x1 is trained on 28x28", "train", "as-resnet20-16x1", "--data",
+                write32x32Dataset(dir.resolve("d32")).toString(), "--out", m32.toString());
+        assertFalse(Files.exists(m32));
+    }
+
+    /** A valid IDX data set of 32x32 images, which the 28x28 Fashion-MNIST training refuses. */
+    private static Path write32x32Dataset(Path d) throws Exception {
+        Files.createDirectories(d);
+        for (String split : new String[] {"train", "t10k"}) {
+            int n = 64;
+            java.nio.ByteBuffer im = java.nio.ByteBuffer.allocate(16 + n * 32 * 32);
+            im.putInt(0x00000803).putInt(n).putInt(32).putInt(32);
+            java.nio.ByteBuffer lb = java.nio.ByteBuffer.allocate(8 + n);
+            lb.putInt(0x00000801).putInt(n);
+            for (int i = 0; i < n; i++) {
+                lb.put((byte) (i % 10));
+            }
+            Files.write(d.resolve(split + "-images-idx3-ubyte"), im.array());
+            Files.write(d.resolve(split + "-labels-idx1-ubyte"), lb.array());
+        }
+        return d;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
@@ -143,6 +211,17 @@ class CliTest {
         fails(ExitCodes.FILE_PROBLEM, "output folder does not exist", "export", "as-resnet20-16x1",
                 "-o", dir.resolve("no/such/dir/m.onnx").toString());
         fails(ExitCodes.FILE_PROBLEM, "is a directory", "export", "as-resnet20-16x1", "-o", dir.toString());
+        // Special files are never replaced (as root, a rename over /dev/null would succeed).
+        if (Files.exists(Path.of("/dev/null"))) {
+            fails(ExitCodes.FILE_PROBLEM, "/dev/null: is not a regular file", "export", "as-resnet20-16x1", "-o",
+                    "/dev/null");
+            assertFalse(Files.isRegularFile(Path.of("/dev/null")));
+        }
+        // A report folder that is a file is refused before any measuring.
+        long t0 = System.nanoTime();
+        fails(ExitCodes.FILE_PROBLEM, "the report folder (-o) is a file", "bench", "--suite", "small", "-o",
+                text.toString());
+        assertTrue(System.nanoTime() - t0 < 20e9, "refused at once");
         // Datasets: missing folder (with the install hint), corrupt files.
         fails(ExitCodes.FILE_PROBLEM, "apt-get install dataset-fashion-mnist", "eval", model.toString(), "--data",
                 dir.resolve("nothing").toString());
@@ -216,6 +295,26 @@ class CliTest {
         CliRunner.Result r = fails(ExitCodes.RUNTIME_FAILURE, "ONNX Runtime failed: ", "predict", broken.toString(),
                 image.toString());
         assertTrue(r.err().contains("(run again with --verbose for details)"), r.err());
+    }
+
+    @Test
+    void nonFiniteLogitsAreExplained() throws Exception {
+        // NaN in the classifier's bias: ONNX Runtime runs it happily and the logits are NaN.
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        var gemm = b.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Gemm")).findFirst().orElseThrow();
+        String bias = gemm.getInput(2);
+        for (TensorProto.Builder t : b.getGraphBuilder().getInitializerBuilderList()) {
+            if (t.getName().equals(bias)) {
+                java.nio.ByteBuffer raw = java.nio.ByteBuffer.wrap(t.getRawData().toByteArray())
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                raw.putFloat(0, Float.NaN);
+                t.setRawData(com.google.protobuf.ByteString.copyFrom(raw.array()));
+            }
+        }
+        Path broken = Files.write(dir.resolve("nan-logits.onnx"), b.build().toByteArray());
+        CliRunner.Result r = fails(ExitCodes.RUNTIME_FAILURE, "the model's output is not finite (NaN for class 0)",
+                "predict", broken.toString(), image.toString());
+        assertFalse(r.err().contains("internal error"), r.err());
     }
 
     @Test

@@ -27,6 +27,10 @@ class DemoCommandTest {
         assertEquals(0, export.exitCode(), export.toString());
 
         Path out = dir.resolve("demo");
+        // A link planted at the report's old fixed temporary name must not be written through (issue 11).
+        Files.createDirectories(out);
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep");
+        Files.createSymbolicLink(out.resolve("demo.md.tmp"), victim);
         CliRunner.Result r = CliRunner.run("demo", "--model", model.toString(), "--data", data.toString(), "--images", "3",
                 "--rounds", "2", "-o", out.toString());
         assertEquals(0, r.exitCode(), r.toString());
@@ -38,6 +42,8 @@ class DemoCommandTest {
         for (String baseline : new String[] {"shiftresnet20-16x1", "dwresnet20-16x1", "mobilenetv2-cifar"}) {
             assertTrue(md.contains("| " + baseline + " |"), baseline + " in\n" + md);
         }
+        assertEquals("keep", Files.readString(victim));
+        assertTrue(Files.isSymbolicLink(out.resolve("demo.md.tmp")));
         assertEquals(28, ImageIO.read(out.resolve("images/test-00000.png").toFile()).getWidth());
         assertTrue(ImageIO.read(out.resolve("latency-latency-vs-params.png").toFile()).getWidth() > 100);
     }

@@ -91,7 +91,7 @@ public final class LayerBuilder {
     public Value conv(String name, Value x, int out, int kernel, int stride, int pad, int groups) {
         int in = channels(x);
         int fanIn = in / groups * kernel * kernel;
-        float[] w = new float[out * fanIn];
+        float[] w = new float[weightCount(name, out, fanIn)];
         double std = Math.sqrt(2.0 / fanIn);
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (random.nextGaussian() * std);
@@ -193,7 +193,7 @@ public final class LayerBuilder {
     public Value linear(String name, Value x, int out) {
         int in = (int) x.shape().dim(1).value();
         double limit = Math.sqrt(6.0 / (in + out));
-        float[] w = new float[out * in];
+        float[] w = new float[weightCount(name, out, in)];
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) ((random.nextDouble() * 2 - 1) * limit);
         }
@@ -241,5 +241,18 @@ public final class LayerBuilder {
                 .putMetadata(ModelMetadata.ASL_LOWERING, "custom")
                 .putMetadata(ModelMetadata.ASNET_VERSION, AsnetVersion.VERSION);
         return m;
+    }
+
+    /**
+     * The number of weights of a layer, refused when it does not fit a Java array (a huge class
+     * count or width would otherwise wrap around to a negative size).
+     */
+    private static int weightCount(String layer, long rows, long cols) {
+        long n = rows * cols;  // both are ints, so the product cannot overflow a long
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("layer '" + layer + "' would have " + n + " weights (" + rows + " x "
+                    + cols + "), more than one tensor can hold (2^31 - 9); use fewer classes or channels");
+        }
+        return (int) n;
     }
 }

@@ -13,6 +13,12 @@ import java.util.List;
  * }</pre>
  */
 public final class ModelConfig {
+    /**
+     * The largest class count a network is built for. ImageNet-21k has 21,841 classes; a count
+     * far beyond that is a typo, and its classifier alone would exhaust the heap.
+     */
+    public static final int MAX_CLASSES = 1_000_000;
+
     /** CIFAR-10 class names in label order. */
     public static final List<String> CIFAR10_LABELS = List.of("airplane", "automobile", "bird", "cat", "deer", "dog",
             "frog", "horse", "ship", "truck");
@@ -294,8 +300,9 @@ public final class ModelConfig {
             if (channels < 1 || height < 1 || width < 1) {
                 throw new IllegalArgumentException("input must be at least 1x1x1, got " + channels + "x" + height + "x" + width);
             }
-            if (numClasses < 1) {
-                throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
+            if (numClasses < 1 || numClasses > MAX_CLASSES) {
+                throw new IllegalArgumentException("the class count must be in [1, " + MAX_CLASSES + "], got "
+                        + numClasses);
             }
             if (mean == null) {
                 mean = new float[channels];

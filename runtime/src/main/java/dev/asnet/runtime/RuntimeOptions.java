@@ -42,6 +42,38 @@ public final class RuntimeOptions {
     }
 
     /**
+     * The most intra-op threads a session may be given: 4 x the available cores, at least 8. More
+     * threads than cores only slow ONNX Runtime down, and very large counts take seconds to start
+     * (1000 threads: 24 s) or exhaust the process, so larger values are refused.
+     *
+     * @return the bound
+     */
+    public static int maxThreads() {
+        return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Checks a thread count given by a user.
+     *
+     * @param what how the count is called in the message, e.g. "--threads"
+     * @param threads the count
+     * @param zeroAllowed whether 0 (automatic) is accepted
+     * @return the count
+     * @throws IllegalArgumentException if it is negative, 0 where not allowed, or above {@link #maxThreads()}
+     */
+    public static int checkThreads(String what, int threads, boolean zeroAllowed) {
+        if (threads < (zeroAllowed ? 0 : 1)) {
+            throw new IllegalArgumentException(what + " must be >= " + (zeroAllowed ? "0 (0 = automatic)" : "1")
+                    + ", got " + threads);
+        }
+        if (threads > maxThreads()) {
+            throw new IllegalArgumentException(what + " " + threads + " is more than " + maxThreads() + " (4 x the "
+                    + Runtime.getRuntime().availableProcessors() + " available cores, at least 8)");
+        }
+        return threads;
+    }
+
+    /**
      * A builder starting from the defaults.
      *
      * @return a new builder
@@ -118,7 +150,7 @@ public final class RuntimeOptions {
         /**
          * Sets the intra-op thread count.
          *
-         * @param threads threads, or 0 to let ONNX Runtime choose
+         * @param threads threads, or 0 to let ONNX Runtime choose; at most {@link #maxThreads()}
          * @return this builder
          */
         public Builder optIntraOpThreads(int threads) {
@@ -180,10 +212,7 @@ public final class RuntimeOptions {
         public RuntimeOptions build() {
             Objects.requireNonNull(optimizationLevel, "optimizationLevel");
             Objects.requireNonNull(executionProvider, "executionProvider");
-            if (intraOpThreads < 0) {
-                throw new IllegalArgumentException("intra-op threads must be >= 0 (0 = automatic), got "
-                        + intraOpThreads);
-            }
+            checkThreads("intra-op threads", intraOpThreads, true);
             if (cudaDevice < 0) {
                 throw new IllegalArgumentException("CUDA device must be >= 0, got " + cudaDevice);
             }

@@ -3,6 +3,7 @@ package dev.asnet.runtime.vision;
 import ai.onnxruntime.OrtException;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.FloatTensor;
+import dev.asnet.runtime.InputMismatchException;
 import dev.asnet.runtime.InvalidModelException;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.dataset.LabeledImages;
@@ -162,7 +163,7 @@ public final class ImageClassifier implements AutoCloseable {
      *
      * @param data labeled grayscale images of the model's input size
      * @return accuracy and predictions
-     * @throws IllegalArgumentException if the images' size or the class count differs from the
+     * @throws InputMismatchException if the images' size or the class count differs from the
      *     model's
      * @throws OrtException if ONNX Runtime fails
      */
@@ -178,7 +179,7 @@ public final class ImageClassifier implements AutoCloseable {
      * @param data labeled grayscale images of the model's input size
      * @param batchSize images per model call (>= 1)
      * @return accuracy and predictions
-     * @throws IllegalArgumentException if the images' size or the class count differs from the
+     * @throws InputMismatchException if the images' size or the class count differs from the
      *     model's
      * @throws OrtException if ONNX Runtime fails
      */
@@ -190,11 +191,11 @@ public final class ImageClassifier implements AutoCloseable {
         int w = preprocessing.width();
         int c = preprocessing.channels();
         if (data.rows() != h || data.cols() != w) {
-            throw new IllegalArgumentException("wrong input size: the model takes " + c + "x" + h + "x" + w
+            throw new InputMismatchException("wrong input size: the model takes " + c + "x" + h + "x" + w
                     + " images but the dataset's are " + data.rows() + "x" + data.cols());
         }
         if (data.classNames().size() != preprocessing.labels().size()) {
-            throw new IllegalArgumentException("the model has " + preprocessing.labels().size()
+            throw new InputMismatchException("the model has " + preprocessing.labels().size()
                     + " classes but the dataset has " + data.classNames().size());
         }
         long t0 = System.nanoTime();

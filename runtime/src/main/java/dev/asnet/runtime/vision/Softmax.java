@@ -1,5 +1,6 @@
 package dev.asnet.runtime.vision;
 
+import dev.asnet.runtime.NonFiniteOutputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,7 @@ public final class Softmax {
      *
      * @param logits class scores
      * @return probabilities summing to 1
-     * @throws IllegalStateException if a logit is NaN or infinite (a broken model must not look
+     * @throws NonFiniteOutputException if a logit is NaN or infinite (a broken model must not look
      *     like a confident prediction)
      */
     public static float[] probabilities(float[] logits) {
@@ -42,7 +43,7 @@ public final class Softmax {
      * @param offset where the range starts
      * @param length its length (>= 1)
      * @return the index within the range
-     * @throws IllegalStateException if a value is NaN or infinite
+     * @throws NonFiniteOutputException if a value is NaN or infinite
      */
     public static int argmax(float[] values, int offset, int length) {
         requireFinite(values, offset, length);
@@ -58,7 +59,7 @@ public final class Softmax {
     private static void requireFinite(float[] values, int offset, int length) {
         for (int i = 0; i < length; i++) {
             if (!Float.isFinite(values[offset + i])) {
-                throw new IllegalStateException("the model's output is not finite (" + values[offset + i] + " for class " + i
+                throw new NonFiniteOutputException("the model's output is not finite (" + values[offset + i] + " for class " + i
                         + "): the model or its input is broken");
             }
         }

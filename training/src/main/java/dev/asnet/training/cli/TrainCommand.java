@@ -1,16 +1,16 @@
 package dev.asnet.training.cli;
 
-import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.training.step.Device;
 import dev.asnet.training.trainer.EpochMetrics;
+import dev.asnet.training.trainer.InvalidRunException;
+import dev.asnet.training.trainer.RunFolder.RunFolderException;
 import dev.asnet.training.trainer.Schedule;
 import dev.asnet.training.trainer.TrainConfig;
 import dev.asnet.training.trainer.TrainResult;
 import dev.asnet.training.trainer.Trainer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -99,12 +99,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (per-epoch lines only), e.g. for log files.")
     boolean noProgress;
 
+    @Option(names = "--overwrite", description = "Replace an earlier run's checkpoint, model and metrics in --out "
+            + "(without it such a folder is refused; use --resume to continue a run).")
+    boolean overwrite;
+
     /** Creates the command. */
     public TrainCommand() {}
 
     @Override
     public Integer call() throws Exception {
-        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         TrainConfig config;
         Device where;
         try {
@@ -117,8 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
             // Bad option values are usage errors, reported as such rather than as failures.
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Trainer trainer = new Trainer(config, out, resume, System.out, !noProgress, where);
-        AtomicFiles.write(out.resolve("command.txt"), (commandLine() + "\n").getBytes(StandardCharsets.UTF_8));
+        Trainer trainer = new Trainer(config, out, resume, System.out, !noProgress, where).overwrite(overwrite)
+                .recordCommand(commandLine());
         CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: ask the loop to stop after the current step and wait until its checkpoint is written.
         Thread hook = new Thread(() -> {
@@ -133,6 +137,13 @@ public final class TrainCommand implements Callable<Integer> {
         TrainResult result;
         try {
             result = trainer.run(Long.MAX_VALUE);
+        } catch (InvalidRunException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        } catch (RunFolderException e) {
+            if (e.reason() == RunFolderException.Reason.HOLDS_RESULTS) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+            throw e;
         } finally {
             done.countDown();
         }

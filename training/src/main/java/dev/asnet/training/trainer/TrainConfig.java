@@ -1,6 +1,7 @@
 package dev.asnet.training.trainer;
 
 import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.runtime.RuntimeOptions;
 import java.nio.file.Path;
 
 /**
@@ -49,11 +50,21 @@ public record TrainConfig(String model, int epochs, int batch, float lr, Schedul
      * @param evalBatch evaluation batch size
      */
     public TrainConfig {
-        if (epochs < 1 || batch < 1 || threads < 1 || evalBatch < 1) {
-            throw new IllegalArgumentException("epochs, batch, threads and eval batch must be >= 1");
+        if (epochs < 1 || batch < 1 || evalBatch < 1) {
+            throw new IllegalArgumentException("epochs, batch and eval batch must be >= 1");
         }
-        if (!(lr > 0)) {
-            throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+        RuntimeOptions.checkThreads("threads", threads, false);
+        if (!(lr > 0) || !Float.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + lr);
+        }
+        if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (pad < 0) {
+            throw new IllegalArgumentException("crop padding must be >= 0, got " + pad);
         }
         if (limit < 0 || testLimit < 0) {
             throw new IllegalArgumentException("limits must be >= 0");

@@ -1,10 +1,13 @@
 package dev.asnet.training.trainer;
 
+import ai.onnxruntime.OrtException;
 import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
+import dev.asnet.runtime.InputMismatchException;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.runtime.dataset.LabeledImages;
 import dev.asnet.training.autodiff.ParameterKind;
@@ -44,6 +47,8 @@ public final class Trainer {
     public static final String MODEL_FILE = "model.onnx";
     /** Folder of the charts. */
     public static final String CHARTS_DIR = "charts";
+    /** File recording the command line of the run (see {@link #recordCommand}). */
+    public static final String COMMAND_FILE = "command.txt";
 
     private final TrainConfig config;
     private final Path out;
@@ -51,6 +56,8 @@ public final class Trainer {
     private final PrintStream log;
     private final boolean progressBar;
     private final Device device;
+    private boolean overwrite;
+    private String command;
     private volatile boolean stopRequested;
 
     /**
@@ -86,6 +93,32 @@ public final class Trainer {
         this.device = device;
     }
 
+    /**
+     * Allows a fresh run to replace an earlier run's results in the output folder (its checkpoint,
+     * model, metrics and command file). Without it such a folder is refused with {@link
+     * RunFolder.RunFolderException}, so that a finished run is never lost by accident.
+     *
+     * @param overwrite true to replace an earlier run's results
+     * @return this trainer
+     */
+    public Trainer overwrite(boolean overwrite) {
+        this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
+     * Records the command line that started the run; it is written to {@value #COMMAND_FILE} once
+     * the data has been checked and the output folder is held (a run refused before that leaves
+     * no trace).
+     *
+     * @param commandLine the command line, or null for none
+     * @return this trainer
+     */
+    public Trainer recordCommand(String commandLine) {
+        this.command = commandLine;
+        return this;
+    }
+
     /** Asks the run to stop after the current step and leave a checkpoint. Thread-safe. */
     public void requestStop() {
         stopRequested = true;
@@ -97,6 +130,12 @@ public final class Trainer {
      * @param stepBudget stop after this many steps in this call (Long.MAX_VALUE for no limit),
      *     leaving a checkpoint as an interruption would
      * @return how the run ended
+     * @throws dev.asnet.runtime.InputMismatchException if the images do not have the model's size
+     * @throws InvalidRunException if a setting does not fit the data (batch larger than the data,
+     *     padding larger than the images)
+     * @throws RunFolder.RunFolderException if another run holds the output folder, or it holds an
+     *     earlier run's results (see {@link #overwrite})
+     * @throws TrainingDivergedException if the loss or a parameter stops being finite
      * @throws Exception if data, model, ONNX Runtime or files fail
      */
     public TrainResult run(long stepBudget) throws Exception {
@@ -112,7 +151,7 @@ public final class Trainer {
         for (LabeledImages split : List.of(train, test)) {
             // Images of another size would be packed at the wrong stride into the model's input.
             if (split.rows() != mc.height() || split.cols() != mc.width()) {
-                throw new IllegalArgumentException("the images in " + config.data() + " are " + split.rows() + "x"
+                throw new InputMismatchException("the images in " + config.data() + " are " + split.rows() + "x"
                         + split.cols() + " but " + config.model() + " is trained on " + mc.height() + "x" + mc.width()
                         + " Fashion-MNIST images");
             }
@@ -120,10 +159,13 @@ public final class Trainer {
         Model model = ModelZoo.build(config.model(), mc);
         int batches = train.size() / config.batch();
         if (batches == 0) {
-            throw new IllegalArgumentException("batch " + config.batch() + " is larger than the " + train.size()
+            throw new InvalidRunException("batch " + config.batch() + " is larger than the " + train.size()
                     + " training images");
         }
-        long totalSteps = (long) batches * config.epochs();
+        if (config.pad() > Math.min(mc.height(), mc.width())) {
+            throw new InvalidRunException("crop padding " + config.pad() + " is larger than the " + mc.height() + "x"
+                    + mc.width() + " images");
+        }
         Progress progress = Progress.start();
         Map<String, float[]> resumeState = null;
         if (resume != null) {
@@ -134,14 +176,28 @@ public final class Trainer {
             }
             progress = ck.progress();
             resumeState = ck.state();
+        }
+        // Everything above only reads; the output folder is created and held from here on.
+        boolean continuing = resume != null
+                && resume.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
+        try (RunFolder folder = RunFolder.acquire(out, continuing, overwrite)) {
             Path exported = out.resolve(MODEL_FILE);
-            if (progress.epoch() >= config.epochs() && Files.isRegularFile(exported)) {
+            if (resume != null && progress.epoch() >= config.epochs() && Files.isRegularFile(exported)) {
                 // Nothing left to train and the result is already there: do not redo the export.
                 log.printf(Locale.ROOT, "the checkpoint in %s has finished all %d epochs; %s is up to date%n", resume,
                         config.epochs(), exported);
                 return new TrainResult(true, progress.history(), exported, 0);
             }
+            if (command != null) {
+                AtomicFiles.writeString(out.resolve(COMMAND_FILE), command + "\n");
+            }
+            return train(stepBudget, model, train, test, mc, batches, progress, resumeState);
         }
+    }
+
+    private TrainResult train(long stepBudget, Model model, LabeledImages train, LabeledImages test, ModelConfig mc,
+            int batches, Progress progress, Map<String, float[]> resumeState) throws Exception {
+        long totalSteps = (long) batches * config.epochs();
         SgdOptions sgd = new SgdOptions(config.momentum(), true, config.weightDecay(), 0.01f, true);
         TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd, device.kernels());
         BatchSource trainSource = new BatchSource(train, mc.mean()[0], mc.std()[0]);
@@ -181,7 +237,19 @@ public final class Trainer {
                         trainSource.fill(order, b * config.batch(), config.batch(), aug, Seeds.mix(config.seed(), epoch, b, 2),
                                 step.images(), step.labels());
                         lr = config.schedule().rate(config.lr(), globalStep, totalSteps);
-                        StepResult r = step.run(lr);
+                        StepResult r;
+                        try {
+                            r = step.run(lr);
+                        } catch (OrtException e) {
+                            // asnet's training ops refuse NaN/infinite statistics and shifts (ORT's own
+                            // kernels would pass them on): after a too-large step that is how a
+                            // divergence shows.
+                            if (hasNonFinite(step.state()) || mentionsNonFinite(e.getMessage())) {
+                                throw diverged(epoch, b, globalStep, lr, "values in the network are no longer "
+                                        + "finite (" + e.getMessage().replaceAll("\\s+", " ") + ")", e);
+                            }
+                            throw e;
+                        }
                         overheadNanos += r.totalNanos() - r.runNanos();
                         seconds += (System.nanoTime() - t0) / 1e9;
                         lossSum += r.loss();
@@ -190,8 +258,7 @@ public final class Trainer {
                         globalStep++;
                         stepsRun++;
                         if (!Double.isFinite(r.loss())) {
-                            throw new IllegalStateException("loss became " + r.loss() + " at epoch " + (epoch + 1)
-                                    + ", batch " + b + " (learning rate " + lr + " too high?)");
+                            throw diverged(epoch, b, globalStep - 1, lr, "the loss became " + r.loss(), null);
                         }
                         if (bar != null) {
                             bar.stepBy(config.batch());
@@ -219,6 +286,30 @@ public final class Trainer {
             Path file = finish(model, graph, state, history);
             return new TrainResult(true, history, file, overheadMicros(overheadNanos, stepsRun));
         }
+    }
+
+    private TrainingDivergedException diverged(int epoch, int batch, long step, float lr, String what, Throwable cause) {
+        return new TrainingDivergedException(String.format(Locale.ROOT, "training diverged at epoch %d, batch %d "
+                + "(step %d): %s; learning rate %s (at this step %s) is probably too high, try a lower --lr. %s",
+                epoch + 1, batch, step + 1, what, config.lr(), lr, epoch == 0 ? "No epoch had finished, so there is "
+                        + "no checkpoint" : "The checkpoint of epoch " + epoch + " in " + out + " is unchanged"), cause);
+    }
+
+    private static boolean mentionsNonFinite(String message) {
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        return m.contains("not finite") || m.contains("finite number") || m.contains(" nan") || m.contains("-nan")
+                || m.contains(" inf");
+    }
+
+    private static boolean hasNonFinite(Map<String, float[]> state) {
+        for (float[] values : state.values()) {
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static double overheadMicros(long nanos, long steps) {

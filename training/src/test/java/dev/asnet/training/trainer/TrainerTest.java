@@ -206,8 +206,61 @@ class TrainerTest {
             Files.write(small.resolve(split + "-images-idx3-ubyte"), im.array());
             Files.write(small.resolve(split + "-labels-idx1-ubyte"), lb.array());
         }
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException size = assertThrows(dev.asnet.runtime.InputMismatchException.class,
                 () -> new Trainer(config(small), dir.resolve("o3"), null, quiet(), false).run(1));
         assertTrue(size.getMessage().contains("are 20x20") && size.getMessage().contains("28x28"), size.getMessage());
+
+        TrainConfig hugeBatch = new TrainConfig("as-resnet20-16x1", 1, 321, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
+                FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
+        assertTrue(assertThrows(InvalidRunException.class,
+                () -> new Trainer(hugeBatch, dir.resolve("o4"), null, quiet(), false).run(1)).getMessage()
+                .contains("batch 321 is larger than the 320 training images"));
+        TrainConfig hugePad = new TrainConfig("as-resnet20-16x1", 1, 32, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
+                FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 29, true, AslLowering.CUSTOM, 128);
+        assertThrows(InvalidRunException.class, () -> new Trainer(hugePad, dir.resolve("o5"), null, quiet(), false).run(1));
+        for (String o : new String[] {"o1", "o2", "o3", "o4", "o5"}) {
+            assertFalse(Files.exists(dir.resolve(o)), "a refused run leaves no output folder: " + o);
+        }
+    }
+
+    @Test
+    void aFreshRunNeverReplacesAFinishedOne(@TempDir Path dir) throws Exception {
+        byte[] model = Files.readAllBytes(fullOut.resolve(Trainer.MODEL_FILE));
+        byte[] checkpoint = Files.readAllBytes(fullOut.resolve(Checkpoint.FILE_NAME));
+        RunFolder.RunFolderException e = assertThrows(RunFolder.RunFolderException.class,
+                () -> new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, null, quiet(), false).run(1));
+        assertEquals(RunFolder.RunFolderException.Reason.HOLDS_RESULTS, e.reason());
+        // Nor does a run resumed from elsewhere into it.
+        Path elsewhere = dir.resolve("elsewhere");
+        new Trainer(config(FashionMnist.DEFAULT_DIR), elsewhere, null, quiet(), false).run(1);
+        assertThrows(RunFolder.RunFolderException.class,
+                () -> new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, elsewhere, quiet(), false).run(1));
+        assertArrayEquals(model, Files.readAllBytes(fullOut.resolve(Trainer.MODEL_FILE)));
+        assertArrayEquals(checkpoint, Files.readAllBytes(fullOut.resolve(Checkpoint.FILE_NAME)));
+    }
+
+    @Test
+    void overwriteStartsAgainAndRecordsTheCommand(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        assertFalse(new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).recordCommand("first")
+                .run(2).completed());
+        assertEquals("first\n", Files.readString(out.resolve(Trainer.COMMAND_FILE)));
+        assertEquals(2, Checkpoint.read(out).progress().batch());
+        assertThrows(RunFolder.RunFolderException.class,
+                () -> new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).run(1));
+        new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).overwrite(true).recordCommand("second")
+                .run(1);
+        assertEquals(1, Checkpoint.read(out).progress().batch(), "a new run from the start");
+        assertEquals("second\n", Files.readString(out.resolve(Trainer.COMMAND_FILE)));
+    }
+
+    @Test
+    void aDivergingRunSaysSoAndSuggestsALowerRate(@TempDir Path dir) throws Exception {
+        TrainConfig wild = new TrainConfig("as-resnet20-16x1", 1, 32, 1e30f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
+                FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(wild, dir.resolve("run"), null, quiet(), false).run(Long.MAX_VALUE));
+        assertTrue(e.getMessage().startsWith("training diverged at epoch 1, batch ") && e.getMessage().contains(
+                "try a lower --lr") && e.getMessage().contains("no checkpoint"), e.getMessage());
     }
 }
