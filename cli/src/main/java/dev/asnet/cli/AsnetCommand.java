@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             ModelsCommand.class,
             dev.asnet.bench.BenchCommand.class,
-            dev.asnet.training.cli.TrainCommand.class,
+            TrainCommand.class,
             DemoCommand.class,
             picocli.CommandLine.HelpCommand.class,
         },

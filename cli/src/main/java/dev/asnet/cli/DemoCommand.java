@@ -24,6 +24,7 @@ import dev.asnet.training.trainer.Schedule;
 import dev.asnet.training.trainer.TrainConfig;
 import dev.asnet.training.trainer.TrainResult;
 import dev.asnet.training.trainer.Trainer;
+import dev.asnet.training.trainer.TrainingListener;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -138,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
                     : "failed: " + m.error());
         }
         Path report = out.resolve("demo.md");
-        AtomicFiles.write(report, md.toString().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.write(report, md.toString().getBytes(StandardCharsets.UTF_8));
         w.println("report: " + report.toAbsolutePath());
         return ExitCodes.OK;
     }
@@ -155,8 +156,8 @@ public final class DemoCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), 1, data != null ? data : FashionMnist.DEFAULT_DIR, 0, 0, 2,
                 true, AslLowering.CUSTOM, 500);
         // The demo's own scratch folder: a previous demo's quick model may be replaced.
-        TrainResult result = new Trainer(config, out.resolve("quick-train"), null, System.out, false).overwrite(true)
-                .run(Long.MAX_VALUE);
+        TrainResult result = Trainer.builder(config).setOutput(out.resolve("quick-train")).optOverwrite(true)
+                .optListener(TrainingListener.printing(System.out)).build().run(Long.MAX_VALUE);
         if (!result.completed() || result.model() == null) {
             throw new CliException(ExitCodes.RUNTIME_FAILURE, "the quick training run did not complete");
         }
@@ -201,6 +202,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(img, "png", bytes);
-        AtomicFiles.write(target, bytes.toByteArray());
+        OutputFiles.write(target, bytes.toByteArray());
     }
 }

@@ -79,7 +79,7 @@ public final class ExportCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "cannot build " + model + " for " + cfg + ": " + e.getMessage(), e);
         }
         byte[] bytes = OnnxWriter.toBytes(inference);
-        AtomicFiles.write(output, bytes);
+        OutputFiles.write(output, bytes);
         ModelDescription d = ModelDescription.parse(bytes, output.toString());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("wrote %s (%s)%n", output, Format.bytes(bytes.length));

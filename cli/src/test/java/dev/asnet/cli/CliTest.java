@@ -156,6 +156,13 @@ class CliTest {
         assertFalse(Files.exists(dir.resolve("run")), "refused before creating --out");
         assertEquals(0, CliRunner.run(run).exitCode());
         byte[] model = Files.readAllBytes(dir.resolve("run/model.onnx"));
+        // The command draws the run's charts: curves and one shift scatter per ASL layer.
+        byte[] png = Files.readAllBytes(dir.resolve("run/charts/loss.png"));
+        assertTrue(png.length > 100 && png[0] == (byte) 0x89 && png[1] == 'P');
+        assertTrue(Files.size(dir.resolve("run/charts/accuracy.png")) > 100);
+        try (var charts = Files.list(dir.resolve("run/charts"))) {
+            assertEquals(9, charts.filter(p -> p.getFileName().toString().startsWith("shifts-")).count());
+        }
         fails(ExitCodes.USAGE, "already holds a training run", run);
         assertArrayEquals(model, Files.readAllBytes(dir.resolve("run/model.onnx")), "the finished run is intact");
         assertEquals(0, CliRunner.run(concat(run, "--overwrite")).exitCode());

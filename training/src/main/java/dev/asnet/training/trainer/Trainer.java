@@ -22,7 +22,6 @@ import dev.asnet.training.step.Evaluator;
 import dev.asnet.training.step.StepResult;
 import dev.asnet.training.step.TrainingStep;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,92 +30,153 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Trains a zoo model on Fashion-MNIST: per epoch, shuffled augmented batches through a {@link
  * TrainingStep}, then the test set through an {@link Evaluator}, metrics files and a checkpoint.
- * After the last epoch the inference model ({@code model.onnx}) and charts are written. A stop
+ * After the last epoch the inference model ({@code model.onnx}) is written. A stop
  * request ({@link #requestStop}, e.g. from Ctrl-C) ends the run after the current step with a
  * checkpoint from which {@code --resume} continues exactly.
  */
 public final class Trainer {
     /** File name of the exported inference model. */
     public static final String MODEL_FILE = "model.onnx";
-    /** Folder of the charts. */
-    public static final String CHARTS_DIR = "charts";
-    /** File recording the command line of the run (see {@link #recordCommand}). */
+    /** File recording the command line of the run (see {@link Builder#optCommand}). */
     public static final String COMMAND_FILE = "command.txt";
 
     private final TrainConfig config;
     private final Path out;
     private final Path resume;
-    private final PrintStream log;
-    private final boolean progressBar;
+    private final TrainingListener listener;
     private final Device device;
-    private boolean overwrite;
-    private String command;
+    private final boolean overwrite;
+    private final String command;
     private volatile boolean stopRequested;
 
-    /**
-     * Creates a trainer that runs on the CPU.
-     *
-     * @param config the run configuration
-     * @param out the output folder
-     * @param resume the folder of a checkpoint to continue from, or null for a fresh run
-     * @param log where per-epoch lines go
-     * @param progressBar whether to draw a progress bar on the terminal
-     */
-    public Trainer(TrainConfig config, Path out, Path resume, PrintStream log, boolean progressBar) {
-        this(config, out, resume, log, progressBar, Device.CPU);
+    private Trainer(Builder b) {
+        this.config = b.config;
+        this.out = b.out;
+        this.resume = b.resume;
+        this.listener = b.listener;
+        this.device = b.device;
+        this.overwrite = b.overwrite;
+        this.command = b.command;
     }
 
     /**
-     * Creates a trainer. The device is not part of the run's definition: a run may be resumed on
-     * another device (results then agree to float rounding, not bit for bit).
+     * Starts describing a run.
      *
-     * @param config the run configuration
-     * @param out the output folder
-     * @param resume the folder of a checkpoint to continue from, or null for a fresh run
-     * @param log where per-epoch lines go
-     * @param progressBar whether to draw a progress bar on the terminal
-     * @param device where the training and evaluation sessions run
+     * <pre>{@code
+     * TrainResult r = Trainer.builder(config).setOutput(Path.of("runs/as16x3"))
+     *         .optListener(TrainingListener.printing(System.out)).build().run(Long.MAX_VALUE);
+     * }</pre>
+     *
+     * @param config what to train and how
+     * @return a builder
      */
-    public Trainer(TrainConfig config, Path out, Path resume, PrintStream log, boolean progressBar, Device device) {
-        this.config = config;
-        this.out = out;
-        this.resume = resume;
-        this.log = log;
-        this.progressBar = progressBar;
-        this.device = device;
+    public static Builder builder(TrainConfig config) {
+        return new Builder(config);
     }
 
-    /**
-     * Allows a fresh run to replace an earlier run's results in the output folder (its checkpoint,
-     * model, metrics and command file). Without it such a folder is refused with {@link
-     * RunFolder.RunFolderException}, so that a finished run is never lost by accident.
-     *
-     * @param overwrite true to replace an earlier run's results
-     * @return this trainer
-     */
-    public Trainer overwrite(boolean overwrite) {
-        this.overwrite = overwrite;
-        return this;
-    }
+    /** Builds a {@link Trainer}; the output folder is required, the rest optional. */
+    public static final class Builder {
+        private final TrainConfig config;
+        private Path out;
+        private Path resume;
+        private TrainingListener listener = TrainingListener.NONE;
+        private Device device = Device.CPU;
+        private boolean overwrite;
+        private String command;
 
-    /**
-     * Records the command line that started the run; it is written to {@value #COMMAND_FILE} once
-     * the data has been checked and the output folder is held (a run refused before that leaves
-     * no trace).
-     *
-     * @param commandLine the command line, or null for none
-     * @return this trainer
-     */
-    public Trainer recordCommand(String commandLine) {
-        this.command = commandLine;
-        return this;
+        private Builder(TrainConfig config) {
+            this.config = config;
+        }
+
+        /**
+         * Sets the output folder (checkpoint, metrics, exported model).
+         *
+         * @param out the folder
+         * @return this builder
+         */
+        public Builder setOutput(Path out) {
+            this.out = out;
+            return this;
+        }
+
+        /**
+         * Continues the run whose checkpoint is in a folder (usually the output folder itself).
+         *
+         * @param folder the checkpoint's folder, or null for a fresh run (the default)
+         * @return this builder
+         */
+        public Builder optResume(Path folder) {
+            this.resume = folder;
+            return this;
+        }
+
+        /**
+         * Sets who hears about progress (default: nobody).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder optListener(TrainingListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Sets where the training and evaluation sessions run (default: the CPU). The device is
+         * not part of the run's definition: a run may be resumed on another device (results then
+         * agree to float rounding, not bit for bit).
+         *
+         * @param device the device
+         * @return this builder
+         */
+        public Builder optDevice(Device device) {
+            this.device = device;
+            return this;
+        }
+
+        /**
+         * Allows a fresh run to replace an earlier run's results in the output folder (its
+         * checkpoint, model, metrics and command file). Without it such a folder is refused with
+         * {@link RunFolder.RunFolderException}, so that a finished run is never lost by accident.
+         *
+         * @param overwrite true to replace an earlier run's results
+         * @return this builder
+         */
+        public Builder optOverwrite(boolean overwrite) {
+            this.overwrite = overwrite;
+            return this;
+        }
+
+        /**
+         * Records the command line that started the run; it is written to {@value Trainer#COMMAND_FILE}
+         * once the data has been checked and the output folder is held (a run refused before
+         * that leaves no trace).
+         *
+         * @param commandLine the command line, or null for none
+         * @return this builder
+         */
+        public Builder optCommand(String commandLine) {
+            this.command = commandLine;
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds the trainer.
+         *
+         * @return the trainer
+         * @throws NullPointerException if the configuration, output folder, listener or device is missing
+         */
+        public Trainer build() {
+            java.util.Objects.requireNonNull(config, "config");
+            java.util.Objects.requireNonNull(out, "output folder (setOutput)");
+            java.util.Objects.requireNonNull(listener, "listener");
+            java.util.Objects.requireNonNull(device, "device");
+            return new Trainer(this);
+        }
     }
 
     /** Asks the run to stop after the current step and leave a checkpoint. Thread-safe. */
@@ -134,7 +194,7 @@ public final class Trainer {
      * @throws InvalidRunException if a setting does not fit the data (batch larger than the data,
      *     padding larger than the images)
      * @throws RunFolder.RunFolderException if another run holds the output folder, or it holds an
-     *     earlier run's results (see {@link #overwrite})
+     *     earlier run's results (see {@link Builder#optOverwrite})
      * @throws TrainingDivergedException if the loss or a parameter stops being finite
      * @throws Exception if data, model, ONNX Runtime or files fail
      */
@@ -184,8 +244,8 @@ public final class Trainer {
             Path exported = out.resolve(MODEL_FILE);
             if (resume != null && progress.epoch() >= config.epochs() && Files.isRegularFile(exported)) {
                 // Nothing left to train and the result is already there: do not redo the export.
-                log.printf(Locale.ROOT, "the checkpoint in %s has finished all %d epochs; %s is up to date%n", resume,
-                        config.epochs(), exported);
+                listener.note(String.format(Locale.ROOT, "the checkpoint in %s has finished all %d epochs; %s is up "
+                        + "to date", resume, config.epochs(), exported));
                 return new TrainResult(true, progress.history(), exported, 0);
             }
             if (command != null) {
@@ -211,8 +271,8 @@ public final class Trainer {
                         device)) {
             if (resumeState != null) {
                 step.load(resumeState);
-                log.printf(Locale.ROOT, "resumed from %s at epoch %d, batch %d%n", resume, progress.epoch() + 1,
-                        progress.batch());
+                listener.note(String.format(Locale.ROOT, "resumed from %s at epoch %d, batch %d", resume,
+                        progress.epoch() + 1, progress.batch()));
             }
             while (progress.epoch() < config.epochs()) {
                 int epoch = progress.epoch();
@@ -223,14 +283,16 @@ public final class Trainer {
                 double seconds = progress.seconds();
                 long globalStep = progress.globalStep();
                 float lr = 0;
-                ProgressBar bar = progressBar ? bar(epoch, batches, progress.batch()) : null;
+                listener.epochStarted(epoch + 1, config.epochs(), (long) batches * config.batch(),
+                        (long) progress.batch() * config.batch());
                 try {
                     for (int b = progress.batch(); b < batches; b++) {
                         if (stopRequested || stepsRun >= stepBudget) {
                             Progress p = new Progress(epoch, b, globalStep, lossSum, correct, seen, seconds, history);
                             new Checkpoint(config, p, step.state()).write(out);
-                            log.printf(Locale.ROOT, "stopped at epoch %d, batch %d/%d; checkpoint in %s%n", epoch + 1, b,
-                                    batches, out);
+                            listener.epochStepsEnded(epoch + 1);
+                            listener.note(String.format(Locale.ROOT, "stopped at epoch %d, batch %d/%d; checkpoint in %s",
+                                    epoch + 1, b, batches, out));
                             return new TrainResult(false, history, null, overheadMicros(overheadNanos, stepsRun));
                         }
                         long t0 = System.nanoTime();
@@ -260,27 +322,20 @@ public final class Trainer {
                         if (!Double.isFinite(r.loss())) {
                             throw diverged(epoch, b, globalStep - 1, lr, "the loss became " + r.loss(), null);
                         }
-                        if (bar != null) {
-                            bar.stepBy(config.batch());
-                            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% lr %.4f",
-                                    lossSum / (b + 1), 100.0 * correct / seen, lr));
-                        }
+                        listener.stepFinished((long) (b + 1) * config.batch(), lossSum / (b + 1), (double) correct / seen,
+                                lr);
                     }
                 } finally {
-                    if (bar != null) {
-                        bar.close();
-                    }
+                    listener.epochStepsEnded(epoch + 1);
                 }
                 double[] testResult = evaluate(eval, step, testSource);
                 EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / batches, (double) correct / seen, testResult[0],
                         testResult[1], lr, seconds, seen / seconds);
                 history.add(m);
-                log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | lr %.5f"
-                        + " | %.0f s, %.1f img/s%n", m.epoch(), config.epochs(), m.trainLoss(), 100 * m.trainAccuracy(),
-                        m.testLoss(), 100 * m.testAccuracy(), m.lr(), m.seconds(), m.imagesPerSecond());
                 progress = new Progress(epoch + 1, 0, globalStep, 0, 0, 0, 0, List.copyOf(history));
                 new Checkpoint(config, progress, step.state()).write(out);
                 MetricsFiles.write(out, history);
+                listener.epochFinished(m, config.epochs());
             }
             Map<String, float[]> state = step.state();
             Path file = finish(model, graph, state, history);
@@ -314,14 +369,6 @@ public final class Trainer {
 
     private static double overheadMicros(long nanos, long steps) {
         return steps == 0 ? 0 : nanos / 1e3 / steps;
-    }
-
-    private ProgressBar bar(int epoch, int batches, int startBatch) {
-        ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1,
-                config.epochs())).setInitialMax((long) batches * config.batch()).setUnit(" img", 1).showSpeed()
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
-        bar.stepTo((long) startBatch * config.batch());
-        return bar;
     }
 
     /**
@@ -376,17 +423,15 @@ public final class Trainer {
         trained.putMetadata("asnet.trained.test_accuracy", String.format(Locale.ROOT, "%.4f", last.testAccuracy()));
         Path file = out.resolve(MODEL_FILE);
         TrainedModel.export(trained, ExportOptions.builder().setLowering(config.lowering()).build(), file);
-        Path charts = out.resolve(CHARTS_DIR);
-        Charts.curves(charts, history);
         Map<String, float[]> shifts = new LinkedHashMap<>();
         graph.parameterKinds().forEach((name, kind) -> {
             if (kind == ParameterKind.SHIFT) {
                 shifts.put(name, state.get(name));
             }
         });
-        Charts.shifts(charts, shifts);
-        log.printf(Locale.ROOT, "exported %s (%s lowering, BN folded; %s %s)%n", file, config.lowering().id(),
-                ModelMetadata.ARCHITECTURE, model.metadata().get(ModelMetadata.ARCHITECTURE));
+        listener.note(String.format(Locale.ROOT, "exported %s (%s lowering, BN folded; %s %s)", file,
+                config.lowering().id(), ModelMetadata.ARCHITECTURE, model.metadata().get(ModelMetadata.ARCHITECTURE)));
+        listener.trainingFinished(file, List.copyOf(history), shifts);
         return file;
     }
 }

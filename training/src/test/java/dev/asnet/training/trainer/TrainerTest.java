@@ -16,12 +16,12 @@ import dev.asnet.runtime.dataset.LabeledImages;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.training.data.Augmentation;
 import dev.asnet.training.data.BatchSource;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,43 +45,68 @@ class TrainerTest {
                 TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
     }
 
-    private static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream());
+    /** Records what the trainer reports. */
+    static final class Recorder implements TrainingListener {
+        final List<String> events = new ArrayList<>();
+        Map<String, float[]> shifts;
+        long lastImages;
+
+        @Override
+        public void epochStarted(int epoch, int epochs, long images, long firstImage) {
+            events.add("start " + epoch + "/" + epochs + " " + firstImage + "/" + images);
+        }
+
+        @Override
+        public void stepFinished(long imagesDone, double meanLoss, double accuracy, float learningRate) {
+            lastImages = imagesDone;
+        }
+
+        @Override
+        public void epochFinished(EpochMetrics metrics, int epochs) {
+            events.add("epoch " + metrics.epoch() + " after " + lastImages);
+        }
+
+        @Override
+        public void trainingFinished(Path model, List<EpochMetrics> history, Map<String, float[]> shifts) {
+            events.add("finished " + model.getFileName() + " " + history.size());
+            this.shifts = shifts;
+        }
     }
+
+    private static final Recorder RECORDER = new Recorder();
 
     @BeforeAll
     static void trainOnce() throws Exception {
         fullOut = shared.resolve("full");
-        full = new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, null, quiet(), false).run(Long.MAX_VALUE);
+        full = Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(fullOut).optListener(RECORDER).build()
+                .run(Long.MAX_VALUE);
     }
 
     @Test
-    void writesMetricsCheckpointModelAndCharts() throws Exception {
+    void writesMetricsCheckpointAndModelAndReportsProgress() throws Exception {
         assertTrue(full.completed());
         assertEquals(2, full.history().size());
-        for (String f : new String[] {MetricsFiles.CSV, MetricsFiles.JSON, Checkpoint.FILE_NAME, Trainer.MODEL_FILE,
-                "charts/loss.png", "charts/accuracy.png"}) {
+        for (String f : new String[] {MetricsFiles.CSV, MetricsFiles.JSON, Checkpoint.FILE_NAME, Trainer.MODEL_FILE}) {
             assertTrue(Files.size(fullOut.resolve(f)) > 0, f);
         }
         assertEquals(3, Files.readAllLines(fullOut.resolve(MetricsFiles.CSV)).size());
-        try (var charts = Files.list(fullOut.resolve(Trainer.CHARTS_DIR))) {
-            assertEquals(9, charts.filter(p -> p.getFileName().toString().startsWith("shifts-")).count(),
-                    "one shift scatter per ASL layer");
-        }
-        byte[] png = Files.readAllBytes(fullOut.resolve("charts/loss.png"));
-        assertEquals((byte) 0x89, png[0]);
-        assertEquals('P', png[1]);
+        // 320 images in batches of 32: 10 steps, 320 images per epoch.
+        assertEquals(List.of("start 1/2 0/320", "epoch 1 after 320", "start 2/2 0/320", "epoch 2 after 320",
+                "finished model.onnx 2"), RECORDER.events);
+        assertEquals(9, RECORDER.shifts.size(), "the shifts of every ASL layer");
+        RECORDER.shifts.values().forEach(s -> assertTrue(s.length > 0 && s.length % 2 == 0));
     }
 
     @Test
     void resumingMidEpochReproducesTheUninterruptedRun() throws Exception {
         Path out = shared.resolve("resumed");
-        TrainResult first = new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).run(13);
+        TrainResult first = Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(out).build().run(13);
         assertFalse(first.completed());
         Checkpoint mid = Checkpoint.read(out);
         assertEquals(1, mid.progress().epoch(), "13 steps of 10 per epoch stop in the second epoch");
         assertEquals(3, mid.progress().batch());
-        TrainResult rest = new Trainer(config(FashionMnist.DEFAULT_DIR), out, out, quiet(), false).run(Long.MAX_VALUE);
+        TrainResult rest = Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(out).optResume(out).build()
+                .run(Long.MAX_VALUE);
         assertTrue(rest.completed());
         assertEquals(full.history().size(), rest.history().size());
         for (int i = 0; i < rest.history().size(); i++) {
@@ -103,7 +128,8 @@ class TrainerTest {
         Path model = fullOut.resolve(Trainer.MODEL_FILE);
         var before = Files.getLastModifiedTime(model);
         byte[] bytes = Files.readAllBytes(model);
-        TrainResult again = new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, fullOut, quiet(), false).run(Long.MAX_VALUE);
+        TrainResult again = Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(fullOut).optResume(fullOut)
+                .build().run(Long.MAX_VALUE);
         assertTrue(again.completed());
         assertEquals(model, again.model());
         assertEquals(full.history(), again.history());
@@ -174,14 +200,14 @@ class TrainerTest {
         TrainConfig other = new TrainConfig("as-resnet20-16x1", 3, 32, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
                 FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
         CheckpointException e = assertThrows(CheckpointException.class,
-                () -> new Trainer(other, dir.resolve("o"), fullOut, quiet(), false).run(1));
+                () -> Trainer.builder(other).setOutput(dir.resolve("o")).optResume(fullOut).build().run(1));
         assertTrue(e.getMessage().contains("different run"), e.getMessage());
     }
 
     @Test
     void wrongDataFoldersAreReportedClearly(@TempDir Path dir) throws Exception {
         NoSuchFileException missing = assertThrows(NoSuchFileException.class,
-                () -> new Trainer(config(dir.resolve("nowhere")), dir.resolve("o1"), null, quiet(), false).run(1));
+                () -> Trainer.builder(config(dir.resolve("nowhere"))).setOutput(dir.resolve("o1")).build().run(1));
         assertTrue(missing.getMessage().contains("dataset-fashion-mnist"), missing.getMessage());
 
         Path junk = Files.createDirectories(dir.resolve("junk"));
@@ -190,7 +216,7 @@ class TrainerTest {
             Files.writeString(junk.resolve(f), "this is not an IDX file");
         }
         assertThrows(IdxFormatException.class,
-                () -> new Trainer(config(junk), dir.resolve("o2"), null, quiet(), false).run(1));
+                () -> Trainer.builder(config(junk)).setOutput(dir.resolve("o2")).build().run(1));
 
         // Valid IDX files of another image size: refused, naming both sizes.
         Path small = Files.createDirectories(dir.resolve("small"));
@@ -207,17 +233,17 @@ class TrainerTest {
             Files.write(small.resolve(split + "-labels-idx1-ubyte"), lb.array());
         }
         IllegalArgumentException size = assertThrows(dev.asnet.runtime.InputMismatchException.class,
-                () -> new Trainer(config(small), dir.resolve("o3"), null, quiet(), false).run(1));
+                () -> Trainer.builder(config(small)).setOutput(dir.resolve("o3")).build().run(1));
         assertTrue(size.getMessage().contains("are 20x20") && size.getMessage().contains("28x28"), size.getMessage());
 
         TrainConfig hugeBatch = new TrainConfig("as-resnet20-16x1", 1, 321, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
                 FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
         assertTrue(assertThrows(InvalidRunException.class,
-                () -> new Trainer(hugeBatch, dir.resolve("o4"), null, quiet(), false).run(1)).getMessage()
+                () -> Trainer.builder(hugeBatch).setOutput(dir.resolve("o4")).build().run(1)).getMessage()
                 .contains("batch 321 is larger than the 320 training images"));
         TrainConfig hugePad = new TrainConfig("as-resnet20-16x1", 1, 32, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
                 FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 29, true, AslLowering.CUSTOM, 128);
-        assertThrows(InvalidRunException.class, () -> new Trainer(hugePad, dir.resolve("o5"), null, quiet(), false).run(1));
+        assertThrows(InvalidRunException.class, () -> Trainer.builder(hugePad).setOutput(dir.resolve("o5")).build().run(1));
         for (String o : new String[] {"o1", "o2", "o3", "o4", "o5"}) {
             assertFalse(Files.exists(dir.resolve(o)), "a refused run leaves no output folder: " + o);
         }
@@ -228,13 +254,14 @@ class TrainerTest {
         byte[] model = Files.readAllBytes(fullOut.resolve(Trainer.MODEL_FILE));
         byte[] checkpoint = Files.readAllBytes(fullOut.resolve(Checkpoint.FILE_NAME));
         RunFolder.RunFolderException e = assertThrows(RunFolder.RunFolderException.class,
-                () -> new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, null, quiet(), false).run(1));
+                () -> Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(fullOut).build().run(1));
         assertEquals(RunFolder.RunFolderException.Reason.HOLDS_RESULTS, e.reason());
         // Nor does a run resumed from elsewhere into it.
         Path elsewhere = dir.resolve("elsewhere");
-        new Trainer(config(FashionMnist.DEFAULT_DIR), elsewhere, null, quiet(), false).run(1);
+        Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(elsewhere).build().run(1);
         assertThrows(RunFolder.RunFolderException.class,
-                () -> new Trainer(config(FashionMnist.DEFAULT_DIR), fullOut, elsewhere, quiet(), false).run(1));
+                () -> Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(fullOut).optResume(elsewhere).build()
+                        .run(1));
         assertArrayEquals(model, Files.readAllBytes(fullOut.resolve(Trainer.MODEL_FILE)));
         assertArrayEquals(checkpoint, Files.readAllBytes(fullOut.resolve(Checkpoint.FILE_NAME)));
     }
@@ -242,13 +269,13 @@ class TrainerTest {
     @Test
     void overwriteStartsAgainAndRecordsTheCommand(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        assertFalse(new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).recordCommand("first")
+        assertFalse(Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(out).optCommand("first").build()
                 .run(2).completed());
         assertEquals("first\n", Files.readString(out.resolve(Trainer.COMMAND_FILE)));
         assertEquals(2, Checkpoint.read(out).progress().batch());
         assertThrows(RunFolder.RunFolderException.class,
-                () -> new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).run(1));
-        new Trainer(config(FashionMnist.DEFAULT_DIR), out, null, quiet(), false).overwrite(true).recordCommand("second")
+                () -> Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(out).build().run(1));
+        Trainer.builder(config(FashionMnist.DEFAULT_DIR)).setOutput(out).optOverwrite(true).optCommand("second").build()
                 .run(1);
         assertEquals(1, Checkpoint.read(out).progress().batch(), "a new run from the start");
         assertEquals("second\n", Files.readString(out.resolve(Trainer.COMMAND_FILE)));
@@ -259,7 +286,7 @@ class TrainerTest {
         TrainConfig wild = new TrainConfig("as-resnet20-16x1", 1, 32, 1e30f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
                 FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> new Trainer(wild, dir.resolve("run"), null, quiet(), false).run(Long.MAX_VALUE));
+                () -> Trainer.builder(wild).setOutput(dir.resolve("run")).build().run(Long.MAX_VALUE));
         assertTrue(e.getMessage().startsWith("training diverged at epoch 1, batch ") && e.getMessage().contains(
                 "try a lower --lr") && e.getMessage().contains("no checkpoint"), e.getMessage());
     }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * typo should not create folders), then writes atomically through the shared
  * {@link dev.asnet.exporter.io.AtomicFiles}.
  */
-final class AtomicFiles {
-    private AtomicFiles() {}
+final class OutputFiles {
+    private OutputFiles() {}
 
     /**
      * Checks the target, then writes it atomically.

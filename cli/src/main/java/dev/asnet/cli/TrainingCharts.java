@@ -1,6 +1,7 @@
-package dev.asnet.training.trainer;
+package dev.asnet.cli;
 
 import dev.asnet.exporter.io.AtomicFiles;
+import dev.asnet.training.trainer.EpochMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,11 +13,11 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * PNG charts of a run (drawn headless with XChart): loss and accuracy per epoch, and one scatter
+ * PNG charts of a training run (drawn headless with XChart): loss and accuracy per epoch, and one scatter
  * of the learned (x, y) shifts per ASL layer.
  */
-public final class Charts {
-    private Charts() {}
+final class TrainingCharts {
+    private TrainingCharts() {}
 
     /**
      * Writes {@code loss.png} and {@code accuracy.png}.
@@ -25,7 +26,7 @@ public final class Charts {
      * @param history the epochs
      * @throws IOException if writing fails
      */
-    public static void curves(Path dir, List<EpochMetrics> history) throws IOException {
+    static void curves(Path dir, List<EpochMetrics> history) throws IOException {
         double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
         XYChart loss = new XYChartBuilder().width(800).height(500).title("Loss").xAxisTitle("epoch").yAxisTitle("loss").build();
         loss.addSeries("train", epochs, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
@@ -46,7 +47,7 @@ public final class Charts {
      * @param shifts [C, 2] shift values by parameter name
      * @throws IOException if writing fails
      */
-    public static void shifts(Path dir, Map<String, float[]> shifts) throws IOException {
+    static void shifts(Path dir, Map<String, float[]> shifts) throws IOException {
         for (Map.Entry<String, float[]> e : shifts.entrySet()) {
             float[] s = e.getValue();
             double[] x = new double[s.length / 2];
