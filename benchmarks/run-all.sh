@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of this folder into one results folder (default benchmarks/results):
-# the op-level comparison (issue 2) and the paper, ops and small suites of `asnet bench` (issue 6).
+# the op-level comparison and the paper, ops and small suites of `asnet bench`.
 # Takes about 10 minutes on 2 cores; run it on an otherwise idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,4 +1,4 @@
-# CUDA kernels for ActiveShift / ActiveShiftGrad (issue 7), built when ASNET_CUDA is ON and nvcc is
+# CUDA kernels for ActiveShift / ActiveShiftGrad, built when ASNET_CUDA is ON and nvcc is
 # found; without nvcc the CPU-only library builds exactly as before.
 #
 # Included by CMakeLists.txt after asnet_kernels (and, unless ASNET_GPU_CHECK_ONLY, asnet_ops)

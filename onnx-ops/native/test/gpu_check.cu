@@ -12,7 +12,7 @@
 //    once, divided by the time) against a device-to-device cudaMemcpyAsync of X.
 //
 // Exit status: 0 when every comparison passed, 1 on any mismatch or CUDA error. Speed is reported,
-// and the issue's goals (forward >= 70 %, gradient >= 40 % of copy bandwidth on [32,128,56,56]) are
+// and the goals (forward >= 70 %, gradient >= 40 % of copy bandwidth on [32,128,56,56]) are
 // marked met or not, but never change the exit status.
 #include <cuda_runtime.h>
 

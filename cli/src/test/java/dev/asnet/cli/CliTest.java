@@ -121,7 +121,7 @@ class CliTest {
         fails(ExitCodes.USAGE, "--limit must be >= 1", "eval", model.toString(), "--limit", "0");
         fails(ExitCodes.USAGE, "unknown split 'val'", "eval", model.toString(), "--split", "val");
         fails(ExitCodes.USAGE, "unknown model 'nope'", "models", "nope");
-        // Found by trying bad values (issue 11): each a usage error naming the value, none "internal error".
+        // Found by trying bad values: each a usage error naming the value, none "internal error".
         fails(ExitCodes.USAGE, "the class count must be in [1, 1000000], got 2147483647", "export", "as-resnet20-16x1",
                 "--classes", "2147483647", "-o", "x.onnx");
         fails(ExitCodes.USAGE, "--threads 100000 is more than", "predict", model.toString(), image.toString(),

@@ -27,7 +27,7 @@ class DemoCommandTest {
         assertEquals(0, export.exitCode(), export.toString());
 
         Path out = dir.resolve("demo");
-        // A link planted at the report's old fixed temporary name must not be written through (issue 11).
+        // A link planted at the report's old fixed temporary name must not be written through.
         Files.createDirectories(out);
         Path victim = Files.writeString(dir.resolve("victim.txt"), "keep");
         Files.createSymbolicLink(out.resolve("demo.md.tmp"), victim);

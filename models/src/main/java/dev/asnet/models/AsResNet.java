@@ -4,7 +4,7 @@ import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Value;
 
 /**
- * AS-ResNet-wW for ImageNet (Jeon and Kim 2018; FACTS section 1): a 3x3 stride-2 conv to width w,
+ * AS-ResNet-wW for ImageNet (Jeon and Kim 2018; docs/asl.md): a 3x3 stride-2 conv to width w,
  * then five stages of pre-activation ASL blocks (expansion 1) with 1, 3, 4, 6, 3 blocks of widths
  * w, w, 2w, 4w, 8w, the first block of stages 1-4 sampling with stride 2 in its ASL, and a
  * BN-ReLU, global-average-pool, fully connected head. No max-pool. With w = 32, 50, 68 it has

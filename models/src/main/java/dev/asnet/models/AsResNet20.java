@@ -4,7 +4,7 @@ import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Value;
 
 /**
- * The CIFAR-style "WxE" networks with 20 weighted layers (FACTS section 1): a 3x3 conv to W
+ * The CIFAR-style "WxE" networks with 20 weighted layers (docs/asl.md): a 3x3 conv to W
  * channels, three stages of three pre-activation blocks with widths W, 2W, 4W (stages 2 and 3
  * start with stride 2), expansion E in each block's first 1x1 conv, and a BN-ReLU, global pool,
  * fully connected head. Works for any input size and channel count (32x32x3, 28x28x1, ...).

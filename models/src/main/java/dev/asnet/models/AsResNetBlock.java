@@ -3,7 +3,7 @@ package dev.asnet.models;
 import dev.asnet.exporter.ir.Value;
 
 /**
- * The pre-activation AS-ResNet block (FACTS section 1):
+ * The pre-activation AS-ResNet block (docs/asl.md):
  * {@code x -> BN -> ReLU -> conv1x1 (in -> E*w) -> BN -> ReLU -> spatial op (stride s) -> conv1x1
  * (E*w -> w)}, plus a shortcut: the raw input for identity blocks, a stride-s 1x1 conv on the
  * pre-activated input when the stride or width changes. No BN or ReLU between the spatial op and

@@ -4,7 +4,7 @@ import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Value;
 
 /**
- * MobileNetV2 (Sandler et al. 2018; FACTS section 2): a 3x3 stride-2 stem to 32 channels,
+ * MobileNetV2 (Sandler et al. 2018; docs/baselines.md): a 3x3 stride-2 stem to 32 channels,
  * inverted residual blocks {@code (t, c, n, s)} = (1,16,1,1) (6,24,2,2) (6,32,3,2) (6,64,4,2)
  * (6,96,3,1) (6,160,3,2) (6,320,1,1), a 1x1 conv to 1280, global pool and a fully connected
  * layer. Each block: expand 1x1 (absent when t = 1) -> BN -> ReLU6 -> depthwise 3x3 -> BN -> ReLU6

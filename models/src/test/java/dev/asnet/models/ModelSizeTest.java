@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Parameter and MAC counts against the published numbers (FACTS sections 1 and 2), at each
+ * Parameter and MAC counts against the published numbers (docs/asl.md, docs/baselines.md), at each
  * network's default input. A MAC target of 0 means no MAC check.
  */
 class ModelSizeTest {

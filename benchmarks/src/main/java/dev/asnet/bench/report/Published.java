@@ -1,7 +1,7 @@
 package dev.asnet.bench.report;
 
 /**
- * Figures published for an architecture (FACTS.md section 1: the paper's ImageNet table, Caffe,
+ * Figures published for an architecture (docs/asl.md: the paper's ImageNet table, Caffe,
  * i7-5930K single thread). Shown in reports as published figures, never as measurements.
  *
  * @param top1 ImageNet top-1 accuracy in percent (NaN if not published)

@@ -62,7 +62,7 @@ public final class Suites {
         for (String v : List.of("a", "b", "c")) {
             models.add(zoo.model("shiftnet-" + v, null, null, 1));
         }
-        // The paper's table (FACTS.md section 1): CPU ms ratios 18.7/26.8, 32.1/40.4, 47.9/54.7.
+        // The paper's table (docs/asl.md): CPU ms ratios 18.7/26.8, 32.1/40.4, 47.9/54.7.
         List<Comparison> ratios = List.of(new Comparison("as-resnet-w32", "mobilenetv2-0.5", 0.70),
                 new Comparison("as-resnet-w50", "mobilenetv2-0.75", 0.79),
                 new Comparison("as-resnet-w68", "mobilenetv2-1.0", 0.88));

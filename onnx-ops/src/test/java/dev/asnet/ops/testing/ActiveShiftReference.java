@@ -2,7 +2,7 @@ package dev.asnet.ops.testing;
 
 /**
  * A plain, double-precision reference of ActiveShift and its gradient, written straight from the
- * definition (FACTS.md section 1): every output pixel sums its four bilinear taps, and the
+ * definition (docs/asl.md): every output pixel sums its four bilinear taps, and the
  * gradient is the same loop run backwards. Slow on purpose; used to check the native kernels.
  */
 public final class ActiveShiftReference {

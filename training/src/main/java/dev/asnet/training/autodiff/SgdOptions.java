@@ -2,7 +2,7 @@ package dev.asnet.training.autodiff;
 
 /**
  * The optimizer built into a training-step graph: SGD with (Nesterov) momentum and weight decay,
- * following the reference ASL recipe (FACTS.md section 1): no decay on BN parameters, biases and
+ * following the reference ASL recipe (docs/asl.md): no decay on BN parameters, biases and
  * shifts; shifts use a learning-rate multiplier and, optionally, per-channel gradient
  * normalization ({@code (gx, gy) / ||(gx, gy)||}, applied before momentum).
  *

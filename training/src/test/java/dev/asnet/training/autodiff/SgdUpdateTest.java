@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three optimizer steps per parameter kind in ONNX Runtime against a plain double implementation
- * of the recipe (FACTS.md section 1): Nesterov momentum, weight decay on weights only, and shift
+ * of the recipe (docs/asl.md): Nesterov momentum, weight decay on weights only, and shift
  * gradients normalized per channel (a zero gradient stays zero).
  */
 class SgdUpdateTest {
