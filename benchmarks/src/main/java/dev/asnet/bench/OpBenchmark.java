@@ -2,7 +2,6 @@ package dev.asnet.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.asnet.exporter.export.AslLowerings;
@@ -19,7 +18,10 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
-import dev.asnet.ops.AsnetOps;
+import dev.asnet.runtime.OptimizationLevel;
+import dev.asnet.runtime.RuntimeOptions;
+import dev.asnet.runtime.SessionFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,48 +30,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * Op-level latency: ActiveShift forward and gradient against ONNX Runtime's Relu on the same tensor
- * (the memory-bound floor) and its depthwise 3x3 Conv (what ASL replaces).
+ * (the memory-bound floor) and its depthwise 3x3 Conv (what ASL replaces), optionally also the
+ * portable (GridSample) form of the ASL.
  *
- * <p>For every thread count, optimization level and shape, the four ops are timed interleaved:
- * each round runs every op {@code --reps} times in a rotating order, after a warm-up, so that
- * frequency changes and noise hit all of them alike. Reported: median and p90 per op and the
- * ratios that have targets (at the same level: forward at most 1.5x Relu, gradient at most 4x Relu,
- * depthwise conv at least 2x the forward). Writes {@code ops.md} and {@code ops.json} to {@code --out}.
+ * <p>For every thread count, optimization level and shape, the ops are timed interleaved: each
+ * round runs every op a number of times in a rotating order, after a warm-up, so that frequency
+ * changes and noise hit all of them alike. Reported: median and p90 per op and the ratios that have
+ * targets (at the same level: forward at most 1.5x Relu, gradient at most 4x Relu, depthwise conv
+ * at least 2x the forward).
+ *
+ * <pre>{@code
+ * OpBenchmark.Result r = OpBenchmark.builder().setShapes(OpBenchmark.parseShapes("1x64x56x56"))
+ *         .optRounds(15).build().run(System.out::println);
+ * r.write(Path.of("op-bench"));   // ops.md and ops.json
+ * }</pre>
  */
-@Command(name = "op-benchmark", mixinStandardHelpOptions = true,
-        description = "Times ActiveShift, ActiveShiftGrad, Relu and depthwise 3x3 Conv, interleaved.")
-public final class OpBenchmark implements Callable<Integer> {
-    @Option(names = "--shapes", split = ";", description = "NxCxHxW shapes, ';'-separated (default: ${DEFAULT-VALUE})",
-            defaultValue = "1x64x56x56;1x128x28x28;1x256x14x14;1x512x7x7;32x64x56x56")
-    List<String> shapes;
-
-    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op thread counts (default: ${DEFAULT-VALUE})")
-    List<Integer> threads;
-
-    @Option(names = "--levels", split = ",", defaultValue = "BASIC,ALL",
-            description = "graph optimization levels among NONE, BASIC, EXTENDED, LAYOUT, ALL (default: ${DEFAULT-VALUE})")
-    List<String> levels;
-
-    @Option(names = "--rounds", defaultValue = "15", description = "interleaved rounds (default: ${DEFAULT-VALUE})")
-    int rounds;
-
-    @Option(names = "--reps", defaultValue = "0",
-            description = "calls per op per round; 0 = enough for about 20 ms per op per round")
-    int reps;
-
-    @Option(names = "--out", defaultValue = "target/op-bench", description = "report folder (default: ${DEFAULT-VALUE})")
-    Path out;
-
-    @Option(names = "--portable", description = "also time the portable (standard ONNX, GridSample) form of ASL")
-    boolean portable;
+public final class OpBenchmark {
+    /** The shapes of the op-level comparison: ResNet-like stages, and a batch of 32. */
+    public static final String DEFAULT_SHAPES = "1x64x56x56;1x128x28x28;1x256x14x14;1x512x7x7;32x64x56x56";
 
     /** The unit-stride ASL shapes of AS-ResNet-w32 at 224x224 (stages 0 to 4). */
     public static final String AS_RESNET_SHAPES = "1x32x112x112;1x32x56x56;1x64x28x28;1x128x14x14;1x256x7x7";
@@ -77,16 +59,171 @@ public final class OpBenchmark implements Callable<Integer> {
     private static final String[] CORE_OPS = {"ActiveShift", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"};
     private static final String PORTABLE_OP = "PortableGridSample";
 
-    /** Command-line entry point. */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new OpBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    private final List<long[]> shapes;
+    private final List<Integer> threads;
+    private final List<OptimizationLevel> levels;
+    private final int rounds;
+    private final int reps;
+    private final boolean portable;
+
+    private OpBenchmark(Builder b) {
+        this.shapes = List.copyOf(b.shapes);
+        this.threads = List.copyOf(b.threads);
+        this.levels = List.copyOf(b.levels);
+        this.rounds = b.rounds;
+        this.reps = b.reps;
+        this.portable = b.portable;
     }
 
-    @Override
-    public Integer call() throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+    /**
+     * A builder with the defaults: {@link #DEFAULT_SHAPES}, 1 and 2 threads, levels basic and all,
+     * 15 rounds, automatic repetitions, no portable form.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of an {@link OpBenchmark}; validated in {@link #build()}. */
+    public static final class Builder {
+        private List<long[]> shapes = parseShapes(DEFAULT_SHAPES);
+        private List<Integer> threads = List.of(1, 2);
+        private List<OptimizationLevel> levels = List.of(OptimizationLevel.BASIC, OptimizationLevel.ALL);
+        private int rounds = 15;
+        private int reps;
+        private boolean portable;
+
+        private Builder() {}
+
+        /**
+         * Sets the NCHW shapes to time.
+         *
+         * @param shapes the shapes (see {@link #parseShapes})
+         * @return this builder
+         */
+        public Builder setShapes(List<long[]> shapes) {
+            this.shapes = shapes;
+            return this;
+        }
+
+        /**
+         * Sets the intra-op thread counts.
+         *
+         * @param threads the counts
+         * @return this builder
+         */
+        public Builder optThreads(List<Integer> threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets the graph optimization levels.
+         *
+         * @param levels the levels
+         * @return this builder
+         */
+        public Builder optLevels(List<OptimizationLevel> levels) {
+            this.levels = levels;
+            return this;
+        }
+
+        /**
+         * Sets the number of interleaved rounds.
+         *
+         * @param rounds rounds, >= 1
+         * @return this builder
+         */
+        public Builder optRounds(int rounds) {
+            this.rounds = rounds;
+            return this;
+        }
+
+        /**
+         * Sets the calls per op per round.
+         *
+         * @param reps calls, or 0 for enough to fill about 20 ms per op per round
+         * @return this builder
+         */
+        public Builder optReps(int reps) {
+            this.reps = reps;
+            return this;
+        }
+
+        /**
+         * Also times the portable (standard ONNX, GridSample) form of the ASL.
+         *
+         * @param portable true to include it
+         * @return this builder
+         */
+        public Builder optPortable(boolean portable) {
+            this.portable = portable;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the benchmark
+         * @throws IllegalArgumentException naming the bad setting
+         */
+        public OpBenchmark build() {
+            if (shapes.isEmpty() || threads.isEmpty() || levels.isEmpty()) {
+                throw new IllegalArgumentException("need at least one shape, thread count and level");
+            }
+            for (int t : threads) {
+                RuntimeOptions.checkThreads("threads", t, false);
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+            }
+            if (reps < 0) {
+                throw new IllegalArgumentException("reps must be >= 0 (0 = automatic), got " + reps);
+            }
+            return new OpBenchmark(this);
+        }
+    }
+
+    /**
+     * The measured table.
+     *
+     * @param machine the machine it ran on
+     * @param rounds interleaved rounds
+     * @param rows one row per thread count, level and shape (JSON-ready maps)
+     * @param markdown the table as Markdown
+     */
+    public record Result(Map<String, Object> machine, int rounds, List<Map<String, Object>> rows, String markdown) {
+        /**
+         * Writes {@code ops.md} and {@code ops.json} into a folder (created if missing).
+         *
+         * @param out the folder
+         * @return the Markdown file
+         * @throws IOException if writing fails
+         */
+        public Path write(Path out) throws IOException {
+            Files.createDirectories(out);
+            AtomicFiles.writeString(out.resolve("ops.md"), markdown);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("machine", machine);
+            json.put("rounds", rounds);
+            json.put("results", rows);
+            AtomicFiles.writeString(out.resolve("ops.json"),
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+            return out.resolve("ops.md");
+        }
+    }
+
+    /**
+     * Runs every configuration.
+     *
+     * @param progress receives each table row as it is measured
+     * @return the results
+     * @throws Exception if ONNX Runtime or the op library fails
+     */
+    public Result run(Consumer<String> progress) throws Exception {
+        OrtEnvironment env = SessionFactory.environment();
         Map<String, Object> machine = MachineInfo.describe();
-        System.out.println("machine: " + machine);
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder();
         md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(machine).append("\n\n")
@@ -95,14 +232,13 @@ public final class OpBenchmark implements Callable<Integer> {
                 .append(portable ? " GridSample form | GridSample/fwd |" : "").append('\n')
                 .append("|---|---|---|---|---|---|---|---|---|---|").append(portable ? "---|---|" : "").append('\n');
         for (int t : threads) {
-            for (String levelName : levels) {
-                OptLevel level = BenchCommand.parseLevel(levelName);
-                for (String s : shapes) {
-                    long[] shape = parseShape(s);
+            for (OptimizationLevel level : levels) {
+                for (long[] shape : shapes) {
+                    String s = shapeText(shape);
                     Map<String, Samples> samples = measure(env, t, level, shape);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("threads", t);
-                    row.put("level", level.name());
+                    row.put("level", level.id());
                     row.put("shape", shape);
                     Map<String, Object> stats = new LinkedHashMap<>();
                     for (String op : ops()) {
@@ -119,7 +255,7 @@ public final class OpBenchmark implements Callable<Integer> {
                     row.put("dwConvOverForward", conv / fwd);
                     rows.add(row);
                     String line = String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f |",
-                            t, level, s, cell(samples.get("ActiveShift")), cell(samples.get("ActiveShiftGrad")),
+                            t, level.id(), s, cell(samples.get("ActiveShift")), cell(samples.get("ActiveShiftGrad")),
                             cell(samples.get("Relu")), cell(samples.get("DepthwiseConv3x3")), fwd / relu, grad / relu, conv / fwd);
                     if (portable) {
                         double grid = samples.get(PORTABLE_OP).medianMs();
@@ -127,32 +263,22 @@ public final class OpBenchmark implements Callable<Integer> {
                         line += String.format(Locale.ROOT, " %s | %.2f |", cell(samples.get(PORTABLE_OP)), grid / fwd);
                     }
                     md.append(line).append('\n');
-                    System.out.println(line);
+                    progress.accept(line);
                 }
             }
         }
         md.append("\nTargets: fwd/Relu <= 1.5, grad/Relu <= 4, DWconv/fwd >= 2 at the same level.\n");
-        Files.createDirectories(out);
-        AtomicFiles.writeString(out.resolve("ops.md"), md.toString());
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("machine", machine);
-        json.put("rounds", rounds);
-        json.put("results", rows);
-        AtomicFiles.writeString(out.resolve("ops.json"),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-        System.out.println("report: " + out.resolve("ops.md").toAbsolutePath());
-        return 0;
+        return new Result(machine, rounds, rows, md.toString());
     }
 
-    private Map<String, Samples> measure(OrtEnvironment env, int threads, OptLevel level, long[] shape) throws Exception {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(level);
-            // The ops are timed in turn, each with its own session: idle workers must not spin
-            // on a core the next op's session needs.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            AsnetOps.register(options);
+    private Map<String, Samples> measure(OrtEnvironment env, int threads, OptimizationLevel level, long[] shape)
+            throws Exception {
+        // The ops are timed in turn, each with its own session: idle workers must not spin on a
+        // core the next op's session needs.
+        RuntimeOptions runtime = RuntimeOptions.builder().optIntraOpThreads(threads).optOptimizationLevel(level)
+                .optSpinning(false).build();
+        try (SessionFactory.Setup setup = SessionFactory.setup(runtime, true, "the op benchmark")) {
+            OrtSession.SessionOptions options = setup.options();
             List<TimedOp> ops = buildOps(env, options, shape, portable);
             try {
                 Map<String, Samples> samples = new LinkedHashMap<>();
@@ -264,17 +390,39 @@ public final class OpBenchmark implements Callable<Integer> {
         return v;
     }
 
-    private static long[] parseShape(String s) {
-        String[] parts = s.trim().split("x");
-        if (parts.length != 4) {
-            throw new CommandLine.ParameterException(new CommandLine(new OpBenchmark()),
-                    "shape must be NxCxHxW, got '" + s + "'");
+    /**
+     * Parses {@code NxCxHxW} shapes separated by {@code ;}.
+     *
+     * @param text the shapes, e.g. {@code 1x64x56x56;32x64x56x56}
+     * @return the shapes
+     * @throws IllegalArgumentException naming a malformed shape
+     */
+    public static List<long[]> parseShapes(String text) {
+        List<long[]> shapes = new ArrayList<>();
+        for (String s : text.split(";", -1)) {
+            String[] parts = s.trim().split("x");
+            long[] shape = new long[4];
+            boolean ok = parts.length == 4;
+            for (int i = 0; ok && i < 4; i++) {
+                try {
+                    shape[i] = Long.parseLong(parts[i]);
+                    // Small enough that every tensor fits a Java array and the benchmark's memory.
+                    ok = shape[i] >= 1 && shape[i] <= 100_000;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok || shape[0] * shape[1] * shape[2] * shape[3] > (1L << 28)) {
+                throw new IllegalArgumentException("shape must be NxCxHxW with positive sizes and at most 2^28 "
+                        + "elements, got '" + s.trim() + "'");
+            }
+            shapes.add(shape);
         }
-        long[] shape = new long[4];
-        for (int i = 0; i < 4; i++) {
-            shape[i] = Long.parseLong(parts[i]);
-        }
-        return shape;
+        return shapes;
+    }
+
+    private static String shapeText(long[] shape) {
+        return shape[0] + "x" + shape[1] + "x" + shape[2] + "x" + shape[3];
     }
 
     private static String cell(Samples s) {

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.asnet.runtime.Device;
+import dev.asnet.runtime.OptimizationLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asnet.bench.latency.BenchConfig;
@@ -51,8 +52,8 @@ class LatencyHarnessTest {
     @Test
     void runsInterleavedReportsFailuresAndWritesEveryFile(@TempDir Path dir) throws Exception {
         List<String> progress = new ArrayList<>();
-        List<BenchConfig> configs = List.of(new BenchConfig(1, OptLevel.BASIC_OPT, false),
-                new BenchConfig(1, OptLevel.ALL_OPT, false));
+        List<BenchConfig> configs = List.of(new BenchConfig(1, OptimizationLevel.BASIC),
+                new BenchConfig(1, OptimizationLevel.ALL));
         List<Measurement> results = LatencyRunner.builder().optRounds(3).optWarmupMs(5).optRoundMs(2)
                 .optProgress(progress::add).build().run(List.of(relu(), shift(), broken()), configs);
         assertEquals(6, results.size());
@@ -94,7 +95,7 @@ class LatencyHarnessTest {
     void anUnusableConfigurationFailsEveryModelWithItsReason() {
         // The CPU build of ONNX Runtime has no CUDA provider.
         List<Measurement> results = LatencyRunner.builder().optRounds(1).optWarmupMs(0).build()
-                .run(List.of(relu()), List.of(new BenchConfig(1, OptLevel.ALL_OPT, true)));
+                .run(List.of(relu()), List.of(new BenchConfig(1, OptimizationLevel.ALL, Device.cuda(0))));
         assertEquals(1, results.size());
         assertFalse(results.get(0).ok());
         assertTrue(results.get(0).error().toLowerCase().contains("cuda"), results.get(0).error());

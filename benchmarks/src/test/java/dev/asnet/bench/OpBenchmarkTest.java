@@ -1,24 +1,29 @@
 package dev.asnet.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asnet.runtime.OptimizationLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The op benchmark runs end to end on a tiny shape and writes readable reports (no timing checks). */
 class OpBenchmarkTest {
     @Test
     void writesMarkdownAndJsonForEveryConfiguration(@TempDir Path dir) throws Exception {
-        int code = new CommandLine(new OpBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(
-                "--shapes", "1x3x5x7;2x2x4x4", "--threads", "1,2", "--levels", "basic", "--rounds", "2",
-                "--reps", "2", "--out", dir.toString());
-        assertEquals(0, code);
+        List<String> lines = new ArrayList<>();
+        OpBenchmark.Result r = OpBenchmark.builder().setShapes(OpBenchmark.parseShapes("1x3x5x7;2x2x4x4"))
+                .optThreads(List.of(1, 2)).optLevels(List.of(OptimizationLevel.BASIC)).optRounds(2).optReps(2).build()
+                .run(lines::add);
+        assertEquals(4, lines.size(), "one line per configuration as it is measured");
+        r.write(dir);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("ops.json").toFile());
         assertEquals(4, json.get("results").size());
         for (JsonNode row : json.get("results")) {
@@ -31,12 +36,17 @@ class OpBenchmarkTest {
         }
         assertTrue(json.get("machine").has("cpu"));
         String md = Files.readString(dir.resolve("ops.md"));
-        assertTrue(md.contains("| 2 | BASIC_OPT | 2x2x4x4 |"), md);
+        assertTrue(md.contains("| 2 | basic | 2x2x4x4 |"), md);
     }
 
     @Test
-    void rejectsAMalformedShape(@TempDir Path dir) {
-        int code = new CommandLine(new OpBenchmark()).execute("--shapes", "1x2x3", "--out", dir.toString());
-        assertTrue(code != 0);
+    void rejectsMalformedShapesAndSettings() {
+        for (String bad : new String[] {"1x2x3", "1x2x3x0", "1x2x3xq", "1x2x3x4;", "100000x100000x1x1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpBenchmark.parseShapes(bad),
+                    bad);
+            assertTrue(e.getMessage().contains("NxCxHxW"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> OpBenchmark.builder().optRounds(0).build());
+        assertThrows(IllegalArgumentException.class, () -> OpBenchmark.builder().optThreads(List.of(0)).build());
     }
 }

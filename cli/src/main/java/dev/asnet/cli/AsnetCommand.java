@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
             PredictCommand.class,
             EvalCommand.class,
             ModelsCommand.class,
-            dev.asnet.bench.BenchCommand.class,
+            BenchCommand.class,
             TrainCommand.class,
             DemoCommand.class,
             picocli.CommandLine.HelpCommand.class,

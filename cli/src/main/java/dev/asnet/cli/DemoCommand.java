@@ -1,6 +1,5 @@
 package dev.asnet.cli;
 
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.asnet.bench.latency.BenchConfig;
 import dev.asnet.bench.latency.BenchModel;
 import dev.asnet.bench.latency.LatencyRunner;
@@ -14,6 +13,7 @@ import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.ModelDescription;
+import dev.asnet.runtime.OptimizationLevel;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.runtime.dataset.LabeledImages;
@@ -50,7 +50,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classifies Fashion-MNIST images with the pretrained AS-ResNet, evaluates it on the test set, "
-                + "compares its latency with same-size baselines and writes a report."})
+                + "compares its latency with same-size baselines and writes a report."},
+        footer = {"%nExamples:", "  asnet demo", "  asnet demo --model runs/as16x3/model.onnx --images 4 -o demo-out"})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE",
             description = "model to demonstrate (default: the pretrained AS-ResNet in models/pretrained)")
@@ -60,13 +61,13 @@ public final class DemoCommand implements Callable<Integer> {
             + "/usr/share/datasets/fashion-mnist)")
     Path data;
 
-    @Option(names = "--images", defaultValue = "8", description = "test images to classify one by one (default: ${DEFAULT-VALUE})")
+    @Option(names = "--images", paramLabel = "N", defaultValue = "8", description = "test images to classify one by one (default: ${DEFAULT-VALUE})")
     int images;
 
-    @Option(names = "--rounds", defaultValue = "10", description = "latency rounds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "10", description = "latency rounds (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = {"-o", "--out"}, defaultValue = "demo-out", description = "report folder (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "demo-out", description = "report folder (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Spec
@@ -124,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
         w.println("latency: " + models.size() + " models, batch 1, 1 thread, ONNX Runtime ALL ...");
         w.flush();
         List<Measurement> results = LatencyRunner.builder().optRounds(rounds).optWarmupMs(200).build()
-                .run(models, List.of(new BenchConfig(1, OptLevel.ALL_OPT, false)));
+                .run(models, List.of(new BenchConfig(1, OptimizationLevel.ALL)));
         List<Comparison> ratios = new ArrayList<>();
         for (BenchModel m : models.subList(1, models.size())) {
             ratios.add(new Comparison(models.get(0).family(), m.family(), Double.NaN));

@@ -1,6 +1,6 @@
 package dev.asnet.cli;
 
-import dev.asnet.runtime.ExecutionProvider;
+import dev.asnet.runtime.Device;
 import dev.asnet.runtime.OptimizationLevel;
 import dev.asnet.runtime.RuntimeOptions;
 import picocli.CommandLine.ITypeConverter;
@@ -20,17 +20,13 @@ public final class RuntimeOptionsMixin {
 
     @Option(names = "--optimization", paramLabel = "LEVEL", defaultValue = "all",
             converter = LevelConverter.class,
-            description = "Graph optimization: disabled, basic, extended or all (default: ${DEFAULT-VALUE}).")
+            description = "Graph optimization: disabled, basic, extended, layout or all (default: ${DEFAULT-VALUE}).")
     OptimizationLevel optimization;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", converter = DeviceConverter.class,
-            description = "Execution provider: cpu or cuda (default: ${DEFAULT-VALUE}). cuda needs the GPU build "
+            description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}). CUDA needs the GPU build "
                     + "(mvn -B install -DskipTests -Pgpu) and a GPU.")
-    ExecutionProvider device;
-
-    @Option(names = "--cuda-device", paramLabel = "ID", defaultValue = "0",
-            description = "CUDA device ordinal (default: ${DEFAULT-VALUE}).")
-    int cudaDevice;
+    Device device;
 
     @Option(names = "--fallback-to-cpu",
             description = "With --device cuda: run on the CPU with a warning when CUDA is unavailable, instead of "
@@ -51,7 +47,7 @@ public final class RuntimeOptionsMixin {
         try {
             RuntimeOptions.checkThreads("--threads", threads, true);
             return RuntimeOptions.builder().optIntraOpThreads(threads).optOptimizationLevel(optimization)
-                    .optExecutionProvider(device).optCudaDevice(cudaDevice).optFallbackToCpu(fallbackToCpu).build();
+                    .optDevice(device).optFallbackToCpu(fallbackToCpu).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
@@ -69,12 +65,12 @@ public final class RuntimeOptionsMixin {
         }
     }
 
-    /** Parses execution providers case-insensitively. */
-    static final class DeviceConverter implements ITypeConverter<ExecutionProvider> {
+    /** Parses devices ({@code cpu}, {@code cuda}, {@code cuda:N}) case-insensitively. */
+    static final class DeviceConverter implements ITypeConverter<Device> {
         @Override
-        public ExecutionProvider convert(String value) {
+        public Device convert(String value) {
             try {
-                return ExecutionProvider.parse(value);
+                return Device.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

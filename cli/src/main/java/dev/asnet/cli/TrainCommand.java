@@ -2,8 +2,8 @@ package dev.asnet.cli;
 
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.models.ModelZoo;
+import dev.asnet.runtime.Device;
 import dev.asnet.runtime.dataset.FashionMnist;
-import dev.asnet.training.step.Device;
 import dev.asnet.training.trainer.EpochMetrics;
 import dev.asnet.training.trainer.InvalidRunException;
 import dev.asnet.training.trainer.RunFolder.RunFolderException;

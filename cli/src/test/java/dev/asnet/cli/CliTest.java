@@ -79,7 +79,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"export", "inspect", "predict", "eval", "models"})
+    @ValueSource(strings = {"export", "inspect", "predict", "eval", "models", "train", "bench", "demo"})
     void runtimeCommandsShowAnExample(String command) {
         assertTrue(CliRunner.run(command, "--help").out().contains("Example"), command);
     }
@@ -114,7 +114,7 @@ class CliTest {
                 "--threads", "-1");
         fails(ExitCodes.USAGE, "unknown optimization level 'max'", "predict", model.toString(), image.toString(),
                 "--optimization", "max");
-        fails(ExitCodes.USAGE, "unknown execution provider 'tpu'", "predict", model.toString(), image.toString(),
+        fails(ExitCodes.USAGE, "unknown device 'tpu': use cpu, cuda or cuda:N", "predict", model.toString(), image.toString(),
                 "--device", "tpu");
         fails(ExitCodes.USAGE, "--top must be >= 1", "predict", model.toString(), image.toString(), "--top", "0");
         fails(ExitCodes.USAGE, "Missing required parameter: 'IMAGE'", "predict", model.toString());

@@ -11,6 +11,8 @@ public enum OptimizationLevel {
     BASIC(OptLevel.BASIC_OPT),
     /** BASIC plus operator fusions. */
     EXTENDED(OptLevel.EXTENDED_OPT),
+    /** EXTENDED plus layout optimizations for the execution provider, short of the CPU's blocked layout. */
+    LAYOUT(OptLevel.LAYOUT_OPT),
     /** Everything, including the CPU's blocked (NCHWc) convolution layout. The default. */
     ALL(OptLevel.ALL_OPT);
 
@@ -30,20 +32,28 @@ public enum OptimizationLevel {
     }
 
     /**
-     * Parses a level name, case-insensitively.
+     * Parses a level name, case-insensitively. ONNX Runtime's own names are accepted too
+     * ({@code NO_OPT}, {@code BASIC_OPT}, ..., and {@code none} for {@code disabled}).
      *
-     * @param name {@code disabled}, {@code basic}, {@code extended} or {@code all}
+     * @param name {@code disabled}, {@code basic}, {@code extended}, {@code layout} or {@code all}
      * @return the level
      * @throws IllegalArgumentException for any other name
      */
     public static OptimizationLevel parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.endsWith("_opt")) {
+            n = n.substring(0, n.length() - 4);
+        }
+        if (n.equals("none") || n.equals("no")) {
+            return DISABLED;
+        }
         for (OptimizationLevel l : values()) {
-            if (l.name().equalsIgnoreCase(name.trim())) {
+            if (l.id().equals(n)) {
                 return l;
             }
         }
         throw new IllegalArgumentException("unknown optimization level '" + name
-                + "' (use disabled, basic, extended or all)");
+                + "' (use disabled, basic, extended, layout or all)");
     }
 
     /**

@@ -23,6 +23,7 @@ public final class RuntimeOptions {
     private final ExecutionProvider executionProvider;
     private final int cudaDevice;
     private final boolean fallbackToCpu;
+    private final boolean spinning;
 
     private RuntimeOptions(Builder b) {
         this.intraOpThreads = b.intraOpThreads;
@@ -30,6 +31,7 @@ public final class RuntimeOptions {
         this.executionProvider = b.executionProvider;
         this.cudaDevice = b.cudaDevice;
         this.fallbackToCpu = b.fallbackToCpu;
+        this.spinning = b.spinning;
     }
 
     /**
@@ -119,6 +121,42 @@ public final class RuntimeOptions {
     }
 
     /**
+     * The device asked for: {@link #executionProvider()} with {@link #cudaDevice()}.
+     *
+     * @return the device
+     */
+    public Device device() {
+        return executionProvider == ExecutionProvider.CPU ? Device.CPU : Device.cuda(cudaDevice);
+    }
+
+    /**
+     * Whether idle intra-op threads spin (ONNX Runtime's default, lowest latency for one session)
+     * or sleep (when several sessions take turns, as benchmarks do, a spinning pool would steal a
+     * core from the next session).
+     *
+     * @return true to spin
+     */
+    public boolean spinning() {
+        return spinning;
+    }
+
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder with every setting copied
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.intraOpThreads = intraOpThreads;
+        b.optimizationLevel = optimizationLevel;
+        b.executionProvider = executionProvider;
+        b.cudaDevice = cudaDevice;
+        b.fallbackToCpu = fallbackToCpu;
+        b.spinning = spinning;
+        return b;
+    }
+
+    /**
      * Whether a model asked to run on CUDA runs on the CPU, with a logged warning, when CUDA is not
      * available; when false, opening the model fails with {@link ProviderUnavailableException}.
      *
@@ -134,7 +172,7 @@ public final class RuntimeOptions {
                 + ", optimization=" + optimizationLevel.id() + ", provider=" + executionProvider.id()
                 + (executionProvider == ExecutionProvider.CUDA
                         ? ", device=" + cudaDevice + ", fallback=" + (fallbackToCpu ? "cpu" : "fail") : "")
-                + "}";
+                + (spinning ? "" : ", spinning=off") + "}";
     }
 
     /** Builds {@link RuntimeOptions}; every setting is optional. */
@@ -144,6 +182,7 @@ public final class RuntimeOptions {
         private ExecutionProvider executionProvider = ExecutionProvider.CPU;
         private int cudaDevice;
         private boolean fallbackToCpu;
+        private boolean spinning = true;
 
         private Builder() {}
 
@@ -188,6 +227,29 @@ public final class RuntimeOptions {
          */
         public Builder optCudaDevice(int device) {
             this.cudaDevice = device;
+            return this;
+        }
+
+        /**
+         * Sets the execution provider and CUDA device together.
+         *
+         * @param device {@link Device#CPU} or a CUDA device
+         * @return this builder
+         */
+        public Builder optDevice(Device device) {
+            this.executionProvider = device.provider();
+            this.cudaDevice = device.ordinal();
+            return this;
+        }
+
+        /**
+         * Lets idle intra-op threads spin (default) or sleep; see {@link RuntimeOptions#spinning()}.
+         *
+         * @param spinning false to let idle threads sleep
+         * @return this builder
+         */
+        public Builder optSpinning(boolean spinning) {
+            this.spinning = spinning;
             return this;
         }
 

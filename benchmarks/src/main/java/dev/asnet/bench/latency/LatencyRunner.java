@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.asnet.ops.AsnetOps;
+import dev.asnet.runtime.SessionFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -66,7 +66,7 @@ public final class LatencyRunner {
     private List<Measurement> runConfig(List<BenchModel> models, BenchConfig config, String where) {
         List<Loaded> loaded = new ArrayList<>();
         List<Measurement> failed = new ArrayList<>();
-        OrtSession.SessionOptions options = null;
+        SessionFactory.Setup options = null;
         try {
             options = sessionOptions(config);
             for (BenchModel m : models) {
@@ -130,27 +130,11 @@ public final class LatencyRunner {
         return result;
     }
 
-    private static OrtSession.SessionOptions sessionOptions(BenchConfig config) throws Exception {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        try {
-            options.setIntraOpNumThreads(config.threads());
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(config.level());
-            // Many sessions are timed in turn: a pool left spinning after one session's run would
-            // steal a core from the next one's, so workers sleep when idle.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            if (config.gpu()) {
-                options.addCUDA(0);
-            }
-            AsnetOps.register(options);
-            return options;
-        } catch (Exception e) {
-            options.close();
-            throw e;
-        }
+    private static SessionFactory.Setup sessionOptions(BenchConfig config) throws Exception {
+        return SessionFactory.setup(config.runtimeOptions(), true, "the benchmark");
     }
 
-    private static void closeAll(List<Loaded> loaded, OrtSession.SessionOptions options) {
+    private static void closeAll(List<Loaded> loaded, SessionFactory.Setup options) {
         for (Loaded l : loaded) {
             l.close();
         }
@@ -174,10 +158,10 @@ public final class LatencyRunner {
         int runsPerRound = 1;
         String error;
 
-        Loaded(BenchModel model, OrtSession.SessionOptions options) throws Exception {
+        Loaded(BenchModel model, SessionFactory.Setup options) throws Exception {
             this.model = model;
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            this.session = env.createSession(model.source().bytes(), options);
+            OrtEnvironment env = SessionFactory.environment();
+            this.session = options.createSession(model.source().bytes());
             try {
                 this.inputName = session.getInputNames().iterator().next();
                 long count = 1;

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.asnet.ops.AsnetOps;
+import dev.asnet.runtime.SessionFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,16 +49,12 @@ public final class OpProfiler {
      * @throws Exception if the model fails to load or run, or the trace cannot be read
      */
     public static Profile profile(BenchModel model, BenchConfig config, int runs, Path workDir) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = SessionFactory.environment();
         Files.createDirectories(workDir);
         Path trace;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(config.threads());
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(config.level());
-            options.enableProfiling(workDir.resolve("ort-profile").toString());
-            AsnetOps.register(options);
-            try (OrtSession session = env.createSession(model.source().bytes(), options)) {
+        try (SessionFactory.Setup setup = SessionFactory.setup(config.runtimeOptions(), true, model.name())) {
+            setup.options().enableProfiling(workDir.resolve("ort-profile").toString());
+            try (OrtSession session = setup.createSession(model.source().bytes())) {
                 String inputName = session.getInputNames().iterator().next();
                 long count = 1;
                 for (long d : model.inputShape()) {

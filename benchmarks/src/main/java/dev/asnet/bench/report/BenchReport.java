@@ -152,8 +152,8 @@ public final class BenchReport {
             r.put("params", m.model().params());
             r.put("macs", m.model().macs());
             r.put("threads", m.config().threads());
-            r.put("level", BenchConfig.levelName(m.config().level()));
-            r.put("gpu", m.config().gpu());
+            r.put("level", m.config().level().id());
+            r.put("device", m.config().device().toString());
             r.put("ok", m.ok());
             if (m.ok()) {
                 r.put("medianMs", m.medianMs());

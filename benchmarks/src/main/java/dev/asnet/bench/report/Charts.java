@@ -90,7 +90,7 @@ final class Charts {
                 continue;
             }
             models.add(m.model().name());
-            byLevel.computeIfAbsent(BenchConfig.levelName(m.config().level()), k -> new LinkedHashMap<>())
+            byLevel.computeIfAbsent(m.config().level().id(), k -> new LinkedHashMap<>())
                     .put(m.model().name(), m.medianMs());
         }
         List<String> names = new ArrayList<>(models);

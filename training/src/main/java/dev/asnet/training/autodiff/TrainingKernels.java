@@ -16,5 +16,19 @@ public enum TrainingKernels {
      */
     FUSED,
     /** Reductions, element-wise ops and an inference-form BatchNormalization, all standard ONNX. */
-    STANDARD
+    STANDARD;
+
+    /**
+     * The ops a training graph for a device is built with: asnet's fused training ops have CPU
+     * kernels only, so on CUDA the graph is built from standard ops, which have CUDA kernels in
+     * ONNX Runtime (ActiveShift and its gradient have asnet CUDA kernels). Parameters stay in host
+     * buffers between steps: ONNX Runtime copies the inputs to the GPU and the outputs back each
+     * step, which is small next to a step (the models are small).
+     *
+     * @param device where the training session runs
+     * @return {@link #FUSED} on the CPU, {@link #STANDARD} on CUDA
+     */
+    public static TrainingKernels forDevice(dev.asnet.runtime.Device device) {
+        return device.provider() == dev.asnet.runtime.ExecutionProvider.CPU ? FUSED : STANDARD;
+    }
 }

@@ -8,7 +8,8 @@ import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.io.OnnxWriter;
-import dev.asnet.ops.AsnetOps;
+import dev.asnet.runtime.RuntimeOptions;
+import dev.asnet.runtime.SessionFactory;
 import dev.asnet.training.autodiff.TrainingGraph;
 import dev.asnet.training.autodiff.TrainingGraphBuilder;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.Map;
  * state of a {@link TrainingStep}, whose current parameter and buffer tensors are fed directly.
  */
 public final class Evaluator implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = SessionFactory.environment();
     private final NativeResources resources = new NativeResources();
     private final OrtSession session;
     private final int batch;
@@ -44,29 +45,26 @@ public final class Evaluator implements AutoCloseable {
      * @throws IOException if the custom-op library cannot be extracted
      */
     public Evaluator(Model forward, int batch, int threads) throws OrtException, IOException {
-        this(forward, batch, threads, Device.CPU);
+        this(forward, batch, RuntimeOptions.builder().optIntraOpThreads(threads).build());
     }
 
     /**
-     * Creates the evaluation session on a device.
+     * Creates the evaluation session.
      *
      * @param forward the model (its forward graph)
      * @param batch the static batch size
-     * @param threads ONNX Runtime intra-op threads
-     * @param device where the session runs
+     * @param options threads, device and optimization level of the session (no CPU fallback)
      * @throws dev.asnet.runtime.ProviderUnavailableException if the device's provider cannot be used
      * @throws OrtException if ONNX Runtime rejects the graph
      * @throws IOException if the custom-op library cannot be extracted
      */
-    public Evaluator(Model forward, int batch, int threads, Device device) throws OrtException, IOException {
+    public Evaluator(Model forward, int batch, RuntimeOptions options) throws OrtException, IOException {
         Model eval = TrainingGraphBuilder.evaluation(forward, batch);
         this.batch = batch;
         try {
-            OrtSession.SessionOptions options = resources.add(new OrtSession.SessionOptions());
-            device.configure(options);
-            options.setIntraOpNumThreads(threads);
-            AsnetOps.register(options);
-            session = resources.add(env.createSession(OnnxWriter.toBytes(eval), options));
+            SessionFactory.Setup setup = resources.add(SessionFactory.setup(options.toBuilder().optFallbackToCpu(false)
+                    .build(), true, "the evaluation"));
+            session = resources.add(setup.createSession(OnnxWriter.toBytes(eval)));
             Value in = eval.graph().inputs().get(0);
             imageShape = in.shape().toArray();
             classes = (int) eval.graph().outputs().get(0).shape().dim(1).value();

@@ -6,7 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.io.OnnxWriter;
-import dev.asnet.ops.AsnetOps;
+import dev.asnet.runtime.RuntimeOptions;
+import dev.asnet.runtime.SessionFactory;
+import dev.asnet.training.autodiff.TrainingKernels;
 import dev.asnet.training.autodiff.StateSlot;
 import dev.asnet.training.autodiff.TrainingGraph;
 import java.io.IOException;
@@ -34,7 +36,7 @@ import java.util.Map;
  */
 public final class TrainingStep implements AutoCloseable {
     private final TrainingGraph graph;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = SessionFactory.environment();
     private final NativeResources resources = new NativeResources();
     private final OrtSession session;
     private final FloatBuffer images;
@@ -62,32 +64,30 @@ public final class TrainingStep implements AutoCloseable {
      * @throws IOException if the custom-op library cannot be extracted
      */
     public TrainingStep(TrainingGraph graph, int threads) throws OrtException, IOException {
-        this(graph, threads, Device.CPU);
+        this(graph, RuntimeOptions.builder().optIntraOpThreads(threads).build());
     }
 
     /**
-     * Creates the session on a device and the state, initialized from the graph's initial values.
+     * Creates the session and the state, initialized from the graph's initial values.
      *
-     * @param graph the training-step graph (built with {@link Device#kernels()} for that device)
-     * @param threads ONNX Runtime intra-op threads
-     * @param device where the session runs
+     * @param graph the training-step graph (built with {@link TrainingKernels#forDevice} for the
+     *     options' device)
+     * @param options threads, device and optimization level of the session (no CPU fallback:
+     *     a training graph for CUDA does not suit the CPU)
      * @throws dev.asnet.runtime.ProviderUnavailableException if the device's provider cannot be used
      * @throws OrtException if ONNX Runtime rejects the graph
      * @throws IOException if the custom-op library cannot be extracted
      */
-    public TrainingStep(TrainingGraph graph, int threads, Device device) throws OrtException, IOException {
+    public TrainingStep(TrainingGraph graph, RuntimeOptions options) throws OrtException, IOException {
         this.graph = graph;
         try {
-            OrtSession.SessionOptions options = resources.add(new OrtSession.SessionOptions());
-            device.configure(options);
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
+            SessionFactory.Setup setup = resources.add(SessionFactory.setup(options.toBuilder().optFallbackToCpu(false)
+                    .build(), true, "the training step"));
             String profile = System.getProperty("asnet.training.profile");
             if (profile != null) {
-                options.enableProfiling(profile); // developer aid: ORT's per-node timings as JSON
+                setup.options().enableProfiling(profile); // developer aid: ORT's per-node timings as JSON
             }
-            AsnetOps.register(options);
-            session = resources.add(env.createSession(OnnxWriter.toBytes(graph.model()), options));
+            session = resources.add(setup.createSession(OnnxWriter.toBytes(graph.model())));
             imageShape = graph.model().graph().inputs().get(0).shape().toArray();
             int imageCount = 1;
             for (long d : imageShape) {

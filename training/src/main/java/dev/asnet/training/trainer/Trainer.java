@@ -7,17 +7,19 @@ import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
+import dev.asnet.runtime.Device;
 import dev.asnet.runtime.InputMismatchException;
+import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.runtime.dataset.LabeledImages;
 import dev.asnet.training.autodiff.ParameterKind;
 import dev.asnet.training.autodiff.SgdOptions;
 import dev.asnet.training.autodiff.TrainingGraph;
 import dev.asnet.training.autodiff.TrainingGraphBuilder;
+import dev.asnet.training.autodiff.TrainingKernels;
 import dev.asnet.training.data.Augmentation;
 import dev.asnet.training.data.BatchSource;
 import dev.asnet.training.data.Seeds;
-import dev.asnet.training.step.Device;
 import dev.asnet.training.step.Evaluator;
 import dev.asnet.training.step.StepResult;
 import dev.asnet.training.step.TrainingStep;
@@ -259,16 +261,16 @@ public final class Trainer {
             int batches, Progress progress, Map<String, float[]> resumeState) throws Exception {
         long totalSteps = (long) batches * config.epochs();
         SgdOptions sgd = new SgdOptions(config.momentum(), true, config.weightDecay(), 0.01f, true);
-        TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd, device.kernels());
+        TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd, TrainingKernels.forDevice(device));
         BatchSource trainSource = new BatchSource(train, mc.mean()[0], mc.std()[0]);
         BatchSource testSource = new BatchSource(test, mc.mean()[0], mc.std()[0]);
         Augmentation aug = new Augmentation(config.pad(), config.flip());
         List<EpochMetrics> history = new ArrayList<>(progress.history());
         long overheadNanos = 0;
         long stepsRun = 0;
-        try (TrainingStep step = new TrainingStep(graph, config.threads(), device);
-                Evaluator eval = new Evaluator(model, Math.min(config.evalBatch(), test.size()), config.threads(),
-                        device)) {
+        RuntimeOptions sessions = RuntimeOptions.builder().optIntraOpThreads(config.threads()).optDevice(device).build();
+        try (TrainingStep step = new TrainingStep(graph, sessions);
+                Evaluator eval = new Evaluator(model, Math.min(config.evalBatch(), test.size()), sessions)) {
             if (resumeState != null) {
                 step.load(resumeState);
                 listener.note(String.format(Locale.ROOT, "resumed from %s at epoch %d, batch %d", resume,

@@ -1,0 +1,228 @@
+package dev.asnet.cli;
+
+import dev.asnet.bench.MachineInfo;
+import dev.asnet.bench.OpBenchmark;
+import dev.asnet.bench.latency.BenchConfig;
+import dev.asnet.bench.latency.BenchModel;
+import dev.asnet.bench.latency.LatencyRunner;
+import dev.asnet.bench.latency.Measurement;
+import dev.asnet.bench.latency.OpProfiler;
+import dev.asnet.bench.report.BenchReport;
+import dev.asnet.bench.suite.Suites;
+import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.runtime.Device;
+import dev.asnet.runtime.OptimizationLevel;
+import dev.asnet.runtime.RuntimeOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code asnet bench}: latency of the zoo on ONNX Runtime, interleaved, with Markdown/JSON/PNG
+ * reports (the {@code benchmarks} module's {@link LatencyRunner} and {@link BenchReport}).
+ * {@code --suite paper} reproduces the paper's latency table, {@code --suite small} times the 28x28
+ * models, {@code --suite ops} times the ASL op against Relu, depthwise conv and the portable
+ * GridSample form ({@link OpBenchmark}) on AS-ResNet's shapes or on {@code --shapes}.
+ */
+@Command(name = "bench", sortOptions = false,
+        description = {"Measures latency of the model zoo (or of the ASL op) on ONNX Runtime.",
+            "Models run interleaved after warm-up; reports give median and p90 per model and configuration."},
+        footer = {"%nExamples:", "  asnet bench --suite paper --threads 1 --levels all --lowerings custom,depthwise -o bench-out",
+            "  asnet bench --suite ops --shapes \"1x64x56x56;32x64x56x56\" --levels basic,all --rounds 15 -o op-bench"})
+public final class BenchCommand implements Callable<Integer> {
+    private static final Set<String> PROFILED = Set.of("as-resnet-w32/custom", "as-resnet-w32/depthwise",
+            "mobilenetv2-0.5", "as-resnet20-16x6/custom/b64", "dwresnet20-16x6/b64");
+
+    @Option(names = "--suite", paramLabel = "NAME", defaultValue = "paper",
+            description = "paper, small or ops (default: ${DEFAULT-VALUE}).")
+    String suite;
+
+    @Option(names = "--threads", paramLabel = "N", split = ",",
+            description = "Intra-op thread counts, comma-separated (default: 1 and all cores).")
+    List<Integer> threads;
+
+    @Option(names = "--levels", paramLabel = "LEVEL", split = ",", defaultValue = "basic,extended,all",
+            description = "Graph optimization levels among disabled, basic, extended, layout, all "
+                    + "(default: ${DEFAULT-VALUE}; suite ops: basic,all).")
+    List<String> levels;
+
+    @Option(names = "--lowerings", paramLabel = "NAME", split = ",", defaultValue = "custom,portable,depthwise",
+            description = "ASL lowerings for the AS-ResNet models (default: ${DEFAULT-VALUE}).")
+    List<String> lowerings;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "10",
+            description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmup-ms", paramLabel = "MS", defaultValue = "300",
+            description = "Warm-up per model and configuration (default: ${DEFAULT-VALUE}).")
+    long warmupMs;
+
+    @Option(names = "--models", paramLabel = "TEXT", split = ",",
+            description = "Only models whose name contains one of these.")
+    List<String> filters;
+
+    @Option(names = "--shapes", paramLabel = "NxCxHxW", description = "Suite ops: ';'-separated shapes (default: the "
+            + "unit-stride ASL shapes of AS-ResNet-w32 at 224x224).")
+    String shapes;
+
+    @Option(names = "--reps", paramLabel = "N", defaultValue = "0",
+            description = "Suite ops: calls per op per round; 0 = about 20 ms per op per round (default).")
+    int reps;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+            description = "cpu, cuda or cuda:N (CUDA needs the GPU build, mvn -Pgpu; default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--no-profile", negatable = true, defaultValue = "true",
+            description = "Profile AS-ResNet and MobileNetV2 with ONNX Runtime's profiler (default: on).")
+    boolean profile;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "bench-out",
+            description = "Report folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Creates the command. */
+    public BenchCommand() {}
+
+    @Override
+    public Integer call() throws Exception {
+        boolean ops = suite.equals("ops");
+        List<Integer> threadCounts = threads != null ? threads
+                : Runtime.getRuntime().availableProcessors() > 1
+                        ? List.of(1, Runtime.getRuntime().availableProcessors()) : List.of(1);
+        List<OptimizationLevel> optLevels = new ArrayList<>();
+        List<AslLowering> asl = new ArrayList<>();
+        Suites.Suite s = null;
+        OpBenchmark opBenchmark = null;
+        Device where;
+        // Every option is checked, and the report folder made, before minutes of measuring start.
+        try {
+            for (int t : threadCounts) {
+                RuntimeOptions.checkThreads("--threads", t, false);
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+            }
+            if (warmupMs < 0) {
+                throw new IllegalArgumentException("--warmup-ms must be >= 0, got " + warmupMs);
+            }
+            boolean defaultLevels = spec.findOption("--levels").originalStringValues().isEmpty();
+            for (String l : ops && defaultLevels ? List.of("basic", "all") : levels) {
+                optLevels.add(OptimizationLevel.parse(l));
+            }
+            for (String l : lowerings) {
+                asl.add(AslLowering.parse(l));
+            }
+            where = Device.parse(device);
+            if (ops) {
+                if (where != Device.CPU) {
+                    throw new IllegalArgumentException("--suite ops runs on the CPU only");
+                }
+                opBenchmark = OpBenchmark.builder()
+                        .setShapes(OpBenchmark.parseShapes(shapes != null ? shapes : OpBenchmark.AS_RESNET_SHAPES))
+                        .optThreads(threadCounts).optLevels(optLevels).optRounds(rounds).optReps(reps).optPortable(true)
+                        .build();
+            } else {
+                if (shapes != null) {
+                    throw new IllegalArgumentException("--shapes applies to --suite ops only");
+                }
+                s = Suites.get(suite, asl);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        prepareOutputFolder(out);
+        PrintWriter err = spec.commandLine().getErr();
+        if (ops) {
+            OpBenchmark.Result r = opBenchmark.run(line -> {
+                spec.commandLine().getOut().println(line);
+                spec.commandLine().getOut().flush();
+            });
+            err.println("report: " + r.write(out).toAbsolutePath());
+            return ExitCodes.OK;
+        }
+        List<BenchModel> models = new ArrayList<>();
+        for (BenchModel m : s.models()) {
+            if (filters == null || filters.stream().anyMatch(f -> m.name().contains(f))) {
+                models.add(m);
+            }
+        }
+        if (models.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no model of suite '" + suite + "' matches --models "
+                    + filters);
+        }
+        List<BenchConfig> configs = new ArrayList<>();
+        for (int t : threadCounts) {
+            for (OptimizationLevel l : optLevels) {
+                configs.add(new BenchConfig(t, l, where));
+            }
+        }
+        err.printf(Locale.ROOT, "bench %s: %d models x %d configurations, %d rounds%n", suite, models.size(),
+                configs.size(), rounds);
+        List<Measurement> results = LatencyRunner.builder().optRounds(rounds).optWarmupMs(warmupMs)
+                .optProgress(line -> {
+                    err.print("\r\033[K" + line);
+                    err.flush();
+                }).build().run(models, configs);
+        err.println();
+        List<OpProfiler.Profile> profiles = new ArrayList<>();
+        if (profile && where == Device.CPU) {
+            BenchConfig one = new BenchConfig(1, optLevels.get(optLevels.size() - 1));
+            for (BenchModel m : models) {
+                if (PROFILED.contains(m.name())) {
+                    err.print("\r\033[Kprofiling " + m.name());
+                    try {
+                        profiles.add(OpProfiler.profile(m, one, 10, out.resolve("profiles")));
+                    } catch (Exception e) {
+                        err.print("\r\033[Kprofiling " + m.name() + " failed: " + e.getMessage() + "\n");
+                    }
+                }
+            }
+            err.println();
+        }
+        BenchReport report = new BenchReport(s.name(), s.title(), MachineInfo.describe(), results, s.comparisons(),
+                s.published(), profiles);
+        List<Path> files = report.write(out);
+        spec.commandLine().getOut().println(report.markdown());
+        err.println("report: " + files.get(0).toAbsolutePath());
+        long failed = results.stream().filter(m -> !m.ok()).count();
+        if (failed > 0) {
+            err.println(failed + " measurement(s) failed; see the report");
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Creates the report folder and checks that it can be written, so that a wrong {@code -o}
+     * fails at once rather than after the measurements.
+     *
+     * @param out the report folder
+     * @throws IOException naming the folder if it is not a folder or not writable
+     */
+    static void prepareOutputFolder(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new FileSystemException(out.toString(), null, "the report folder (-o) is a file, not a folder");
+        }
+        Files.createDirectories(out);
+        if (!Files.isWritable(out)) {
+            throw new AccessDeniedException(out.toString(), null, "the report folder (-o) is not writable");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.asnet.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OpContract;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * The one place asnet turns {@link RuntimeOptions} into ONNX Runtime sessions: the execution
+ * provider (with the CPU fallback when allowed), the graph optimization level, the intra-op
+ * threads and their spinning, and the asnet op library when a model needs it. Every module opens
+ * its sessions here ({@link AsnetModel}, the trainer's step and evaluation sessions, the
+ * benchmarks), so a setting, or a load-time graph rewrite, added here reaches all of them.
+ *
+ * <pre>{@code
+ * try (SessionFactory.Setup setup = SessionFactory.setup(options, true, "model.onnx");
+ *         OrtSession session = setup.createSession(bytes)) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class SessionFactory {
+    private static final System.Logger LOG = System.getLogger(SessionFactory.class.getName());
+
+    private SessionFactory() {}
+
+    /**
+     * Configured session options and what they ended up with. Closing it closes the options; do
+     * that after the sessions created from it.
+     */
+    public static final class Setup implements AutoCloseable {
+        private final OrtSession.SessionOptions options;
+        private final ExecutionProvider provider;
+        private final boolean asnetOps;
+
+        private Setup(OrtSession.SessionOptions options, ExecutionProvider provider, boolean asnetOps) {
+            this.options = options;
+            this.provider = provider;
+            this.asnetOps = asnetOps;
+        }
+
+        /**
+         * The session options, for settings beyond {@link RuntimeOptions} (a profiler, say).
+         *
+         * @return the options
+         */
+        public OrtSession.SessionOptions options() {
+            return options;
+        }
+
+        /**
+         * The provider the sessions use: the CPU when CUDA was asked for and fell back.
+         *
+         * @return the provider
+         */
+        public ExecutionProvider provider() {
+            return provider;
+        }
+
+        /**
+         * Whether the asnet op library is registered with the options.
+         *
+         * @return true when registered
+         */
+        public boolean asnetOps() {
+            return asnetOps;
+        }
+
+        /**
+         * Creates a session for a serialized model.
+         *
+         * @param model the ONNX ModelProto bytes
+         * @return the session (close it before this setup)
+         * @throws OrtException if ONNX Runtime refuses the model
+         */
+        public OrtSession createSession(byte[] model) throws OrtException {
+            return environment().createSession(model, options);
+        }
+
+        /**
+         * Creates a session for a model file (ONNX Runtime then resolves external data next to it).
+         *
+         * @param file the model file's absolute path
+         * @return the session (close it before this setup)
+         * @throws OrtException if ONNX Runtime refuses the model
+         */
+        public OrtSession createSession(String file) throws OrtException {
+            return environment().createSession(file, options);
+        }
+
+        @Override
+        public void close() {
+            options.close();
+        }
+    }
+
+    /**
+     * ONNX Runtime's environment, created once per process.
+     *
+     * @return the environment
+     */
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /**
+     * Configures session options.
+     *
+     * @param options what to configure
+     * @param asnetOps whether to register the asnet op library (models that import {@code dev.asnet})
+     * @param source the model's name for messages (a file name, or what the session is for)
+     * @return the configured options
+     * @throws ProviderUnavailableException if CUDA was asked for, is unavailable, and falling back
+     *     was not allowed
+     * @throws OpLibraryException if the op library is needed and cannot be loaded
+     * @throws OrtException if ONNX Runtime refuses a setting
+     */
+    public static Setup setup(RuntimeOptions options, boolean asnetOps, String source)
+            throws ProviderUnavailableException, OpLibraryException, OrtException {
+        Objects.requireNonNull(options, "options");
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            ExecutionProvider provider = ExecutionProvider.CPU;
+            if (options.executionProvider() == ExecutionProvider.CUDA) {
+                String problem = ExecutionProviders.tryAddCuda(so, options.cudaDevice());
+                if (problem == null) {
+                    provider = ExecutionProvider.CUDA;
+                } else if (options.fallbackToCpu()) {
+                    LOG.log(System.Logger.Level.WARNING, problem + "; running " + source + " on the CPU instead");
+                    // A failed provider registration may leave the options half-configured.
+                    so.close();
+                    so = new OrtSession.SessionOptions();
+                } else {
+                    throw new ProviderUnavailableException(ExecutionProvider.CUDA, problem);
+                }
+            }
+            so.setOptimizationLevel(options.optimizationLevel().toOrt());
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            // asnet runs one graph at a time (sequential execution): no inter-op pool is needed.
+            so.setInterOpNumThreads(1);
+            if (!options.spinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+            if (asnetOps) {
+                registerAsnetOps(so, source);
+            }
+            return new Setup(so, provider, asnetOps);
+        } catch (OrtException | RuntimeException | Error e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    private static void registerAsnetOps(OrtSession.SessionOptions so, String source) throws OpLibraryException {
+        try {
+            AsnetOps.register(so);
+        } catch (IOException | OrtException e) {
+            throw new OpLibraryException(source + " uses the " + OpContract.DOMAIN
+                    + " ops but the asnet op library cannot be loaded: " + e.getMessage()
+                    + " (set -D" + AsnetOps.LIBRARY_PROPERTY + "=/path/to/libasnet_ops.so, or export the model "
+                    + "with --lowering portable or depthwise, which need no op library)", e);
+        }
+    }
+}
