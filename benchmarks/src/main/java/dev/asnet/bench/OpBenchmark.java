@@ -20,6 +20,7 @@ import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class OpBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         Map<String, Object> machine = MachineInfo.describe();
         System.out.println("machine: " + machine);
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -9,6 +9,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.asnet.exporter.ModelMetadata;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.OpContract;
+import dev.asnet.ops.OrtEnvironments;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.NoSuchFileException;
@@ -126,7 +127,7 @@ public final class AsnetModel implements AutoCloseable {
             throws IOException, OrtException {
         Objects.requireNonNull(options, "options");
         ModelDescription description = ModelDescription.parse(bytes, source);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             ExecutionProvider provider = ExecutionProvider.CPU;

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -176,7 +177,7 @@ public final class LatencyRunner {
 
         Loaded(BenchModel model, OrtSession.SessionOptions options) throws Exception {
             this.model = model;
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtEnvironment env = OrtEnvironments.get();
             this.session = env.createSession(model.source().bytes(), options);
             try {
                 this.inputName = session.getInputNames().iterator().next();

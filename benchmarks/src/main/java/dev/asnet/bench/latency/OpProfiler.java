@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public final class OpProfiler {
      * @throws Exception if the model fails to load or run, or the trace cannot be read
      */
     public static Profile profile(BenchModel model, BenchConfig config, int runs, Path workDir) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         Files.createDirectories(workDir);
         Path trace;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

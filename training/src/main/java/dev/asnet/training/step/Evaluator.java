@@ -9,6 +9,7 @@ import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import dev.asnet.training.autodiff.TrainingGraph;
 import dev.asnet.training.autodiff.TrainingGraphBuilder;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.Map;
  * state of a {@link TrainingStep}, whose current parameter and buffer tensors are fed directly.
  */
 public final class Evaluator implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtEnvironments.get();
     private final NativeResources resources = new NativeResources();
     private final OrtSession session;
     private final int batch;

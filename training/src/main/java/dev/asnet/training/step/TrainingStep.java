@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import dev.asnet.training.autodiff.StateSlot;
 import dev.asnet.training.autodiff.TrainingGraph;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import java.util.Map;
  */
 public final class TrainingStep implements AutoCloseable {
     private final TrainingGraph graph;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtEnvironments.get();
     private final NativeResources resources = new NativeResources();
     private final OrtSession session;
     private final FloatBuffer images;
