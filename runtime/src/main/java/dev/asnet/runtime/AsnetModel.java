@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.OpContract;
 import dev.asnet.ops.OrtEnvironments;
@@ -91,11 +92,17 @@ public final class AsnetModel implements AutoCloseable {
     /**
      * Opens a model file.
      *
+     * <p>Tensors stored as external data ({@code data_location = EXTERNAL}) are read by ONNX
+     * Runtime from files next to the model; each such file must lie inside the model file's folder:
+     * a location that is absolute, leaves the folder with {@code ..} or through a symbolic link,
+     * or names no regular file is refused before ONNX Runtime opens anything.
+     *
      * @param file the {@code .onnx} file
      * @param options session settings
      * @return the opened model
      * @throws NoSuchFileException if the file does not exist
-     * @throws InvalidModelException if the file is not an ONNX model or ONNX Runtime refuses it
+     * @throws InvalidModelException if the file is not an ONNX model, ONNX Runtime refuses it, or
+     *     it names external data outside its folder (the message names the tensor and location)
      * @throws OpLibraryException if the model needs the asnet op library and it cannot be loaded
      * @throws ProviderUnavailableException if CUDA was asked for, is unavailable, and falling back
      *     to the CPU was not allowed
@@ -110,10 +117,16 @@ public final class AsnetModel implements AutoCloseable {
     /**
      * Opens a model held in memory.
      *
+     * <p>A model given as bytes has no folder, so it must hold all its tensors: one that stores a
+     * tensor as external data is refused (ONNX Runtime would otherwise resolve the file against the
+     * process's working directory, letting a model read any file the process can read). Open such
+     * models from their file with {@link #open(Path, RuntimeOptions)}.
+     *
      * @param model the serialized ONNX ModelProto
      * @param options session settings
      * @return the opened model
-     * @throws InvalidModelException if the bytes are not an ONNX model or ONNX Runtime refuses it
+     * @throws InvalidModelException if the bytes are not an ONNX model, ONNX Runtime refuses it, or
+     *     a tensor is stored as external data (the message names the tensor)
      * @throws OpLibraryException if the model needs the asnet op library and it cannot be loaded
      * @throws ProviderUnavailableException if CUDA was asked for, is unavailable, and falling back
      *     to the CPU was not allowed
@@ -126,7 +139,14 @@ public final class AsnetModel implements AutoCloseable {
     private static AsnetModel create(byte[] bytes, Path file, String source, RuntimeOptions options)
             throws IOException, OrtException {
         Objects.requireNonNull(options, "options");
-        ModelDescription description = ModelDescription.parse(bytes, source);
+        ModelProto proto = ModelDescription.parseProto(bytes, source);
+        // Before ONNX Runtime sees the model: it would read external data files wherever they point.
+        if (file != null) {
+            ExternalData.checkInsideFolder(proto, file);
+        } else {
+            ExternalData.refuseAll(proto, source);
+        }
+        ModelDescription description = ModelDescription.of(proto, source);
         OrtEnvironment env = OrtEnvironments.get();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {

@@ -126,6 +126,11 @@ public final class ModelDescription {
         return new ModelDescription(source, parseProto(model, source));
     }
 
+    /** Describes an already parsed and checked ({@link #parseProto}) model. */
+    static ModelDescription of(ModelProto proto, String source) {
+        return new ModelDescription(source, proto);
+    }
+
     /**
      * Parses and sanity-checks a ModelProto: a protobuf that parses but has no graph, IR version or
      * opset import is some other file, since protobuf accepts many byte strings.
