@@ -8,6 +8,10 @@ final class Format {
 
     /** A count with thousands separators and a short form: {@code 190,634 (0.19 M)}. */
     static String count(long n) {
+        // Counts saturate there when a model declares absurd dimensions (CostCounter.SATURATED).
+        if (n == Long.MAX_VALUE) {
+            return "overflow (more than a 64-bit count can hold; the model declares absurd dimensions)";
+        }
         return String.format(Locale.ROOT, "%,d (%s)", n, shortCount(n));
     }
 

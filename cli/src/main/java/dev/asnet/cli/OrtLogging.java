@@ -1,7 +1,7 @@
 package dev.asnet.cli;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
+import dev.asnet.ops.OrtEnvironments;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -21,7 +21,7 @@ final class OrtLogging {
      * @param command the running command
      */
     static void configure(CommandSpec command) {
-        OrtEnvironment.getEnvironment(verbose(command) ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
+        OrtEnvironments.get(verbose(command) ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
                 : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
     }
 

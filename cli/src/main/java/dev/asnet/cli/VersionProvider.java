@@ -2,6 +2,7 @@ package dev.asnet.cli;
 
 import ai.onnxruntime.OrtEnvironment;
 import dev.asnet.exporter.AsnetVersion;
+import dev.asnet.ops.OrtEnvironments;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code asnet --version}: asnet's version, ONNX Runtime's version and its execution providers. */
@@ -10,7 +11,7 @@ final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         String ort;
         try {
-            ort = OrtEnvironment.getEnvironment().getVersion() + ", providers "
+            ort = OrtEnvironments.get().getVersion() + ", providers "
                     + OrtEnvironment.getAvailableProviders();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             ort = "not loadable (" + e.getMessage() + ")";

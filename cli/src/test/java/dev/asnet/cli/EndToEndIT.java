@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.runtime.dataset.LabeledImages;
 import java.awt.image.BufferedImage;
@@ -65,7 +66,7 @@ class EndToEndIT {
         for (int i = 0; i < x.length; i++) {
             x[i] = (Byte.toUnsignedInt(data.images().pixels()[i]) / 255f - 0.2860f) / 0.3530f;
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             AsnetOps.register(so);
             try (OrtSession s = env.createSession(model.toString(), so);

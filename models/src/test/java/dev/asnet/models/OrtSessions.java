@@ -4,13 +4,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Test helper: runs exported models in ONNX Runtime, with or without the asnet op library. */
 final class OrtSessions {
-    static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    static final OrtEnvironment ENV = OrtEnvironments.get();
 
     /** Output data and shape. */
     record Output(float[] data, long[] shape) {}

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** Test helper: runs one-node models through ONNX Runtime with the asnet ops registered. */
 final class OpSessions implements AutoCloseable {
-    static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    static final OrtEnvironment ENV = OrtEnvironments.get();
 
     private final OrtSession.SessionOptions options;
     private final Map<String, OrtSession> cache = new LinkedHashMap<>();

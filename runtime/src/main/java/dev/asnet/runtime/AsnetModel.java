@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.asnet.exporter.ModelMetadata;
-import dev.asnet.ops.AsnetOps;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.ops.OpContract;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -46,10 +46,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * }</pre>
  */
 public final class AsnetModel implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(AsnetModel.class.getName());
 
     private final OrtEnvironment env;
-    private final OrtSession.SessionOptions sessionOptions;
+    private final SessionFactory.Setup sessionOptions;
     private final OrtSession session;
     private final ModelDescription description;
     private final RuntimeOptions options;
@@ -61,7 +60,7 @@ public final class AsnetModel implements AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private AsnetModel(OrtEnvironment env, OrtSession.SessionOptions sessionOptions, OrtSession session,
+    private AsnetModel(OrtEnvironment env, SessionFactory.Setup sessionOptions, OrtSession session,
             ModelDescription description, RuntimeOptions options, ExecutionProvider provider, boolean asnetOps)
             throws InvalidModelException {
         this.env = env;
@@ -90,11 +89,17 @@ public final class AsnetModel implements AutoCloseable {
     /**
      * Opens a model file.
      *
+     * <p>Tensors stored as external data ({@code data_location = EXTERNAL}) are read by ONNX
+     * Runtime from files next to the model; each such file must lie inside the model file's folder:
+     * a location that is absolute, leaves the folder with {@code ..} or through a symbolic link,
+     * or names no regular file is refused before ONNX Runtime opens anything.
+     *
      * @param file the {@code .onnx} file
      * @param options session settings
      * @return the opened model
      * @throws NoSuchFileException if the file does not exist
-     * @throws InvalidModelException if the file is not an ONNX model or ONNX Runtime refuses it
+     * @throws InvalidModelException if the file is not an ONNX model, ONNX Runtime refuses it, or
+     *     it names external data outside its folder (the message names the tensor and location)
      * @throws OpLibraryException if the model needs the asnet op library and it cannot be loaded
      * @throws ProviderUnavailableException if CUDA was asked for, is unavailable, and falling back
      *     to the CPU was not allowed
@@ -109,10 +114,16 @@ public final class AsnetModel implements AutoCloseable {
     /**
      * Opens a model held in memory.
      *
+     * <p>A model given as bytes has no folder, so it must hold all its tensors: one that stores a
+     * tensor as external data is refused (ONNX Runtime would otherwise resolve the file against the
+     * process's working directory, letting a model read any file the process can read). Open such
+     * models from their file with {@link #open(Path, RuntimeOptions)}.
+     *
      * @param model the serialized ONNX ModelProto
      * @param options session settings
      * @return the opened model
-     * @throws InvalidModelException if the bytes are not an ONNX model or ONNX Runtime refuses it
+     * @throws InvalidModelException if the bytes are not an ONNX model, ONNX Runtime refuses it, or
+     *     a tensor is stored as external data (the message names the tensor)
      * @throws OpLibraryException if the model needs the asnet op library and it cannot be loaded
      * @throws ProviderUnavailableException if CUDA was asked for, is unavailable, and falling back
      *     to the CPU was not allowed
@@ -125,61 +136,36 @@ public final class AsnetModel implements AutoCloseable {
     private static AsnetModel create(byte[] bytes, Path file, String source, RuntimeOptions options)
             throws IOException, OrtException {
         Objects.requireNonNull(options, "options");
-        ModelDescription description = ModelDescription.parse(bytes, source);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        ModelProto proto = ModelDescription.parseProto(bytes, source);
+        // Before ONNX Runtime sees the model: it would read external data files wherever they point.
+        if (file != null) {
+            ExternalData.checkInsideFolder(proto, file);
+        } else {
+            ExternalData.refuseAll(proto, source);
+        }
+        ModelDescription description = ModelDescription.of(proto, source);
+        boolean asnetOps = description.importsDomain(OpContract.DOMAIN);
+        SessionFactory.Setup setup = SessionFactory.setup(options, asnetOps, source);
         try {
-            ExecutionProvider provider = ExecutionProvider.CPU;
-            if (options.executionProvider() == ExecutionProvider.CUDA) {
-                String problem = ExecutionProviders.tryAddCuda(so, options.cudaDevice());
-                if (problem == null) {
-                    provider = ExecutionProvider.CUDA;
-                } else if (options.fallbackToCpu()) {
-                    LOG.log(System.Logger.Level.WARNING, problem + "; running " + source + " on the CPU instead");
-                    // A failed provider registration may leave the options half-configured.
-                    so.close();
-                    so = new OrtSession.SessionOptions();
-                } else {
-                    throw new ProviderUnavailableException(ExecutionProvider.CUDA, problem);
-                }
-            }
-            so.setOptimizationLevel(options.optimizationLevel().toOrt());
-            if (options.intraOpThreads() > 0) {
-                so.setIntraOpNumThreads(options.intraOpThreads());
-            }
-            boolean asnetOps = description.importsDomain(OpContract.DOMAIN);
-            if (asnetOps) {
-                registerAsnetOps(so, source);
-            }
-            OrtSession session = createSession(env, so, bytes, file, description);
+            OrtSession session = createSession(setup, bytes, file, description);
             try {
-                return new AsnetModel(env, so, session, description, options, provider, asnetOps);
+                return new AsnetModel(SessionFactory.environment(), setup, session, description, options,
+                        setup.provider(), asnetOps);
             } catch (InvalidModelException | RuntimeException e) {
                 session.close();
                 throw e;
             }
         } catch (IOException | OrtException | RuntimeException | Error e) {
-            so.close();
+            setup.close();
             throw e;
         }
     }
 
-    private static void registerAsnetOps(OrtSession.SessionOptions so, String source) throws OpLibraryException {
-        try {
-            AsnetOps.register(so);
-        } catch (IOException | OrtException e) {
-            throw new OpLibraryException(source + " uses the " + OpContract.DOMAIN
-                    + " ops but the asnet op library cannot be loaded: " + e.getMessage()
-                    + " (set -D" + AsnetOps.LIBRARY_PROPERTY + "=/path/to/libasnet_ops.so, or export the model "
-                    + "with --lowering portable or depthwise, which need no op library)", e);
-        }
-    }
-
-    private static OrtSession createSession(OrtEnvironment env, OrtSession.SessionOptions so, byte[] bytes,
-            Path file, ModelDescription description) throws InvalidModelException {
+    private static OrtSession createSession(SessionFactory.Setup setup, byte[] bytes, Path file,
+            ModelDescription description) throws InvalidModelException {
         try {
             // From a file, ONNX Runtime resolves tensors stored as external data next to it.
-            return file != null ? env.createSession(file.toAbsolutePath().toString(), so) : env.createSession(bytes, so);
+            return file != null ? setup.createSession(file.toAbsolutePath().toString()) : setup.createSession(bytes);
         } catch (OrtException e) {
             Set<String> unknown = new java.util.TreeSet<>(description.customDomains());
             unknown.remove(OpContract.DOMAIN);

@@ -7,28 +7,10 @@ import ai.onnxruntime.OrtSession;
 
 /**
  * Adds an execution provider to ONNX Runtime session options, with a message that says what to do
- * when it is unavailable. Shared by {@link AsnetModel} and the trainer's sessions.
+ * when it is unavailable; used by {@link SessionFactory}.
  */
-public final class ExecutionProviders {
+final class ExecutionProviders {
     private ExecutionProviders() {}
-
-    /**
-     * Adds a provider (nothing to add for the CPU, ONNX Runtime's default).
-     *
-     * @param options the session options
-     * @param provider the provider
-     * @param cudaDevice the CUDA device ordinal (used for {@link ExecutionProvider#CUDA})
-     * @throws ProviderUnavailableException if the provider cannot be used, saying why and what to do
-     */
-    public static void add(OrtSession.SessionOptions options, ExecutionProvider provider, int cudaDevice)
-            throws ProviderUnavailableException {
-        if (provider == ExecutionProvider.CUDA) {
-            String problem = tryAddCuda(options, cudaDevice);
-            if (problem != null) {
-                throw new ProviderUnavailableException(ExecutionProvider.CUDA, problem);
-            }
-        }
-    }
 
     /**
      * Adds CUDA to the options.
@@ -37,7 +19,7 @@ public final class ExecutionProviders {
      * @param device the CUDA device ordinal
      * @return null on success, otherwise why CUDA is unavailable and what to do
      */
-    public static String tryAddCuda(OrtSession.SessionOptions options, int device) {
+    static String tryAddCuda(OrtSession.SessionOptions options, int device) {
         if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             return "CUDA was requested but this ONNX Runtime build has no CUDA execution provider (the CPU jar "
                     + "com.microsoft.onnxruntime:onnxruntime is on the class path); use the GPU build: "

@@ -69,11 +69,7 @@ public final class ModelDescription {
         for (TensorProto t : g.getInitializerList()) {
             initializers.add(t.getName());
             if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
-                long n = 1;
-                for (long d : t.getDimsList()) {
-                    n *= d;
-                }
-                elements += n;
+                elements = CostCounter.plus(elements, elementCount(t));
             }
         }
         this.initializerElements = elements;
@@ -126,6 +122,11 @@ public final class ModelDescription {
         return new ModelDescription(source, parseProto(model, source));
     }
 
+    /** Describes an already parsed and checked ({@link #parseProto}) model. */
+    static ModelDescription of(ModelProto proto, String source) {
+        return new ModelDescription(source, proto);
+    }
+
     /**
      * Parses and sanity-checks a ModelProto: a protobuf that parses but has no graph, IR version or
      * opset import is some other file, since protobuf accepts many byte strings.
@@ -155,6 +156,22 @@ public final class ModelDescription {
             throw new InvalidModelException(source + ": the ONNX graph has no outputs");
         }
         return proto;
+    }
+
+    /**
+     * A tensor's element count from its declared dimensions, saturated at
+     * {@link CostCounter#SATURATED}: a file may declare absurd dimensions, which must not wrap to a
+     * wrong or negative count. A negative dimension (invalid) counts as 0.
+     */
+    private static long elementCount(TensorProto t) {
+        long n = 1;
+        for (long d : t.getDimsList()) {
+            if (d <= 0) {
+                return 0;
+            }
+            n = CostCounter.times(n, d);
+        }
+        return n;
     }
 
     private static String displayDomain(String domain) {
@@ -369,7 +386,8 @@ public final class ModelDescription {
      * Trainable parameters: the {@link ModelMetadata#PARAMS} metadata when present (counted before
      * any BatchNormalization folding), otherwise the number of float initializer elements.
      *
-     * @return the parameter count
+     * @return the parameter count, {@code >= 0}; {@link CostCounter#SATURATED} when the declared
+     *     dimensions give more than a {@code long} can count
      */
     public long parameters() {
         return metadataLong(ModelMetadata.PARAMS).orElse(initializerElements);
@@ -378,7 +396,7 @@ public final class ModelDescription {
     /**
      * Float elements stored in the graph's initializers (weights as stored, after any folding).
      *
-     * @return the element count
+     * @return the element count, saturated at {@link CostCounter#SATURATED}
      */
     public long initializerElements() {
         return initializerElements;
@@ -402,7 +420,9 @@ public final class ModelDescription {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(Long.parseLong(v.trim()));
+            long n = Long.parseLong(v.trim());
+            // A negative count is no count: fall back to what the graph says.
+            return n >= 0 ? OptionalLong.of(n) : OptionalLong.empty();
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.OpContract;
+import dev.asnet.ops.OrtEnvironments;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -98,12 +99,12 @@ public final class SessionFactory {
     }
 
     /**
-     * ONNX Runtime's environment, created once per process.
+     * ONNX Runtime's environment, created once per process (safely: see {@link OrtEnvironments}).
      *
      * @return the environment
      */
     public static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment();
+        return OrtEnvironments.get();
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.asnet.exporter.onnx.Onnx.OperatorSetIdProto;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -121,7 +122,7 @@ public final class TestModels {
      * @return the first output's values
      */
     public static float[] directRun(byte[] model, float[] x, long... shape) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             AsnetOps.register(so);
             try (OrtSession s = env.createSession(model, so);

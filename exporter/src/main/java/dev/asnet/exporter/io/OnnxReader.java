@@ -48,7 +48,9 @@ public final class OnnxReader {
      *
      * @param path the file
      * @return the model
-     * @throws IOException if reading or parsing fails
+     * @throws IOException if reading or parsing fails ({@link InvalidProtocolBufferException} for
+     *     bytes that are not a protobuf)
+     * @throws IrException if the model uses something asnet does not support or is inconsistent
      */
     public static Model read(Path path) throws IOException {
         return read(Files.readAllBytes(path));
@@ -57,9 +59,14 @@ public final class OnnxReader {
     /**
      * Parses ONNX bytes.
      *
+     * <p>Any byte string gives either a model or one of the two exceptions below, never another
+     * exception: protobuf checks every length against the bytes actually present before it
+     * allocates, and asnet's own arrays are sized from data already parsed.
+     *
      * @param bytes the file contents
      * @return the model
-     * @throws InvalidProtocolBufferException if the bytes are not an ONNX model
+     * @throws InvalidProtocolBufferException if the bytes are not a protobuf message
+     * @throws IrException if the model uses something asnet does not support or is inconsistent
      */
     public static Model read(byte[] bytes) throws InvalidProtocolBufferException {
         return fromProto(ModelProto.parseFrom(bytes));
@@ -84,6 +91,19 @@ public final class OnnxReader {
      * @return the model
      */
     public static Model fromProto(ModelProto proto, OpRegistry registry) {
+        try {
+            return convert(proto, registry);
+        } catch (IrException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Checks deeper in the IR (tensor sizes, dimensions, attribute values) throw
+            // IllegalArgumentException and the like; for a model read from a file they all mean the
+            // same thing, an inconsistent model, and callers handle exactly IrException.
+            throw new IrException("the model is inconsistent: " + e.getMessage(), e);
+        }
+    }
+
+    private static Model convert(ModelProto proto, OpRegistry registry) {
         Graph graph = graph(proto.getGraph(), registry);
         Model model = new Model(graph).setIrVersion((int) proto.getIrVersion())
                 .setProducer(proto.getProducerName(), proto.getProducerVersion());
@@ -207,6 +227,11 @@ public final class OnnxReader {
      * @return the data
      */
     public static Tensor tensor(TensorProto t) {
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
+            // Without this the tensor would silently read as empty (no data in the message).
+            throw new IrException("tensor '" + t.getName() + "' stores its data in an external file; asnet reads "
+                    + "only models whose tensors are stored in the model");
+        }
         DataType type = DataType.fromOnnx(t.getDataType());
         long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         if (t.hasRawData()) {

@@ -15,4 +15,14 @@ public class IrException extends IllegalArgumentException {
     public IrException(String message) {
         super(message);
     }
+
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what is wrong, naming the node or value
+     * @param cause the underlying error
+     */
+    public IrException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

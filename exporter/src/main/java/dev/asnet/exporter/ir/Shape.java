@@ -114,17 +114,30 @@ public final class Shape {
     }
 
     /**
-     * Number of elements; unknown and symbolic dimensions count as {@code unknownAs}.
+     * Number of elements; unknown and symbolic dimensions count as {@code unknownAs}. A count too
+     * large for a {@code long} (absurd dimensions in a model read from a file) is
+     * {@link Long#MAX_VALUE} rather than a wrapped, possibly negative, number.
      *
-     * @param unknownAs the size to assume for dimensions that are not known
-     * @return the element count
+     * @param unknownAs the size to assume for dimensions that are not known ({@code >= 0})
+     * @return the element count, saturated at {@link Long#MAX_VALUE}
      */
     public long numElements(long unknownAs) {
         long n = 1;
+        boolean saturated = false;
         for (Dim d : dims) {
-            n *= d.isKnown() ? d.value() : unknownAs;
+            long v = d.isKnown() ? d.value() : unknownAs;
+            if (v == 0) {
+                return 0;
+            }
+            if (!saturated) {
+                try {
+                    n = Math.multiplyExact(n, v);
+                } catch (ArithmeticException e) {
+                    saturated = true;
+                }
+            }
         }
-        return n;
+        return saturated ? Long.MAX_VALUE : n;
     }
 
     /**

@@ -23,7 +23,13 @@ public final class Tensor {
             if (d < 0) {
                 throw new IllegalArgumentException("tensor dimensions must be >= 0, got " + Arrays.toString(dims));
             }
-            n *= d;
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                // A wrapped product could match the data's length and let absurd dimensions through.
+                throw new IllegalArgumentException("tensor of shape " + Arrays.toString(dims)
+                        + " has more elements than a long can count");
+            }
         }
         int len = floats != null ? floats.length : longs.length;
         if (n != len) {

@@ -102,18 +102,22 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     /**
-     * Classifies an image file.
+     * Classifies an image file. The file is decoded with
+     * {@link ImageFiles#readForInput(Path, int, int, long)}: images over {@link ImageFiles#maxPixels()}
+     * are refused, and images much larger than the model input are decoded at reduced resolution.
      *
      * @param image a PNG, JPEG or BMP file
      * @param topK how many classes to return (>= 1; capped at the class count)
      * @return the most probable classes, most probable first
      * @throws java.nio.file.NoSuchFileException if the file does not exist
-     * @throws ImageDecodeException if it cannot be decoded
+     * @throws ImageDecodeException if it cannot be decoded, is over the pixel limit, or does not fit
+     *     in memory
      * @throws IOException if reading fails
      * @throws OrtException if ONNX Runtime fails
      */
     public List<Prediction> classify(Path image, int topK) throws IOException, OrtException {
-        return classify(ImageFiles.read(image), topK);
+        return classify(ImageFiles.readForInput(image, preprocessing.width(), preprocessing.height(),
+                ImageFiles.maxPixels()), topK);
     }
 
     /**

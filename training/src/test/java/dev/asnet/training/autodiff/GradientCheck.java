@@ -14,6 +14,7 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,7 +124,7 @@ final class GradientCheck {
             rData[i] = (float) rnd.nextGaussian();
         }
         byte[] bytes = OnnxWriter.toBytes(new Model(g));
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         double worst = 0;
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(1);

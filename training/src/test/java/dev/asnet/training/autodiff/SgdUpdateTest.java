@@ -11,6 +11,7 @@ import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Random;
@@ -47,7 +48,7 @@ class SgdUpdateTest {
             double[] refP = toDouble(param);
             double[] refV = new double[6];
             float rate = 0.1f;
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtEnvironment env = OrtEnvironments.get();
             try (OrtSession s = env.createSession(bytes, new OrtSession.SessionOptions())) {
                 for (int step = 0; step < 3; step++) {
                     float[] gr = new float[6];

@@ -12,6 +12,7 @@ import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
@@ -62,7 +63,7 @@ class SoftmaxCrossEntropyTest {
             }
         }
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession s = env.createSession(bytes, new OrtSession.SessionOptions());
                 OnnxTensor lt = OnnxTensor.createTensor(env, FloatBuffer.wrap(logits), new long[] {b, k});
                 OnnxTensor yt = OnnxTensor.createTensor(env, LongBuffer.wrap(labels), new long[] {b});

@@ -10,6 +10,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.ops.OrtEnvironments;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.runtime.dataset.IdxFormatException;
 import dev.asnet.runtime.dataset.LabeledImages;
@@ -147,7 +148,7 @@ class TrainerTest {
         }
         FloatBuffer images = FloatBuffer.allocate(TEST_IMAGES * 28 * 28);
         src.fill(order, 0, TEST_IMAGES, Augmentation.none(), 0, images, null);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         int correct = 0;
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             AsnetOps.register(so);
