@@ -80,6 +80,23 @@ class GeometryOverflowTest {
         }
     }
 
+    /** The Java side's output size agrees with ceil(in / stride) for every stride. */
+    @Test
+    void outputExtentDoesNotOverflow() {
+        assertEquals(1, OpContract.outputExtent(5, MAX));
+        assertEquals(1, OpContract.outputExtent(1, MAX));
+        assertEquals(0, OpContract.outputExtent(0, MAX));
+        assertEquals(1, OpContract.outputExtent(MAX, MAX));
+        assertEquals(MAX, OpContract.outputExtent(MAX, 1));
+        assertEquals(1L << 62, OpContract.outputExtent(MAX, 2));
+        assertEquals(3, OpContract.outputExtent(7, 3));
+        for (long in = 0; in < 40; in++) {
+            for (long stride : new long[] {1, 2, 3, 7, Integer.MAX_VALUE, 1L << 40, MAX - 1, MAX}) {
+                assertEquals(ActiveShiftReference.outSize((int) in, stride), OpContract.outputExtent(in, stride));
+            }
+        }
+    }
+
     /** Shape inference with declared sizes: ceil(5 / (2^63-1)) is 1, not an overflowed value. */
     @Test
     void inferredShapeWithHugeStrides() throws Exception {
