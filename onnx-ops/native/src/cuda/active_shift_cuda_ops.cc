@@ -67,7 +67,9 @@ Ort::Status ActiveShiftCuda::Compute(OrtKernelContext* ctx, const Ort::Custom::T
     if (!where.IsOK()) return where;
     bad = CheckShiftValues(kForwardOp, shift.Data(), g.c);
   }
-  if (bad.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
+  // Empty tensors launch nothing, so the CUDA size limits do not apply (as on the CPU, an empty X
+  // may have any H and W).
+  if (bad.empty() && !g.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
   if (!bad.empty()) return Fail(kForwardOp, bad);
 
   float* out = y.Allocate({g.n, g.c, g.oh, g.ow});
@@ -96,7 +98,7 @@ Ort::Status ActiveShiftGradCuda::Compute(OrtKernelContext* ctx,
     if (!where.IsOK()) return where;
     bad = CheckShiftValues(kGradOp, shift.Data(), g.c);
   }
-  if (bad.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
+  if (bad.empty() && !g.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
   if (!bad.empty()) return Fail(kGradOp, bad);
 
   float* dx_out = dx.Allocate({g.n, g.c, g.h, g.w});
