@@ -233,6 +233,7 @@ int main() {
   TestHugeShifts();
   TestTooOldRuntime();
   RunTrainingKernelTests();
+  RunGeometryFuzzTests();
   if (failures) {
     std::printf("%d failure(s)\n", failures);
     return 1;

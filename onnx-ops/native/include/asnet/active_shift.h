@@ -15,19 +15,37 @@
 namespace asnet {
 
 /// Sizes of one ActiveShift problem.
+///
+/// Make accepts every int64 stride >= 1 and every extent >= 0 without overflow: the output size
+/// is computed as (extent - 1) / stride + 1, and the strides kept here are the effective ones,
+/// capped at max(extent, 1). A stride >= the extent gives one output row (column) at 0, which reads
+/// the same taps whatever the stride, so the cap changes no result, and it bounds every
+/// i * sh (i < oh) and oh * sh by 2 * extent: the kernels' index arithmetic stays far from overflow.
+/// Size products (planes(), in_plane(), out_plane() and the tensor sizes) fit int64 only for
+/// tensors that exist: callers check them first (the op layer does, CheckForwardInputs).
 struct ShiftGeometry {
   int64_t n = 0, c = 0, h = 0, w = 0;  // input [N, C, H, W]
-  int64_t sh = 1, sw = 1;              // strides along H and W (>= 1)
-  int64_t oh = 0, ow = 0;              // output H, W = ceil(H / sh), ceil(W / sw)
+  int64_t sh = 1, sw = 1;              // effective strides along H and W, in [1, max(extent, 1)]
+  int64_t oh = 0, ow = 0;              // output H, W = ceil(H / strides[0]), ceil(W / strides[1])
 
-  /// Fills oh/ow from h, w and the strides.
+  /// ceil(extent / stride) for extent >= 0 and stride >= 1, without overflow.
+  static int64_t OutSize(int64_t extent, int64_t stride) {
+    return extent > 0 ? (extent - 1) / stride + 1 : 0;
+  }
+
+  /// Fills oh/ow and the effective strides from h, w and the strides (>= 1) of the model.
   static ShiftGeometry Make(int64_t n, int64_t c, int64_t h, int64_t w, int64_t sh, int64_t sw) {
     ShiftGeometry g;
-    g.n = n; g.c = c; g.h = h; g.w = w; g.sh = sh; g.sw = sw;
-    g.oh = (h + sh - 1) / sh;
-    g.ow = (w + sw - 1) / sw;
+    g.n = n; g.c = c; g.h = h; g.w = w;
+    g.oh = OutSize(h, sh);
+    g.ow = OutSize(w, sw);
+    const int64_t h1 = h > 1 ? h : 1, w1 = w > 1 ? w : 1;
+    g.sh = sh < h1 ? sh : h1;
+    g.sw = sw < w1 ? sw : w1;
     return g;
   }
+  /// True when X (and so Y, dX) has no element; then no kernel needs to run.
+  bool empty() const { return n == 0 || c == 0 || h == 0 || w == 0; }
   int64_t planes() const { return n * c; }
   int64_t in_plane() const { return h * w; }
   int64_t out_plane() const { return oh * ow; }
@@ -42,6 +60,9 @@ const char* IsaName(Isa isa);
 /// The best instruction set this CPU supports among those compiled in. ASNET_ISA=scalar|avx2|avx512
 /// in the environment caps the choice (for tests and benchmarks).
 Isa DetectIsa();
+
+/// The kernels below take g from ShiftGeometry::Make with tensor sizes that fit int64 (the op
+/// layer checks them and never calls a kernel on an empty tensor).
 
 /// Forward: Y planes [plane_begin, plane_end) from X.
 void ActiveShiftForward(Isa isa, const ShiftGeometry& g, const float* x, const float* shift,

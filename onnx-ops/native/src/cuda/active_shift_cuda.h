@@ -1,7 +1,7 @@
 // ActiveShift CUDA kernels as plain launcher functions, independent of ONNX Runtime.
 //
 // Same layout and semantics as the CPU kernels in asnet/active_shift.h (NCHW float32, shift
-// [C, 2] = (x_c, y_c), per-tap zero padding, shifts clamped to +-(extent + 2), right-sided
+// [C, 2] = (x_c, y_c), per-tap zero padding, shifts clamped to +-(2 * extent + 2), right-sided
 // derivative at integer shifts). Tensors live in device memory; the shift is read from HOST
 // memory: the caller validates it there (non-finite values are rejected on the host without any
 // device synchronization) and the launchers pass it to the kernels as launch parameters.

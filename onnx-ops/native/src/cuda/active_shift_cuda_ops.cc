@@ -67,11 +67,13 @@ Ort::Status ActiveShiftCuda::Compute(OrtKernelContext* ctx, const Ort::Custom::T
     if (!where.IsOK()) return where;
     bad = CheckShiftValues(kForwardOp, shift.Data(), g.c);
   }
-  if (bad.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
+  // Empty tensors launch nothing, so the CUDA size limits do not apply (as on the CPU, an empty X
+  // may have any H and W).
+  if (bad.empty() && !g.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
   if (!bad.empty()) return Fail(kForwardOp, bad);
 
   float* out = y.Allocate({g.n, g.c, g.oh, g.ow});
-  if (g.planes() == 0 || g.out_plane() == 0) return Ort::Status(nullptr);
+  if (g.empty()) return Ort::Status(nullptr);  // before any size product (they may not fit int64)
   const cudaError_t err = cuda::LaunchActiveShiftForward(g, x.Data(), shift.Data(), out, stream);
   return err == cudaSuccess ? Ort::Status(nullptr) : CudaFail(kForwardOp, err);
 }
@@ -89,14 +91,14 @@ Ort::Status ActiveShiftGradCuda::Compute(OrtKernelContext* ctx,
   if (!dy || !x || !shift) return Fail(kGradOp, "expects 3 inputs (dY, X, shift)");
   ShiftGeometry g;
   std::string bad = CheckForwardInputs(kGradOp, x.Shape(), shift.Shape(), strides_, &g);
-  if (bad.empty()) bad = CheckGradInput(kGradOp, dy.Shape(), g);
+  if (bad.empty()) bad = CheckGradInput(kGradOp, dy.Shape(), g, strides_);
   cudaStream_t stream = nullptr;
   if (bad.empty()) {
     Ort::Status where = Prepare(ctx, kGradOp, 1, 2, &stream);
     if (!where.IsOK()) return where;
     bad = CheckShiftValues(kGradOp, shift.Data(), g.c);
   }
-  if (bad.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
+  if (bad.empty() && !g.empty() && cuda::UnsupportedGeometry(g) != nullptr) bad = cuda::UnsupportedGeometry(g);
   if (!bad.empty()) return Fail(kGradOp, bad);
 
   float* dx_out = dx.Allocate({g.n, g.c, g.h, g.w});

@@ -58,7 +58,8 @@ struct Dims {
   int h, w, oh, ow;
   int sh, sw;            // strides, capped at the extent (an equivalent value that cannot overflow)
   int64_t channels;      // C of the tensor
-  int c_begin, c_count;  // the channels of this launch
+  int64_t c_begin;       // the channels of this launch: C may exceed 2^31 when H*W is tiny
+  int c_count;
   int log_lanes;         // threads per row = 1 << log_lanes
 };
 
@@ -99,7 +100,7 @@ static_assert(sizeof(ForwardParams) <= 4000, "forward launch parameters exceed 4
 static_assert(sizeof(QuadParams) <= 4000, "forward launch parameters exceed 4 KiB");
 static_assert(sizeof(GradParams) <= 4000, "gradient launch parameters exceed 4 KiB");
 
-// One axis of a shift, exactly as the CPU kernels split it: clamp to +-(extent + 2) (all taps
+// One axis of a shift, exactly as the CPU kernels split it: clamp to +-(2 * extent + 2) (all taps
 // are outside the image beyond that), integer part by floor, fraction in [0, 1).
 struct Taps {
   int base;
@@ -107,7 +108,7 @@ struct Taps {
 };
 
 __device__ __forceinline__ Taps Split(float s, int extent) {
-  const float limit = static_cast<float>(extent + 2);
+  const float limit = static_cast<float>(2 * extent + 2);  // >= extent + 1 after rounding too
   const float v = fminf(fmaxf(s, -limit), limit);
   const float f = floorf(v);
   return {static_cast<int>(f), v - f};
@@ -457,10 +458,10 @@ Dims MakeDims(const ShiftGeometry& g, int64_t row_length) {
   d.w = static_cast<int>(g.w);
   d.oh = static_cast<int>(g.oh);
   d.ow = static_cast<int>(g.ow);
-  // A stride >= the extent gives one output row/column at 0 whatever its value; capping it keeps
-  // i * stride in range without changing any result.
-  d.sh = static_cast<int>(g.sh < g.h ? g.sh : g.h);
-  d.sw = static_cast<int>(g.sw < g.w ? g.sw : g.w);
+  // ShiftGeometry::Make already caps the strides at the extent (a stride >= the extent gives one
+  // output row/column at 0 whatever its value), so they fit an int like the extents.
+  d.sh = static_cast<int>(g.sh);
+  d.sw = static_cast<int>(g.sw);
   d.channels = g.c;
   d.c_begin = 0;
   d.c_count = 0;
@@ -521,7 +522,9 @@ cudaError_t PoolFor(cudaMemPool_t* pool) {
 }  // namespace
 
 const char* UnsupportedGeometry(const ShiftGeometry& g) {
-  // Row and column indices (up to 9 * extent inside a row group) stay in 32-bit ints.
+  // Row and column indices stay in 32-bit ints: inside a row group of G <= 8 rows they reach
+  // (i0 + 7) * sh + base + 1 <= (h - 1) + 7h + (2h + 3) + 1 (effective sh <= h, |base| <= 2h + 3,
+  // see Split), below 2^31 for h < 2^27; columns stay below 3w + 4.
   constexpr int64_t kMaxExtent = int64_t{1} << 27;
   constexpr int64_t kMaxRows = (int64_t{1} << 31) - 1;
   if (g.h >= kMaxExtent || g.w >= kMaxExtent) return "H and W must be below 2^27 on CUDA";
@@ -551,7 +554,7 @@ int GradChunksPerChannel(const ShiftGeometry& g) {
 
 cudaError_t LaunchActiveShiftForward(const ShiftGeometry& g, const float* x, const float* shift,
                                      float* y, cudaStream_t stream) {
-  if (g.planes() == 0 || g.out_plane() == 0) return cudaSuccess;
+  if (g.empty()) return cudaSuccess;  // before any size product (they may not fit int64)
   if (UnsupportedGeometry(g) != nullptr) return cudaErrorInvalidValue;
   if (QuadForwardApplies(g, x, y)) {
     const int quads = static_cast<int>(g.w / 4);
@@ -565,7 +568,7 @@ cudaError_t LaunchActiveShiftForward(const ShiftGeometry& g, const float* x, con
     p.by_groups = FastDiv(groups_per_image);
     for (int64_t c0 = 0; c0 < g.c; c0 += kMaxChannelsPerLaunch) {
       const int count = static_cast<int>(g.c - c0 < kMaxChannelsPerLaunch ? g.c - c0 : kMaxChannelsPerLaunch);
-      p.d.c_begin = static_cast<int>(c0);
+      p.d.c_begin = c0;
       p.d.c_count = count;
       p.by_cc = FastDiv(static_cast<uint32_t>(count));
       for (int k = 0; k < count; ++k) p.shift[k] = make_float2(shift[2 * (c0 + k)], shift[2 * (c0 + k) + 1]);
@@ -588,7 +591,7 @@ cudaError_t LaunchActiveShiftForward(const ShiftGeometry& g, const float* x, con
   const uint32_t groups_per_block = kThreads >> p.d.log_lanes;
   for (int64_t c0 = 0; c0 < g.c; c0 += kMaxChannelsPerLaunch) {
     const int count = static_cast<int>(g.c - c0 < kMaxChannelsPerLaunch ? g.c - c0 : kMaxChannelsPerLaunch);
-    p.d.c_begin = static_cast<int>(c0);
+    p.d.c_begin = c0;
     p.d.c_count = count;
     p.by_cc = FastDiv(static_cast<uint32_t>(count));
     for (int k = 0; k < count; ++k) p.shift[k] = make_float2(shift[2 * (c0 + k)], shift[2 * (c0 + k) + 1]);
@@ -605,7 +608,7 @@ cudaError_t LaunchActiveShiftGrad(const ShiftGeometry& g, const float* dy, const
                                   const float* shift, float* dx, float* dshift,
                                   cudaStream_t stream) {
   if (g.c == 0) return cudaSuccess;
-  if (g.n == 0 || g.in_plane() == 0) {  // nothing flows back: dShift is exactly zero
+  if (g.empty()) {  // nothing flows back: dShift is exactly zero
     cudaMemsetAsync(dshift, 0, sizeof(float) * 2 * g.c, stream);
     return cudaGetLastError();
   }
@@ -637,7 +640,7 @@ cudaError_t LaunchActiveShiftGrad(const ShiftGeometry& g, const float* dy, const
   p.partials = static_cast<double2*>(scratch);
   for (int64_t c0 = 0; c0 < g.c && err == cudaSuccess; c0 += kMaxChannelsPerLaunch) {
     const int count = static_cast<int>(g.c - c0 < kMaxChannelsPerLaunch ? g.c - c0 : kMaxChannelsPerLaunch);
-    p.d.c_begin = static_cast<int>(c0);
+    p.d.c_begin = c0;
     p.d.c_count = count;
     for (int k = 0; k < count; ++k) p.shift[k] = make_float2(shift[2 * (c0 + k)], shift[2 * (c0 + k) + 1]);
     kernel<<<static_cast<uint32_t>(count) * p.chunks, kThreads, 0, stream>>>(p);

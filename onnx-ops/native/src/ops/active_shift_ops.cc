@@ -21,7 +21,8 @@ Ort::Status ActiveShiftCpu::Compute(OrtKernelContext* ctx, const Ort::Custom::Te
   if (!bad.empty()) return Fail(kForwardOp, bad);
 
   float* out = y.Allocate({g.n, g.c, g.oh, g.ow});
-  if (g.planes() == 0 || g.out_plane() == 0) return Ort::Status(nullptr);
+  // Empty tensors first: their size products need not fit int64 (e.g. [0, 1, 2^40, 2^40]).
+  if (g.empty()) return Ort::Status(nullptr);
   const float* in = x.Data();
   const float* s = shift.Data();
   const Isa isa = DetectIsa();
@@ -47,14 +48,14 @@ Ort::Status ActiveShiftGradCpu::Compute(OrtKernelContext* ctx,
   if (!dy || !x || !shift) return Fail(kGradOp, "expects 3 inputs (dY, X, shift)");
   ShiftGeometry g;
   std::string bad = CheckForwardInputs(kGradOp, x.Shape(), shift.Shape(), strides_, &g);
-  if (bad.empty()) bad = CheckGradInput(kGradOp, dy.Shape(), g);
+  if (bad.empty()) bad = CheckGradInput(kGradOp, dy.Shape(), g, strides_);
   if (bad.empty()) bad = CheckShiftValues(kGradOp, shift.Data(), g.c);
   if (!bad.empty()) return Fail(kGradOp, bad);
 
   float* dx_out = dx.Allocate({g.n, g.c, g.h, g.w});
   float* ds_out = dshift.Allocate({g.c, 2});
   if (g.c == 0) return Ort::Status(nullptr);
-  if (g.n == 0 || g.in_plane() == 0) {  // nothing flows back: the gradient is exactly zero
+  if (g.empty()) {  // nothing flows back: the gradient is exactly zero
     std::fill(ds_out, ds_out + 2 * g.c, 0.0f);
     return Ort::Status(nullptr);
   }

@@ -24,6 +24,21 @@ std::string ValidateStrideValues(const std::vector<int64_t>& v) {
 
 }  // namespace
 
+bool CheckedProduct(const int64_t* begin, const int64_t* end, int64_t unit, int64_t* out) {
+  for (const int64_t* d = begin; d != end; ++d) {
+    if (*d == 0) {
+      *out = 0;
+      return true;
+    }
+  }
+  int64_t p = unit;
+  for (const int64_t* d = begin; d != end; ++d) {
+    if (__builtin_mul_overflow(p, *d, &p)) return false;
+  }
+  *out = p;
+  return true;
+}
+
 Ort::Status Fail(const char* op, const std::string& message, OrtErrorCode code) {
   return Ort::Status((std::string(op) + ": " + message).c_str(), code);
 }
@@ -67,19 +82,28 @@ std::string CheckForwardInputs(const char* op, const std::vector<int64_t>& x,
     return "input 'shift' has " + std::to_string(shift[0]) + " channels but X has " +
            std::to_string(x[1]) + " (X shape " + ShapeText(x) + ")";
   }
+  for (int64_t d : x) {
+    if (d < 0) return "input X has a negative dimension: shape " + ShapeText(x);
+  }
+  // Bytes of X: when they fit int64, so do N*C, H*W, every plane offset and Y (no larger than X).
+  int64_t bytes = 0;
+  if (!CheckedProduct(x.data(), x.data() + x.size(), int64_t{sizeof(float)}, &bytes)) {
+    return "input X of shape " + ShapeText(x) + " is too large: N*C*H*W*4 bytes overflows int64";
+  }
   *g = ShiftGeometry::Make(x[0], x[1], x[2], x[3], s.h, s.w);
   return {};
 }
 
-std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g) {
+std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g,
+                           const Strides& s) {
   (void)op;
   // Compared in place: this runs on every Compute, which must not allocate when inputs are fine.
   if (dy.size() != 4 || dy[0] != g.n || dy[1] != g.c || dy[2] != g.oh || dy[3] != g.ow) {
     const std::vector<int64_t> want = {g.n, g.c, g.oh, g.ow};
     return "input dY must have shape " + ShapeText(want) + " (the forward output for X [" +
            std::to_string(g.n) + "," + std::to_string(g.c) + "," + std::to_string(g.h) + "," +
-           std::to_string(g.w) + "] and strides [" + std::to_string(g.sh) + "," +
-           std::to_string(g.sw) + "]), got " + ShapeText(dy);
+           std::to_string(g.w) + "] and strides [" + std::to_string(s.h) + "," +
+           std::to_string(s.w) + "]), got " + ShapeText(dy);
   }
   return {};
 }
@@ -115,7 +139,8 @@ void InferShapes(OrtShapeInferContext* raw, bool grad) {
       const auto& d = x[2 + axis];
       const int64_t s = strides[axis];
       if (d.IsInt() && d.AsInt() >= 0) {
-        out[2 + axis] = Ort::ShapeInferContext::SymbolicInteger((d.AsInt() + s - 1) / s);
+        // Not (d + s - 1) / s: that overflows for strides near 2^63 (issue 11).
+        out[2 + axis] = Ort::ShapeInferContext::SymbolicInteger(ShiftGeometry::OutSize(d.AsInt(), s));
       } else if (s != 1) {
         out[2 + axis] = Ort::ShapeInferContext::SymbolicInteger(int64_t{-1});
       }

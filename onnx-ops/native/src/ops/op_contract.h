@@ -25,12 +25,18 @@ struct Strides {
 Strides ReadStrides(const OrtApi* api, const OrtKernelInfo* info, const char* op);
 
 /// Validates the shapes of ActiveShift's inputs and returns its geometry; error text otherwise.
+/// Dimensions must be >= 0, and a non-empty X must have a size in bytes that fits int64 (then
+/// every size product and offset of the kernels does). An empty X (some dimension 0) is valid
+/// whatever its other dimensions; its size products may not be representable, so callers test
+/// g->empty() before using them.
 std::string CheckForwardInputs(const char* op, const std::vector<int64_t>& x,
                                const std::vector<int64_t>& shift, const Strides& s,
                                ShiftGeometry* g);
 
-/// Additionally validates dY's shape for ActiveShiftGrad.
-std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g);
+/// Additionally validates dY's shape for ActiveShiftGrad (s: the strides, for the message; g holds
+/// the effective ones).
+std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g,
+                           const Strides& s);
 
 /// Error text naming the first channel with a NaN or infinite shift, or empty.
 std::string CheckShiftValues(const char* op, const float* shift, int64_t channels);
@@ -43,6 +49,10 @@ void InferShapes(OrtShapeInferContext* ctx, bool grad);
 /// Checks the input count and the shapes the model declares for the inputs (where it declares
 /// them), so that a malformed graph fails when the session is created. Empty when fine.
 std::string CheckDeclaredInputs(const OrtKernelInfo* info, bool grad);
+
+/// The product of [begin, end) times `unit` (all >= 0) into *out. A product with a zero factor
+/// is 0 whatever the other factors; otherwise false when the product does not fit int64.
+bool CheckedProduct(const int64_t* begin, const int64_t* end, int64_t unit, int64_t* out);
 
 /// "[2,3,4]": a shape for messages.
 std::string ShapeText(const std::vector<int64_t>& shape);

@@ -14,16 +14,6 @@ namespace {
 
 using Dims = std::vector<int64_t>;
 
-// [N, C, ...] -> the per-channel geometry; error text when X is not at least [N, C].
-std::string ChannelShape(const Dims& x, ChannelGeometry* g) {
-  if (x.size() < 2) return "input X must have rank >= 2 [N, C, ...], got shape " + ShapeText(x);
-  g->n = x[0];
-  g->c = x[1];
-  g->s = 1;
-  for (size_t i = 2; i < x.size(); ++i) g->s *= x[i];
-  return {};
-}
-
 // Checks that a per-channel input is [C].
 std::string PerChannel(const char* what, const Dims& shape, int64_t c, const Dims& x) {
   if (shape.size() == 1 && shape[0] == c) return {};
@@ -86,6 +76,24 @@ std::string WithOp(const char* op, const std::string& error) {
 
 }  // namespace
 
+std::string CheckChannelShape(const std::vector<int64_t>& x, ChannelGeometry* g) {
+  if (x.size() < 2) return "input X must have rank >= 2 [N, C, ...], got shape " + ShapeText(x);
+  for (int64_t d : x) {
+    if (d < 0) return "input X has a negative dimension: shape " + ShapeText(x);
+  }
+  // Bytes of X: when they fit int64, so do S, N*S and every plane offset of the kernels.
+  int64_t bytes = 0;
+  if (!CheckedProduct(x.data(), x.data() + x.size(), int64_t{sizeof(float)}, &bytes)) {
+    return "input X of shape " + ShapeText(x) + " is too large: its size in bytes overflows int64";
+  }
+  g->n = x[0];
+  g->c = x[1];
+  // An empty X may still have spatial sizes whose product overflows ([0, C, 2^40, 2^40]); no
+  // kernel reads S when N or C is 0 (count() is then 0), so it is set to 0 there.
+  if (!CheckedProduct(x.data() + 2, x.data() + x.size(), 1, &g->s)) g->s = 0;
+  return {};
+}
+
 Epsilon ReadEpsilon(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
   Epsilon e;
   float v = 0.0f;
@@ -126,7 +134,7 @@ Ort::Status BatchNormTrainingCpu::Compute(OrtKernelContext* ctx, const Ort::Cust
   if (!x || !scale || !bias) return Fail(kName, "expects 3 inputs (X, scale, B)");
   ChannelGeometry g;
   const Dims& xs = x.Shape();
-  std::string bad = ChannelShape(xs, &g);
+  std::string bad = CheckChannelShape(xs, &g);
   if (bad.empty()) bad = PerChannel("scale", scale.Shape(), g.c, xs);
   if (bad.empty()) bad = PerChannel("B", bias.Shape(), g.c, xs);
   if (!bad.empty()) return Fail(kName, bad);
@@ -167,7 +175,7 @@ Ort::Status BatchNormTrainingGradCpu::Compute(
   if (!dy || !x || !scale || !mean || !var) return Fail(kName, "expects 5 inputs (dY, X, scale, mean, var)");
   ChannelGeometry g;
   const Dims& xs = x.Shape();
-  std::string bad = ChannelShape(xs, &g);
+  std::string bad = CheckChannelShape(xs, &g);
   if (bad.empty()) bad = SameShape("dY", dy.Shape(), "X", xs);
   if (bad.empty()) bad = PerChannel("scale", scale.Shape(), g.c, xs);
   if (bad.empty()) bad = PerChannel("mean", mean.Shape(), g.c, xs);

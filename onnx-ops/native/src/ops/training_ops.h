@@ -11,6 +11,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "asnet/batch_norm.h"
 
 #include "onnxruntime_lite_custom_op.h"
 #include "op_contract.h"
@@ -20,6 +23,10 @@ namespace asnet {
 inline constexpr const char* kBatchNormOp = "BatchNormTraining";
 inline constexpr const char* kBatchNormGradOp = "BatchNormTrainingGrad";
 inline constexpr const char* kReluGradOp = "ReluGrad";
+
+/// X [N, C, ...] -> the per-channel geometry (S = product of the spatial sizes); error text when
+/// X is not at least [N, C], has a negative dimension or a size in bytes beyond int64.
+std::string CheckChannelShape(const std::vector<int64_t>& x, ChannelGeometry* g);
 
 /// The `epsilon` attribute, or the reason it is invalid.
 struct Epsilon {

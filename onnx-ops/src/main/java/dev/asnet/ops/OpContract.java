@@ -53,6 +53,7 @@ public final class OpContract {
         if (in < 0 || stride < 1) {
             throw new IllegalArgumentException("extent must be >= 0 and stride >= 1, got " + in + " and " + stride);
         }
-        return (in + stride - 1) / stride;
+        // Not (in + stride - 1) / stride: that overflows for strides near Long.MAX_VALUE (issue 11).
+        return in == 0 ? 0 : (in - 1) / stride + 1;
     }
 }

@@ -194,6 +194,29 @@ class TrainingOpsTest {
         }
     }
 
+    /**
+     * An empty batch whose spatial sizes multiply past 2^63 (issue 11): no size product may
+     * overflow; the statistics of a channel with no values are 0 and the gradients are empty/zero.
+     */
+    @Test
+    void emptyBatchWithHugeSpatialSizes() throws Exception {
+        long big = 1L << 40;
+        long[] shape = {0, 2, big, big, 1};
+        float[] scale = {1, 2};
+        float[] bias = {0.5f, -0.5f};
+        float[][] fwd = OpSessions.run(one.session("bn", bnModel(EPS)), Map.of("X", new float[0], "scale", scale, "B", bias),
+                Map.of("X", shape, "scale", new long[] {2}, "B", new long[] {2}));
+        assertEquals(0, fwd[0].length);
+        assertArrayEquals(new float[] {0, 0}, fwd[1]);
+        assertArrayEquals(new float[] {0, 0}, fwd[2]);
+        float[][] grad = OpSessions.run(one.session("bngrad", bnGradModel(EPS)),
+                Map.of("dY", new float[0], "X", new float[0], "scale", scale, "mean", new float[2], "var", new float[] {1, 1}),
+                Map.of("dY", shape, "X", shape, "scale", new long[] {2}, "mean", new long[] {2}, "var", new long[] {2}));
+        assertEquals(0, grad[0].length);
+        assertArrayEquals(new float[] {0, 0}, grad[1]);
+        assertArrayEquals(new float[] {0, 0}, grad[2]);
+    }
+
     private static void expectError(Executable run, String... fragments) {
         Throwable e = assertThrows(OrtException.class, run);
         for (String f : fragments) {

@@ -9,7 +9,8 @@ public final class ActiveShiftReference {
     /** Results of one forward + backward evaluation. */
     public record Result(double[] y, double[] dx, double[] dshift) {}
 
-    private final int n, c, h, w, sh, sw, oh, ow;
+    private final int n, c, h, w, oh, ow;
+    private final long sh, sw;
 
     /**
      * @param n batch size
@@ -20,14 +21,36 @@ public final class ActiveShiftReference {
      * @param sw stride along W
      */
     public ActiveShiftReference(int n, int c, int h, int w, int sh, int sw) {
+        this(n, c, h, w, (long) sh, (long) sw);
+    }
+
+    /**
+     * The same with strides as the model gives them (any value >= 1, up to {@code Long.MAX_VALUE}).
+     *
+     * @param n batch size
+     * @param c channels
+     * @param h input height
+     * @param w input width
+     * @param sh stride along H
+     * @param sw stride along W
+     */
+    public ActiveShiftReference(int n, int c, int h, int w, long sh, long sw) {
+        if (sh < 1 || sw < 1) {
+            throw new IllegalArgumentException("strides must be >= 1, got " + sh + ", " + sw);
+        }
         this.n = n;
         this.c = c;
         this.h = h;
         this.w = w;
         this.sh = sh;
         this.sw = sw;
-        this.oh = (h + sh - 1) / sh;
-        this.ow = (w + sw - 1) / sw;
+        this.oh = outSize(h, sh);
+        this.ow = outSize(w, sw);
+    }
+
+    /** ceil(extent / stride), written so that huge strides cannot overflow (extent + stride - 1 can). */
+    public static int outSize(int extent, long stride) {
+        return extent == 0 ? 0 : (int) ((extent - 1) / stride + 1);
     }
 
     /** Output height. */
@@ -49,7 +72,7 @@ public final class ActiveShiftReference {
      * @return Y, and dX and dShift when dy was given
      */
     public Result run(double[] x, double[] shift, double[] dy) {
-        double[] y = new double[n * c * oh * ow];
+        double[] y = new double[Math.multiplyExact(Math.multiplyExact(n, c), Math.multiplyExact(oh, ow))];
         double[] dx = new double[x.length];
         double[] ds = new double[2 * c];
         for (int p = 0; p < n * c; p++) {
@@ -61,8 +84,9 @@ public final class ActiveShiftReference {
             double[] wt = {(1 - ax) * (1 - ay), ax * (1 - ay), (1 - ax) * ay, ax * ay};
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
-                    double r = i * (double) sh + fy;
-                    double q = j * (double) sw + fx;
+                    // i < oh implies i * sh <= h - 1: exact in long and in double.
+                    double r = Math.multiplyExact((long) i, sh) + fy;
+                    double q = Math.multiplyExact((long) j, sw) + fx;
                     double q11 = at(x, p, r, q);
                     double q21 = at(x, p, r, q + 1);
                     double q12 = at(x, p, r + 1, q);
