@@ -66,7 +66,7 @@ public final class BenchReport {
         Path json = dir.resolve(name + ".json");
         AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(jsonTree()));
         written.add(json);
-        written.addAll(Charts.write(dir, name, results));
+        written.addAll(LatencyCharts.write(dir, name, results));
         return written;
     }
 

@@ -21,8 +21,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** PNG charts of latency measurements (XChart, rendered headless). */
-final class Charts {
-    private Charts() {}
+final class LatencyCharts {
+    private LatencyCharts() {}
 
     /** Writes latency-vs-params and latency-per-level charts; returns the files written. */
     static List<Path> write(Path dir, String stem, List<Measurement> results) throws IOException {
