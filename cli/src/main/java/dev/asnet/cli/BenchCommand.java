@@ -8,6 +8,8 @@ import dev.asnet.bench.latency.LatencyRunner;
 import dev.asnet.bench.latency.Measurement;
 import dev.asnet.bench.latency.OpProfiler;
 import dev.asnet.bench.report.BenchReport;
+import dev.asnet.bench.report.Comparison;
+import dev.asnet.bench.suite.FileModels;
 import dev.asnet.bench.suite.Suites;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.runtime.Device;
@@ -22,12 +24,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,14 +45,23 @@ import picocli.CommandLine.Spec;
         description = {"Measures latency of the model zoo (or of the ASL op) on ONNX Runtime.",
             "Models run interleaved after warm-up; reports give median and p90 per model and configuration."},
         footer = {"%nExamples:", "  asnet bench --suite paper --threads 1 --levels all --lowerings custom,depthwise -o bench-out",
+            "  asnet bench runs/as16x3/model.onnx mobilenetv2.onnx --batch-size 64 --threads 1 --levels all",
             "  asnet bench --suite ops --shapes \"1x64x56x56;32x64x56x56\" --levels basic,all --rounds 15 -o op-bench"})
 public final class BenchCommand implements Callable<Integer> {
     private static final Set<String> PROFILED = Set.of("as-resnet-w32/custom", "as-resnet-w32/depthwise",
             "mobilenetv2-0.5", "as-resnet20-16x6/custom/b64", "dwresnet20-16x6/b64");
 
+    @Parameters(paramLabel = "FILE", arity = "0..*",
+            description = "ONNX models to time side by side instead of a suite (any model with one float input).")
+    List<Path> files;
+
     @Option(names = "--suite", paramLabel = "NAME", defaultValue = "paper",
-            description = "paper, small or ops (default: ${DEFAULT-VALUE}).")
+            description = "paper, small or ops (default: ${DEFAULT-VALUE}; not with FILE).")
     String suite;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
+            description = "With FILE: the batch fed to every model (default: ${DEFAULT-VALUE}).")
+    int batchSize;
 
     @Option(names = "--threads", paramLabel = "N", split = ",",
             description = "Intra-op thread counts, comma-separated (default: 1 and all cores).")
@@ -131,7 +144,14 @@ public final class BenchCommand implements Callable<Integer> {
                 asl.add(AslLowering.parse(l));
             }
             where = Device.parse(device);
-            if (ops) {
+            if (files != null && !files.isEmpty()) {
+                if (!spec.findOption("--suite").originalStringValues().isEmpty() || shapes != null) {
+                    throw new IllegalArgumentException("give model files or --suite, not both");
+                }
+                if (batchSize < 1 || batchSize > 1_000_000) {
+                    throw new IllegalArgumentException("--batch-size must be in [1, 1000000], got " + batchSize);
+                }
+            } else if (ops) {
                 if (where != Device.CPU) {
                     throw new IllegalArgumentException("--suite ops runs on the CPU only");
                 }
@@ -148,6 +168,12 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        List<BenchModel> fileModels = new ArrayList<>();
+        if (files != null) {
+            for (Path f : files) {
+                fileModels.add(FileModels.fromFile(f, batchSize));
+            }
+        }
         prepareOutputFolder(out);
         PrintWriter err = spec.commandLine().getErr();
         if (ops) {
@@ -157,6 +183,10 @@ public final class BenchCommand implements Callable<Integer> {
             });
             err.println("report: " + r.write(out).toAbsolutePath());
             return ExitCodes.OK;
+        }
+        if (!fileModels.isEmpty()) {
+            s = fileSuite(fileModels);
+            suite = "files";
         }
         List<BenchModel> models = new ArrayList<>();
         for (BenchModel m : s.models()) {
@@ -207,6 +237,15 @@ public final class BenchCommand implements Callable<Integer> {
             err.println(failed + " measurement(s) failed; see the report");
         }
         return ExitCodes.OK;
+    }
+
+    /** Model files as a suite: each compared with the first. */
+    private static Suites.Suite fileSuite(List<BenchModel> models) {
+        List<Comparison> ratios = new ArrayList<>();
+        for (BenchModel m : models.subList(1, models.size())) {
+            ratios.add(new Comparison(models.get(0).family(), m.family(), Double.NaN));
+        }
+        return new Suites.Suite("files", "Latency of the given models", models, ratios, Map.of());
     }
 
     /**

@@ -305,6 +305,25 @@ class CliTest {
     }
 
     @Test
+    void benchTimesModelFilesSideBySide() throws Exception {
+        Path dw = dir.resolve("dw.onnx");
+        assertEquals(0, CliRunner.run("export", "dwresnet20-16x1", "--input", "1x28x28", "--classes", "10", "-o",
+                dw.toString()).exitCode());
+        Path out = dir.resolve("bench");
+        CliRunner.Result r = CliRunner.run("bench", model.toString(), dw.toString(), "--batch-size", "2", "--threads",
+                "1", "--levels", "basic", "--rounds", "2", "--warmup-ms", "0", "--no-profile", "-o", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        String md = Files.readString(out.resolve("files.md"));
+        assertTrue(md.contains("| " + model + " | as-resnet20-16x1 custom b2 |") && md.contains("| " + dw + " | "), md);
+        assertTrue(md.contains("| " + model + " / " + dw + " |"), "ratio to the first model: " + md);
+        fails(ExitCodes.USAGE, "give model files or --suite, not both", "bench", model.toString(), "--suite", "small");
+        fails(ExitCodes.USAGE, "--batch-size must be in [1, 1000000], got 0", "bench", model.toString(),
+                "--batch-size", "0");
+        Path text = Files.writeString(dir.resolve("notes.onnx"), "not a model");
+        fails(ExitCodes.FILE_PROBLEM, "not an ONNX model", "bench", text.toString(), "-o", out.toString());
+    }
+
+    @Test
     void nonFiniteLogitsAreExplained() throws Exception {
         // NaN in the classifier's bias: ONNX Runtime runs it happily and the logits are NaN.
         ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();

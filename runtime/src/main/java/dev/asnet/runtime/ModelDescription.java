@@ -52,10 +52,12 @@ public final class ModelDescription {
     private final int nodeCount;
     private final long initializerElements;
     private final Map<String, String> metadata;
+    private final boolean externalData;
     private final OptionalLong countedMacs;
 
     private ModelDescription(String source, ModelProto proto) {
         this.source = source;
+        this.externalData = !ExternalData.find(proto).isEmpty();
         this.irVersion = proto.getIrVersion();
         this.producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
         Map<String, Long> opsets = new LinkedHashMap<>();
@@ -223,6 +225,16 @@ public final class ModelDescription {
         } catch (RuntimeException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * Whether some tensor is stored as external data (in a file next to the model): such a model
+     * can only be opened from its file, never from its bytes.
+     *
+     * @return true when a tensor refers to an external file
+     */
+    public boolean usesExternalData() {
+        return externalData;
     }
 
     /**
