@@ -1,8 +1,8 @@
 package dev.asnet.bench;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.asnet.exporter.export.AslLowerings;
@@ -19,6 +19,7 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.ops.AsnetOps;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Op-level latency: ActiveShift forward and gradient against ONNX Runtime's Relu on the same tensor
@@ -250,7 +251,7 @@ public final class OpBenchmark implements Callable<Integer> {
 
     /** A small model built with the exporter's graph builder, serialized. */
     private static byte[] model(Consumer<GraphBuilder> body) {
-        Graph g = new Graph("op_benchmark");
+        Graph g = new Graph("op_benchmark", OpRegistry.standard());
         body.accept(new GraphBuilder(g));
         return OnnxWriter.toBytes(new Model(g));
     }
