@@ -18,6 +18,7 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.runtime.OptimizationLevel;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.SessionFactory;
@@ -377,7 +378,7 @@ public final class OpBenchmark {
 
     /** A small model built with the exporter's graph builder, serialized. */
     private static byte[] model(Consumer<GraphBuilder> body) {
-        Graph g = new Graph("op_benchmark");
+        Graph g = new Graph("op_benchmark", OpRegistry.standard());
         body.accept(new GraphBuilder(g));
         return OnnxWriter.toBytes(new Model(g));
     }

@@ -18,15 +18,16 @@ import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The standard-ONNX ASL lowerings in ONNX Runtime against a double-precision reference. */
 class AslLoweringTest {
     private static Model shiftModel(int c, int h, int w, float[] shift, int sh, int sw) {
-        Graph g = new Graph("asl");
+        Graph g = new Graph("asl", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("x", DataType.FLOAT, Shape.batched("N", c, h, w));
         Value s = b.parameter("shift", Tensor.ofFloats(shift, c, 2));

@@ -17,6 +17,7 @@ import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.NodeProto;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.exporter.ops.PoolOptions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +32,7 @@ class BuilderValidationTest {
 
     @BeforeEach
     void setUp() {
-        g = new Graph("net");
+        g = new Graph("net", OpRegistry.standard());
         b = new GraphBuilder(g);
         x = b.input("x", DataType.FLOAT, Shape.batched("N", 8, 16, 16));
     }
@@ -154,7 +155,7 @@ class BuilderValidationTest {
 
     @Test
     void danglingValueFromAnotherGraph() {
-        Graph other = new Graph("other");
+        Graph other = new Graph("other", OpRegistry.standard());
         Value foreign = other.addInput("z", DataType.FLOAT, Shape.batched("N", 8, 16, 16));
         fails("Add node 'a': input 1 (B) is dangling: value 'z' FLOAT[N, 8, 16, 16] belongs to graph 'other', not to 'net'",
                 () -> b.add("a", x, foreign));

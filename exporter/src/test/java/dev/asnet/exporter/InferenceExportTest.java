@@ -19,6 +19,7 @@ import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +51,7 @@ class InferenceExportTest {
     @Test
     void nonFiniteShiftsAreRejectedInEveryLowering() {
         for (AslLowering lowering : AslLowering.values()) {
-            Graph g = new Graph("nan_shift");
+            Graph g = new Graph("nan_shift", OpRegistry.standard());
             GraphBuilder b = new GraphBuilder(g);
             Value x = b.input("x", DataType.FLOAT, Shape.batched("N", 2, 6, 6));
             Value shift = b.parameter("asl.shift", Tensor.ofFloats(new float[] {0.5f, 0.25f, -0.5f, Float.NaN}, 2, 2));

@@ -78,7 +78,7 @@ class OnnxReaderFuzzTest {
     @Test
     void macCountsSaturateInsteadOfWrapping() {
         // A 1x1 conv over a huge image: the counted MACs are far beyond a long.
-        dev.asnet.exporter.ir.Graph g = new dev.asnet.exporter.ir.Graph("huge");
+        dev.asnet.exporter.ir.Graph g = new dev.asnet.exporter.ir.Graph("huge", dev.asnet.exporter.ops.OpRegistry.standard());
         dev.asnet.exporter.ops.GraphBuilder b = new dev.asnet.exporter.ops.GraphBuilder(g);
         var x = b.input("x", dev.asnet.exporter.ir.DataType.FLOAT, Shape.of(1, 4, 1L << 31, 1L << 31));
         var w = b.parameter("w", Tensor.ofFloats(new float[16 * 4], 16, 4, 1, 1));

@@ -19,6 +19,7 @@ import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Models written, read back and written again are identical, in the IR and byte for byte. */
 class RoundTripTest {
     static Model smallNet() {
-        Graph g = new Graph("small");
+        Graph g = new Graph("small", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("image", DataType.FLOAT, Shape.batched("N", 3, 12, 12));
         Value w0 = b.parameter("conv0.weight", Tensor.ofFloats(OrtRunner.randn(1, 8 * 27), 8, 3, 3, 3));
@@ -98,7 +99,7 @@ class RoundTripTest {
 
     @Test
     void unnamedThingsGetNamesThatAvoidUserNames() {
-        Graph g = new Graph("names");
+        Graph g = new Graph("names", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("x", DataType.FLOAT, Shape.of(1, 2));
         Value r0 = b.relu(null, x);

@@ -13,6 +13,7 @@ import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.exporter.ops.PoolOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class StandardOpsOrtTest {
     @Test
     void inferredShapesMatchOnnxRuntime() throws Exception {
-        Graph g = new Graph("ops");
+        Graph g = new Graph("ops", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("x", DataType.FLOAT, Shape.batched("N", 4, 11, 9));
         List<Value> outs = new java.util.ArrayList<>();
@@ -84,7 +85,7 @@ class StandardOpsOrtTest {
 
     @Test
     void gemmMatchesJava() throws Exception {
-        Graph g = new Graph("gemm");
+        Graph g = new Graph("gemm", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("x", DataType.FLOAT, Shape.batched("N", 3));
         float[] w = {1, 2, 3, -1, 0.5f, 2};

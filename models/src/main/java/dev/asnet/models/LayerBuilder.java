@@ -12,6 +12,7 @@ import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import java.util.SplittableRandom;
 
 /**
@@ -43,7 +44,7 @@ public final class LayerBuilder {
         this.architecture = architecture;
         this.config = config;
         this.random = new SplittableRandom(config.seed());
-        this.b = new GraphBuilder(new Graph(architecture));
+        this.b = new GraphBuilder(new Graph(architecture, OpRegistry.standard()));
         this.input = b.input("input", DataType.FLOAT,
                 Shape.batched(config.batchSymbol(), config.channels(), config.height(), config.width()));
     }

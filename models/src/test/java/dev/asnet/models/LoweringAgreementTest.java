@@ -16,6 +16,7 @@ import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.ops.OpContract;
 import dev.asnet.ops.testing.ActiveShiftReference;
 import java.util.SplittableRandom;
@@ -50,7 +51,7 @@ class LoweringAgreementTest {
         for (int i = 0; i < shift.length; i++) {
             shift[i] = (float) ((r.nextDouble() * 2 - 1) * range);
         }
-        Graph g = new Graph("asl");
+        Graph g = new Graph("asl", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("input", DataType.FLOAT, Shape.batched("N", c, h, w));
         b.output(b.activeShift("asl", x, b.parameter("shift", Tensor.ofFloats(shift, c, 2)), stride, stride), "y");

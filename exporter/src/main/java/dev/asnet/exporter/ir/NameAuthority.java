@@ -3,12 +3,14 @@ package dev.asnet.exporter.ir;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps value and node names unique within a graph. Names the user sets are claimed at once and a
  * clash fails immediately; names for everything left unnamed are generated only by {@link
  * #nameAll}, after every user name is known, so a generated name never takes a name the user
- * wanted.
+ * wanted. Renames and removals give names back, so a pass that replaces a node can hand the old
+ * node's name to its replacement.
  */
 public final class NameAuthority {
     private final Graph graph;
@@ -50,6 +52,70 @@ public final class NameAuthority {
                     + owner.describe() + ")");
         }
         nodes.put(name, n);
+    }
+
+    /** Gives up a value's name (renamed to null or removed from the graph). */
+    void releaseValueName(Value v) {
+        if (v.name() != null && values.get(v.name()) == v) {
+            values.remove(v.name());
+        }
+    }
+
+    /** Gives up a node's name. */
+    void releaseNodeName(Node n) {
+        if (n.name() != null && nodes.get(n.name()) == n) {
+            nodes.remove(n.name());
+        }
+    }
+
+    /** Moves a value from its name (if any) to another; null leaves it unnamed. */
+    void renameValue(Value v, String name) {
+        if (name != null && name.equals(v.name())) {
+            return;
+        }
+        if (name != null) {
+            Value owner = values.get(name);
+            requireFree(name, owner == null ? null : owner.describe(), "value");
+        }
+        releaseValueName(v);
+        if (name != null) {
+            values.put(name, v);
+        }
+    }
+
+    /** Moves a node from its name (if any) to another; null leaves it unnamed. */
+    void renameNode(Node n, String name) {
+        if (name != null && name.equals(n.name())) {
+            return;
+        }
+        if (name != null) {
+            Node owner = nodes.get(name);
+            requireFree(name, owner == null ? null : owner.describe(), "node");
+        }
+        releaseNodeName(n);
+        if (name != null) {
+            nodes.put(name, n);
+        }
+    }
+
+    private void requireFree(String name, String owner, String what) {
+        if (name.isEmpty()) {
+            throw new IrException("graph '" + graph.name() + "': " + what + " name must be non-empty");
+        }
+        if (owner != null) {
+            throw new IrException("graph '" + graph.name() + "': duplicate " + what + " name '" + name + "' (already used by "
+                    + owner + ")");
+        }
+    }
+
+    /**
+     * The value that has a name.
+     *
+     * @param name the name
+     * @return the value, if some value of the graph has that name
+     */
+    public Optional<Value> value(String name) {
+        return Optional.ofNullable(values.get(name));
     }
 
     /**

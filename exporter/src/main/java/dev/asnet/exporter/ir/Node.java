@@ -1,6 +1,5 @@
 package dev.asnet.exporter.ir;
 
-import dev.asnet.exporter.ops.OpSchema;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,22 +9,27 @@ import java.util.Optional;
 
 /**
  * One operator application: op type and domain, input values (null for an omitted optional
- * input), attributes and output values. Created by {@link Graph#addNode}, which validates it
- * against its {@link OpSchema}; immutable afterwards except for its name.
+ * input), attributes and output values. Created by {@link Graph#addNode} (or one of the insert
+ * methods), which validates it against its {@link OpSignature}. Op, attributes and outputs are
+ * fixed afterwards; the inputs change only through checked edits ({@link #replaceInput}, {@link
+ * Value#replaceAllUsesWith}) and the name through {@link #setName} and {@link #rename}.
  */
 public final class Node {
     private final Graph graph;
-    private final OpSchema schema;
+    private final OpSignature schema;
     private final List<Value> inputs;
+    private final List<Value> inputsView;
     private final Map<String, Attribute> attributes;
     private final List<Value> outputs = new ArrayList<>();
     private final int index;
     private String name;
+    private boolean removed;
 
-    Node(Graph graph, OpSchema schema, List<Value> inputs, Map<String, Attribute> attributes, int index) {
+    Node(Graph graph, OpSignature schema, List<Value> inputs, Map<String, Attribute> attributes, int index) {
         this.graph = graph;
         this.schema = schema;
-        this.inputs = Collections.unmodifiableList(new ArrayList<>(inputs));
+        this.inputs = new ArrayList<>(inputs);
+        this.inputsView = Collections.unmodifiableList(this.inputs);
         this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         this.index = index;
     }
@@ -44,11 +48,11 @@ public final class Node {
     }
 
     /**
-     * The schema the node was validated against.
+     * The signature the node was validated against.
      *
-     * @return the schema
+     * @return the op's signature
      */
-    public OpSchema schema() {
+    public OpSignature schema() {
         return schema;
     }
 
@@ -97,12 +101,61 @@ public final class Node {
     }
 
     /**
+     * Renames the node, whether or not it has a name yet; the old name becomes free.
+     *
+     * @param newName the new name, or null to leave the node unnamed until serialization
+     * @return this node
+     * @throws IrException if the name is taken or the node was removed
+     */
+    public Node rename(String newName) {
+        graph.requireLive(this);
+        graph.names().renameNode(this, newName);
+        this.name = newName;
+        return this;
+    }
+
+    /**
+     * Points one input slot at another value (or adds an optional input one past the last slot).
+     * The node is checked again against its op with the new inputs, and its output types must not
+     * change, since its users were checked against them.
+     *
+     * @param slot the input slot, at most {@code inputs().size()}
+     * @param value the new input (null to omit an optional input), available before this node
+     * @throws IrException naming the node if the op refuses the new input, the output types would
+     *     change, or the value is not available before this node
+     */
+    public void replaceInput(int slot, Value value) {
+        graph.replaceInput(this, slot, value);
+    }
+
+    void setInputSlot(int slot, Value value) {
+        if (slot == inputs.size()) {
+            inputs.add(value);
+        } else {
+            inputs.set(slot, value);
+        }
+    }
+
+    /**
+     * Whether the node was removed from its graph ({@link Graph#removeNode}).
+     *
+     * @return true once removed
+     */
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
+    /**
      * The inputs, in slot order; an omitted optional input is null.
      *
      * @return an unmodifiable list
      */
     public List<Value> inputs() {
-        return inputs;
+        return inputsView;
     }
 
     /**
@@ -153,9 +206,11 @@ public final class Node {
     }
 
     /**
-     * Position of this node in the graph's creation order.
+     * A serial number given at creation, unique within the graph, that names an unnamed node in
+     * messages. It is not the node's position once nodes are inserted or removed: see {@link
+     * Graph#position}.
      *
-     * @return the index
+     * @return the creation serial
      */
     public int index() {
         return index;

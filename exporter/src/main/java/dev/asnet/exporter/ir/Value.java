@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A tensor in a {@link Graph}: a graph input, an initializer (constant data) or a node output. It
- * knows its type, its producer and its users; the graph keeps the use lists up to date.
+ * knows its type, its producer and its users; the graph keeps the use lists up to date through
+ * every edit ({@link #replaceAllUsesWith}, {@link Graph#removeNode}, {@link Node#replaceInput}).
  *
  * <p>Values are created only by their graph ({@link Graph#addInput}, {@link
  * Graph#addInitializer}, {@link Graph#addNode}). A value may stay unnamed until serialization,
@@ -28,10 +29,11 @@ public final class Value {
     private final ValueType type;
     private final Node producer;
     private final int outputIndex;
-    private final Tensor data;
+    private Tensor data;
     private final InitializerRole role;
     private final List<Usage> users = new ArrayList<>();
     private String name;
+    private boolean removed;
 
     Value(Graph graph, Kind kind, ValueType type, Node producer, int outputIndex, Tensor data, InitializerRole role) {
         this.graph = graph;
@@ -85,6 +87,37 @@ public final class Value {
 
     void assignName(String generated) {
         this.name = generated;
+    }
+
+    /**
+     * Renames the value, whether or not it has a name yet. Unlike {@link #setName}, an existing
+     * name is given up (and becomes free for other values); the new name must not be taken.
+     *
+     * @param newName the new name, or null to leave the value unnamed until serialization
+     * @return this value
+     * @throws IrException if the name is taken or the value was removed from its graph
+     */
+    public Value rename(String newName) {
+        graph.requireLive(this);
+        graph.names().renameValue(this, newName);
+        this.name = newName;
+        return this;
+    }
+
+    /**
+     * Makes every user of this value read {@code replacement} instead, and puts {@code
+     * replacement} in this value's place among the graph outputs. Afterwards this value has no
+     * users, so its producer can be removed. Names are not moved: rename the replacement if it
+     * should take this value's name.
+     *
+     * @param replacement a value of the same graph with the same type, available before every user
+     *     (its producer comes earlier in the node order), so topological order is kept
+     * @throws IrException naming both values if the graphs or types differ, if a user comes before
+     *     the replacement's producer, or if the replacement is already a graph output where this
+     *     value is one too
+     */
+    public void replaceAllUsesWith(Value replacement) {
+        graph.replaceAllUses(this, replacement);
     }
 
     /**
@@ -150,6 +183,24 @@ public final class Value {
         return data;
     }
 
+    void setData(Tensor newData) {
+        this.data = newData;
+    }
+
+    /**
+     * Whether the value was removed from its graph (with its producer, or as an unused
+     * initializer). A removed value cannot be used by new nodes.
+     *
+     * @return true once removed
+     */
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
     /**
      * The role of an initializer.
      *
@@ -173,7 +224,9 @@ public final class Value {
     }
 
     void removeUser(Usage u) {
-        users.remove(u);
+        if (!users.remove(u)) {
+            throw new IllegalStateException(describe() + " has no use " + u + " to remove");
+        }
     }
 
     /**

@@ -11,7 +11,11 @@
  * dev.asnet.exporter.ir.InitializerRole}.
  *
  * <p>Nodes are created through {@link dev.asnet.exporter.ir.Graph#addNode}, which validates the
- * node against its registered {@link dev.asnet.exporter.ops.OpSchema} and infers the output types;
- * the typed methods of {@link dev.asnet.exporter.ops.GraphBuilder} are the usual way in.
+ * node against the {@link dev.asnet.exporter.ir.OpSignature} the graph's {@link
+ * dev.asnet.exporter.ir.OpChecker} gives and infers the output types; the typed methods of the ops
+ * package's {@code GraphBuilder} are the usual way in. The IR does not depend on where op schemas
+ * come from. Passes edit graphs in place (replace all uses of a value, insert or remove nodes,
+ * replace initializer data, rename), and every edit keeps producer and user links and the
+ * topological order consistent.
  */
 package dev.asnet.exporter.ir;

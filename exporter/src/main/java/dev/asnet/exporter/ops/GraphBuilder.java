@@ -15,13 +15,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Typed methods that add ONNX nodes to a {@link Graph}. Every method takes the node name first
- * (null to have one generated at serialization) and returns the node's output; validation and
- * shape inference happen in the op's {@link OpSchema}, so a wrong shape fails here, at the line
- * that built the node, with a message naming the node.
+ * Typed methods that add ONNX nodes to a {@link Graph}: the one graph builder, for models,
+ * inference passes and training graphs alike. The layer-style methods take the node name first
+ * (null to have one generated at serialization) and return the node's output; the unnamed
+ * arithmetic shorthands ({@link #add(Value, Value)}, {@link #reduceSum}, {@link #unbroadcast}...)
+ * serve generated graphs such as gradients. Validation and shape inference happen in the op's
+ * {@link OpSchema}, so a wrong shape fails here, at the line that built the node, with a message
+ * naming the node. A builder appends nodes; {@link #before(Node)} gives one that inserts them
+ * before a node instead, which is how a pass replaces a node in place.
  *
  * <pre>{@code
- * Graph g = new Graph("net");
+ * Graph g = new Graph("net", OpRegistry.standard());
  * GraphBuilder b = new GraphBuilder(g);
  * Value x = b.input("input", DataType.FLOAT, Shape.batched("N", 3, 32, 32));
  * Value w = b.parameter("conv0.weight", Tensor.ofFloats(weights, 16, 3, 3, 3));
@@ -31,15 +35,37 @@ import java.util.Map;
  */
 public final class GraphBuilder {
     private final Graph graph;
-    private final Map<Float, Value> scalars = new HashMap<>();
+    private final Node anchor;
+    private final Map<Float, Value> scalars;
+    private final Map<String, Value> longConstants;
 
     /**
-     * Builds into a graph.
+     * Builds into a graph, appending nodes.
      *
      * @param graph the graph to add nodes to
      */
     public GraphBuilder(Graph graph) {
+        this(graph, null, new HashMap<>(), new HashMap<>());
+    }
+
+    private GraphBuilder(Graph graph, Node anchor, Map<Float, Value> scalars, Map<String, Value> longConstants) {
         this.graph = graph;
+        this.anchor = anchor;
+        this.scalars = scalars;
+        this.longConstants = longConstants;
+    }
+
+    /**
+     * A builder over the same graph that inserts every node just before {@code node} (in the
+     * order they are built), sharing this builder's cached constants. Initializers are not
+     * positioned: they are available to every node.
+     *
+     * @param node a node of the graph
+     * @return the inserting builder
+     */
+    public GraphBuilder before(Node node) {
+        graph.position(node); // fails now, naming the node, rather than at the first insertion
+        return new GraphBuilder(graph, node, scalars, longConstants);
     }
 
     /**
@@ -131,11 +157,49 @@ public final class GraphBuilder {
      * @return the node
      */
     public Node node(String domain, String opType, String name, List<Value> inputs, List<Attribute> attributes) {
-        return graph.addNode(domain, opType, name, inputs, attributes);
+        return anchor == null ? graph.addNode(domain, opType, name, inputs, attributes)
+                : graph.insertNodeBefore(anchor, domain, opType, name, inputs, attributes);
+    }
+
+    /**
+     * Adds an unnamed node of any registered op.
+     *
+     * @param domain the domain
+     * @param opType the op type
+     * @param inputs inputs (null for omitted optional ones)
+     * @param attributes attributes
+     * @return the node
+     */
+    public Node node(String domain, String opType, List<Value> inputs, Attribute... attributes) {
+        return node(domain, opType, null, inputs, Arrays.asList(attributes));
+    }
+
+    /**
+     * Adds an unnamed standard-domain node with one output.
+     *
+     * @param opType the op type
+     * @param inputs inputs (null for omitted optional ones)
+     * @param attributes attributes
+     * @return the output
+     */
+    public Value op(String opType, List<Value> inputs, Attribute... attributes) {
+        return node("", opType, inputs, attributes).output();
     }
 
     private Value op(String opType, String name, List<Value> inputs, Attribute... attributes) {
-        return graph.addNode("", opType, name, inputs, Arrays.asList(attributes)).output();
+        return node("", opType, name, inputs, Arrays.asList(attributes)).output();
+    }
+
+    /**
+     * A shared int64 vector constant (axes, shapes), so a graph with hundreds of reductions does
+     * not carry hundreds of identical tensors.
+     *
+     * @param values the values
+     * @return the constant
+     */
+    public Value longs(long... values) {
+        return longConstants.computeIfAbsent(Arrays.toString(values),
+                k -> constant(null, Tensor.ofLongs(values, values.length)));
     }
 
     private static List<Value> inputs(Value... values) {
@@ -168,7 +232,7 @@ public final class GraphBuilder {
         attrs.add(Attribute.ofInts("pads", options.pads()));
         attrs.add(Attribute.ofInts("dilations", options.dilations()));
         attrs.add(Attribute.ofInt("group", options.groups()));
-        return graph.addNode("", "Conv", name, inputs(x, w, bias), attrs).output();
+        return node("", "Conv", name, inputs(x, w, bias), attrs).output();
     }
 
     /**
@@ -445,7 +509,131 @@ public final class GraphBuilder {
      * @return [N, C, ceil(H/sh), ceil(W/sw)]
      */
     public Value activeShift(String name, Value x, Value shift, long strideH, long strideW) {
-        return graph.addNode(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT, name, inputs(x, shift),
+        return node(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT, name, inputs(x, shift),
                 List.of(Attribute.ofInts(AsnetDomain.STRIDES, strideH, strideW))).output();
+    }
+
+    /**
+     * {@code a + b}, unnamed.
+     *
+     * @param a first operand
+     * @param b second operand
+     * @return the sum
+     */
+    public Value add(Value a, Value b) {
+        return add(null, a, b);
+    }
+
+    /**
+     * {@code a - b}, unnamed.
+     *
+     * @param a first operand
+     * @param b second operand
+     * @return the difference
+     */
+    public Value sub(Value a, Value b) {
+        return sub(null, a, b);
+    }
+
+    /**
+     * {@code a * b}, unnamed.
+     *
+     * @param a first operand
+     * @param b second operand
+     * @return the product
+     */
+    public Value mul(Value a, Value b) {
+        return mul(null, a, b);
+    }
+
+    /**
+     * {@code a * s} for a shared float scalar constant, unnamed.
+     *
+     * @param a the operand
+     * @param s the factor
+     * @return the product
+     */
+    public Value scale(Value a, float s) {
+        return mul(a, scalar(s));
+    }
+
+    /**
+     * Axis permutation, unnamed.
+     *
+     * @param x the input
+     * @param perm output axis i is input axis perm[i]
+     * @return the transposed value
+     */
+    public Value transpose(Value x, long... perm) {
+        return transpose(null, x, perm);
+    }
+
+    /**
+     * Reshape to a fully known shape through a shared target constant; no node at all when the
+     * value already has that shape. (Unlike {@link #reshape(String, Value, long...)}, which
+     * always adds a node and its own target, as a layer of a model does.)
+     *
+     * @param x the input
+     * @param shape the target
+     * @return the reshaped value, or {@code x}
+     */
+    public Value reshapeTo(Value x, long... shape) {
+        if (x.shape().isFullyKnown() && Arrays.equals(x.shape().toArray(), shape)) {
+            return x;
+        }
+        return op("Reshape", List.of(x, longs(shape)));
+    }
+
+    /**
+     * Sum over axes (opset-13 {@code ReduceSum}, axes as a shared constant input). Inference
+     * graphs have no use for it, so it is not in {@link OpRegistry#standard()}: the graph's
+     * registry must add it, as the training registry does.
+     *
+     * @param x the input
+     * @param keepDims whether reduced axes stay as size 1
+     * @param axes the axes
+     * @return the sum
+     */
+    public Value reduceSum(Value x, boolean keepDims, long... axes) {
+        return op("ReduceSum", List.of(x, longs(axes)), Attribute.ofInt("keepdims", keepDims ? 1 : 0));
+    }
+
+    /**
+     * Mean over axes ({@code ReduceMean} with the axes attribute, opsets 13 to 17). Like {@link
+     * #reduceSum}, the graph's registry must add it.
+     *
+     * @param x the input
+     * @param keepDims whether reduced axes stay as size 1
+     * @param axes the axes
+     * @return the mean
+     */
+    public Value reduceMean(Value x, boolean keepDims, long... axes) {
+        return op("ReduceMean", List.of(x), Attribute.ofInts("axes", axes), Attribute.ofInt("keepdims", keepDims ? 1 : 0));
+    }
+
+    /**
+     * Sums a broadcast value back to the shape of the operand it belongs to (the adjoint of numpy
+     * broadcasting, as gradients need): leading axes and axes where the operand has size 1 are
+     * summed. Uses {@link #reduceSum} when anything is summed.
+     *
+     * @param grad the value with the broadcast shape
+     * @param target the operand's shape
+     * @return the value with the operand's shape
+     */
+    public Value unbroadcast(Value grad, Shape target) {
+        long[] g = grad.shape().toArray();
+        long[] t = target.toArray();
+        int lead = g.length - t.length;
+        List<Long> axes = new ArrayList<>();
+        for (int i = 0; i < g.length; i++) {
+            if (i < lead || (t[i - lead] == 1 && g[i] != 1)) {
+                axes.add((long) i);
+            }
+        }
+        Value r = grad;
+        if (!axes.isEmpty()) {
+            r = reduceSum(grad, true, axes.stream().mapToLong(Long::longValue).toArray());
+        }
+        return reshapeTo(r, t);
     }
 }

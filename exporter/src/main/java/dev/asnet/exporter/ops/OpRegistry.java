@@ -1,13 +1,14 @@
 package dev.asnet.exporter.ops;
 
+import dev.asnet.exporter.ir.OpChecker;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Op schemas by domain and op type. */
-public final class OpRegistry {
+/** Op schemas by domain and op type: the {@link OpChecker} graphs are given. */
+public final class OpRegistry implements OpChecker {
     private static final OpRegistry STANDARD = createStandard();
 
     private final Map<String, OpSchema> schemas = new LinkedHashMap<>();
@@ -66,6 +67,7 @@ public final class OpRegistry {
      * @param opType the op type
      * @return the schema if registered
      */
+    @Override
     public Optional<OpSchema> find(String domain, String opType) {
         return Optional.ofNullable(schemas.get(key(domain, opType)));
     }

@@ -3,6 +3,8 @@ package dev.asnet.exporter.ops;
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.AttributeType;
 import dev.asnet.exporter.ir.IrException;
+import dev.asnet.exporter.ir.OpSignature;
+import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ir.ValueType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,9 +15,10 @@ import java.util.Map;
 /**
  * What a node of one op type must look like: named input slots (required ones first, then
  * optional ones, or one variadic slot), the attributes it accepts, the opset version that
- * introduced the semantics asnet relies on, and a {@link ShapeFunction}.
+ * introduced the semantics asnet relies on, and a {@link ShapeFunction}. It is the {@link
+ * OpSignature} a graph checks nodes of this op with.
  */
-public final class OpSchema {
+public final class OpSchema implements OpSignature {
     private final String domain;
     private final String opType;
     private final int sinceVersion;
@@ -52,6 +55,7 @@ public final class OpSchema {
      *
      * @return the domain
      */
+    @Override
     public String domain() {
         return domain;
     }
@@ -61,6 +65,7 @@ public final class OpSchema {
      *
      * @return the op type
      */
+    @Override
     public String opType() {
         return opType;
     }
@@ -70,6 +75,7 @@ public final class OpSchema {
      *
      * @return the version
      */
+    @Override
     public int sinceVersion() {
         return sinceVersion;
     }
@@ -89,11 +95,23 @@ public final class OpSchema {
      * @param i the slot
      * @return its name
      */
+    @Override
     public String inputName(int i) {
         if (variadic) {
             return inputs.get(0) + "[" + i + "]";
         }
         return i < inputs.size() ? inputs.get(i) : "extra input " + i;
+    }
+
+    @Override
+    public Attribute attributeDefault(String name) {
+        AttrSpec spec = attributes.get(name);
+        return spec == null ? null : spec.defaultValue();
+    }
+
+    @Override
+    public List<ValueType> check(String who, List<Value> nodeInputs, Map<String, Attribute> nodeAttributes) {
+        return check(new NodeContext(who, this, nodeInputs, nodeAttributes));
     }
 
     /**

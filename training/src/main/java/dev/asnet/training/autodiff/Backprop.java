@@ -1,6 +1,10 @@
 package dev.asnet.training.autodiff;
 
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.training.autodiff.rules.GradientContext;
+import dev.asnet.training.autodiff.rules.GradientRule;
+import dev.asnet.training.autodiff.rules.TapeEntry;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +22,7 @@ public final class Backprop {
     /**
      * Emits the backward graph.
      *
-     * @param emitter where to emit
+     * @param builder where to emit
      * @param tape the forward ops in execution order
      * @param seeds gradient of the loss for some forward values (usually the loss-head output)
      * @param wrt the values to differentiate with respect to (parameters)
@@ -26,7 +30,7 @@ public final class Backprop {
      * @return the gradient for each value in {@code wrt} that influences a seed (others absent)
      * @throws IllegalArgumentException naming the op when a needed rule is missing
      */
-    public static Map<Value, Value> run(Emitter emitter, List<TapeEntry> tape, Map<Value, Value> seeds, Set<Value> wrt,
+    public static Map<Value, Value> run(GraphBuilder builder, List<TapeEntry> tape, Map<Value, Value> seeds, Set<Value> wrt,
             GradientRules rules) {
         // Forward pass over the tape: which values depend on something in wrt.
         Set<Value> live = new HashSet<>(wrt);
@@ -51,8 +55,8 @@ public final class Backprop {
                 }
 
                 @Override
-                public Emitter emitter() {
-                    return emitter;
+                public GraphBuilder builder() {
+                    return builder;
                 }
 
                 @Override
@@ -73,7 +77,7 @@ public final class Backprop {
                         throw new IllegalStateException(e.opType() + " rule produced gradient " + grad.shape()
                                 + " for input " + i + " of shape " + v.shape());
                     }
-                    grads.merge(v, grad, emitter::add);
+                    grads.merge(v, grad, builder::add);
                 }
             });
         }

@@ -2,9 +2,11 @@ package dev.asnet.training.autodiff;
 
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Node;
-import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.training.autodiff.rules.BatchNormStatistics;
+import dev.asnet.training.autodiff.rules.TapeEntry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +27,6 @@ import java.util.Map;
  * variance as PyTorch uses for the running estimate.
  */
 public final class BatchNormTraining {
-    /** Saved value: the batch mean, shape [C]. */
-    public static final String MEAN = "mean";
-    /** Saved value: {@code 1 / sqrt(var + eps)}, shape [1, C, 1, 1]. */
-    public static final String INV_STD = "invstd";
-    /** Saved value: {@code gamma * invstd}, shape [1, C, 1, 1]. */
-    public static final String SCALE = "a";
-    /**
-     * Saved value of the fused form only: the biased batch variance [C]; its presence tells the
-     * gradient rule to emit {@code dev.asnet::BatchNormTrainingGrad}.
-     */
-    public static final String VAR = "var";
-
     private BatchNormTraining() {}
 
     /**
@@ -49,56 +39,9 @@ public final class BatchNormTraining {
     public record Result(TapeEntry entry, Value runningMean, Value runningVar) {}
 
     /**
-     * Axes that batch statistics reduce over: all but the channel axis 1.
-     *
-     * @param rank the input rank
-     * @return {0, 2, 3, ...}
-     */
-    public static long[] reductionAxes(int rank) {
-        long[] axes = new long[rank - 1];
-        axes[0] = 0;
-        for (int i = 2; i < rank; i++) {
-            axes[i - 1] = i;
-        }
-        return axes;
-    }
-
-    /**
-     * Shape [1, C, 1, ...] of per-channel values broadcast against an activation.
-     *
-     * @param shape the activation's shape
-     * @return the broadcast shape
-     */
-    public static long[] channelShape(long[] shape) {
-        long[] b = new long[shape.length];
-        Arrays.fill(b, 1);
-        b[1] = shape[1];
-        return b;
-    }
-
-    /**
-     * {@code scale * (x - mean) + bias} per channel in one pass, as an inference-form
-     * BatchNormalization with unit variance (epsilon 1e-30 leaves {@code sqrt(1 + eps)} exactly 1).
-     *
-     * @param e the emitter
-     * @param x the activation
-     * @param scale [C]
-     * @param bias [C]
-     * @param mean [C]
-     * @return the affine map of x
-     */
-    public static Value channelAffine(Emitter e, Value x, Value scale, Value bias, Value mean) {
-        int c = (int) x.shape().dim(1).value();
-        float[] ones = new float[c];
-        Arrays.fill(ones, 1f);
-        Value unit = e.builder().constant(null, Tensor.ofFloats(ones, c));
-        return e.op("BatchNormalization", List.of(x, scale, bias, mean, unit), Attribute.ofFloat("epsilon", 1e-30f));
-    }
-
-    /**
      * Emits the training-mode forward of a BatchNormalization node.
      *
-     * @param e the emitter
+     * @param e the builder of the training graph
      * @param source the inference-form node being traced (for epsilon, momentum and its schema)
      * @param x the input in the training graph
      * @param gamma the scale [C]
@@ -108,12 +51,12 @@ public final class BatchNormTraining {
      * @param kernels the ops to compute it with
      * @return the output, its tape entry and the updated running statistics
      */
-    public static Result emit(Emitter e, Node source, Value x, Value gamma, Value beta, Value mean, Value var,
+    public static Result emit(GraphBuilder e, Node source, Value x, Value gamma, Value beta, Value mean, Value var,
             TrainingKernels kernels) {
         float eps = source.attribute("epsilon").map(Attribute::asFloat).orElse(1e-5f);
         float momentum = source.attribute("momentum").map(Attribute::asFloat).orElse(0.9f);
         long[] shape = x.shape().toArray();
-        long[] axes = reductionAxes(shape.length);
+        long[] axes = BatchNormStatistics.reductionAxes(shape.length);
         long c = shape[1];
         long n = 1;
         for (long ax : axes) {
@@ -128,20 +71,20 @@ public final class BatchNormTraining {
             batchMean = bn.outputs().get(1);
             batchVar = bn.outputs().get(2);
             entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta),
-                    List.of(bn.outputs().get(0)), Map.of(MEAN, batchMean, VAR, batchVar));
+                    List.of(bn.outputs().get(0)), Map.of(BatchNormStatistics.MEAN, batchMean, BatchNormStatistics.VAR, batchVar));
         } else {
-            long[] bcast = channelShape(shape);
-            batchMean = e.reshape(e.reduceMean(x, true, axes), c);
-            Value meanSquare = e.reshape(e.scale(e.op("ReduceSumSquare", List.of(x), Attribute.ofInts("axes", axes),
+            long[] bcast = BatchNormStatistics.channelShape(shape);
+            batchMean = e.reshapeTo(e.reduceMean(x, true, axes), c);
+            Value meanSquare = e.reshapeTo(e.scale(e.op("ReduceSumSquare", List.of(x), Attribute.ofInts("axes", axes),
                     Attribute.ofInt("keepdims", 1)), 1f / n), c);
             batchVar = e.op("Max", List.of(e.sub(meanSquare, e.mul(batchMean, batchMean)), e.scalar(0f)));
             Value y = e.op("BatchNormalization", List.of(x, gamma, beta, batchMean, batchVar),
                     Attribute.ofFloat("epsilon", eps));
-            Value invstd = e.reshape(e.op("Reciprocal", List.of(e.op("Sqrt", List.of(e.add(batchVar, e.scalar(eps)))))),
+            Value invstd = e.reshapeTo(e.op("Reciprocal", List.of(e.op("Sqrt", List.of(e.add(batchVar, e.scalar(eps)))))),
                     bcast);
-            Value a = e.mul(e.reshape(gamma, bcast), invstd);
+            Value a = e.mul(e.reshapeTo(gamma, bcast), invstd);
             entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta), List.of(y),
-                    Map.of(MEAN, batchMean, INV_STD, invstd, SCALE, a));
+                    Map.of(BatchNormStatistics.MEAN, batchMean, BatchNormStatistics.INV_STD, invstd, BatchNormStatistics.SCALE, a));
         }
         float unbias = n > 1 ? (float) n / (n - 1) : 1f;
         Value newMean = e.add(e.scale(mean, momentum), e.scale(batchMean, 1f - momentum));

@@ -4,6 +4,8 @@ import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.InitializerRole;
 import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.training.autodiff.rules.TapeEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,13 +42,13 @@ public final class ForwardTracer {
      * reports its running-statistics update.
      *
      * @param source the model's graph
-     * @param e the training-graph emitter
+     * @param e the builder of the training graph
      * @param bound training-graph values for the source's inputs and its parameter and buffer
      *     initializers; constants not bound are copied as constants
      * @param kernels the ops batch statistics are computed with
      * @return the tape and value mapping
      */
-    public static Traced traceTraining(Graph source, Emitter e, Map<Value, Value> bound, TrainingKernels kernels) {
+    public static Traced traceTraining(Graph source, GraphBuilder e, Map<Value, Value> bound, TrainingKernels kernels) {
         return trace(source, e, bound, kernels);
     }
 
@@ -55,16 +57,16 @@ public final class ForwardTracer {
      * statistics).
      *
      * @param source the model's graph
-     * @param e the emitter
+     * @param e the builder of the training graph
      * @param bound values for the source's inputs and its parameter and buffer initializers
      * @return the tape and value mapping (no buffer updates)
      */
-    public static Traced traceInference(Graph source, Emitter e, Map<Value, Value> bound) {
+    public static Traced traceInference(Graph source, GraphBuilder e, Map<Value, Value> bound) {
         return trace(source, e, bound, null);
     }
 
     /** Training mode when kernels is not null. */
-    private static Traced trace(Graph source, Emitter e, Map<Value, Value> bound, TrainingKernels kernels) {
+    private static Traced trace(Graph source, GraphBuilder e, Map<Value, Value> bound, TrainingKernels kernels) {
         boolean training = kernels != null;
         Map<Value, Value> map = new HashMap<>(bound);
         for (Value init : source.initializers()) {
@@ -73,39 +75,26 @@ public final class ForwardTracer {
                     throw new IllegalArgumentException("initializer " + init.describe() + " (" + init.role()
                             + ") must be bound to a training-graph input");
                 }
-                map.put(init, e.builder().constant(null, init.data()));
+                map.put(init, e.constant(null, init.data()));
             }
         }
         List<TapeEntry> tape = new ArrayList<>();
         List<BufferUpdate> updates = new ArrayList<>();
-        for (Node n : source.nodes()) {
-            List<Value> ins = new ArrayList<>();
-            for (Value v : n.inputs()) {
-                ins.add(v == null ? null : require(map, v, n));
-            }
+        // The IR's one copy loop maps inputs; this copier decides what each node becomes and
+        // records it on the tape. Copies are unnamed: the training graph's names are generated.
+        source.copyNodesInto(e.graph(), map, (n, ins) -> {
             if (training && n.domain().isEmpty() && n.opType().equals("BatchNormalization")) {
                 BatchNormTraining.Result r = BatchNormTraining.emit(e, n, ins.get(0), ins.get(1), ins.get(2), ins.get(3),
                         ins.get(4), kernels);
                 tape.add(r.entry());
-                map.put(n.output(), r.entry().outputs().get(0));
                 updates.add(new BufferUpdate(n.input(3), r.runningMean()));
                 updates.add(new BufferUpdate(n.input(4), r.runningVar()));
-                continue;
+                return List.of(r.entry().outputs().get(0));
             }
-            Node copy = e.graph().addNode(n.domain(), n.opType(), null, ins, new ArrayList<>(n.attributes().values()));
-            for (int i = 0; i < n.outputs().size(); i++) {
-                map.put(n.outputs().get(i), copy.outputs().get(i));
-            }
-            tape.add(new TapeEntry(n.schema(), n.attributes(), copy.inputs(), copy.outputs(), Map.of()));
-        }
+            Node copy = e.node(n.domain(), n.opType(), null, ins, new ArrayList<>(n.attributes().values()));
+            tape.add(new TapeEntry(n.schema(), n.attributes(), new ArrayList<>(copy.inputs()), copy.outputs(), Map.of()));
+            return copy.outputs();
+        });
         return new Traced(tape, map, updates);
-    }
-
-    private static Value require(Map<Value, Value> map, Value v, Node n) {
-        Value m = map.get(v);
-        if (m == null) {
-            throw new IllegalArgumentException(n.describe() + " reads " + v.describe() + ", which is not bound");
-        }
-        return m;
     }
 }

@@ -8,6 +8,7 @@ import dev.asnet.training.autodiff.rules.ClipGradient;
 import dev.asnet.training.autodiff.rules.ConvGradient;
 import dev.asnet.training.autodiff.rules.GemmGradient;
 import dev.asnet.training.autodiff.rules.GlobalAveragePoolGradient;
+import dev.asnet.training.autodiff.rules.GradientRule;
 import dev.asnet.training.autodiff.rules.MulGradient;
 import dev.asnet.training.autodiff.rules.ReluGradient;
 import dev.asnet.training.autodiff.rules.ReshapeGradient;
@@ -25,7 +26,7 @@ public final class GradientRules {
         return new GradientRules()
             .register("", "Conv", new ConvGradient())
             .register("", "BatchNormalization", new BatchNormGradient())
-            .register("", "Relu", new ReluGradient(kernels))
+            .register("", "Relu", new ReluGradient(kernels == TrainingKernels.FUSED))
             .register("", "Clip", new ClipGradient())
             .register("", "Add", new AddGradient())
             .register("", "Sub", new SubGradient())

@@ -1,6 +1,7 @@
 package dev.asnet.training.autodiff;
 
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /** Emits the in-graph SGD update of one parameter (see {@link SgdOptions}). */
@@ -21,7 +22,7 @@ public final class SgdUpdate {
     /**
      * Emits one update.
      *
-     * @param e the emitter
+     * @param e the builder of the training graph
      * @param p the parameter
      * @param grad its gradient
      * @param v its momentum buffer
@@ -30,7 +31,7 @@ public final class SgdUpdate {
      * @param o the optimizer settings
      * @return the new parameter and momentum
      */
-    public static Result emit(Emitter e, Value p, Value grad, Value v, Value lr, ParameterKind kind, SgdOptions o) {
+    public static Result emit(GraphBuilder e, Value p, Value grad, Value v, Value lr, ParameterKind kind, SgdOptions o) {
         Value g = grad;
         if (kind == ParameterKind.SHIFT && o.normalizeShiftGrad()) {
             // Per channel (row of [C, 2]): (gx, gy) / ||(gx, gy)||; a zero gradient stays zero

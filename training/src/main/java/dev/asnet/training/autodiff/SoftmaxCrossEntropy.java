@@ -3,6 +3,7 @@ package dev.asnet.training.autodiff;
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /**
@@ -26,17 +27,17 @@ public final class SoftmaxCrossEntropy {
     /**
      * Emits the loss head.
      *
-     * @param e the emitter
+     * @param e the builder of the training graph
      * @param logits [B, K]
      * @param labels int64 [B]
      * @return loss, correct count and logits gradient
      */
-    public static Head emit(Emitter e, Value logits, Value labels) {
+    public static Head emit(GraphBuilder e, Value logits, Value labels) {
         long[] s = logits.shape().toArray();
         long batch = s[0];
         long classes = s[1];
-        Value depth = e.builder().constant(null, Tensor.ofLongs(new long[] {classes}));
-        Value offOn = e.builder().constant(null, Tensor.ofFloats(new float[] {0f, 1f}, 2));
+        Value depth = e.constant(null, Tensor.ofLongs(new long[] {classes}));
+        Value offOn = e.constant(null, Tensor.ofFloats(new float[] {0f, 1f}, 2));
         Value onehot = e.op("OneHot", List.of(labels, depth, offOn), Attribute.ofInt("axis", -1));
         Value logp = e.op("LogSoftmax", List.of(logits), Attribute.ofInt("axis", 1));
         Value loss = e.scale(e.reduceSum(e.mul(logp, onehot), false, 0, 1), -1f / batch);

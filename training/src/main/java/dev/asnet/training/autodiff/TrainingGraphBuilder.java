@@ -8,6 +8,7 @@ import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,7 +56,7 @@ public final class TrainingGraphBuilder {
         Graph src = forward.graph();
         src.assignNames();
         Graph g = new Graph(src.name() + "_train_step", TrainingOps.registry());
-        Emitter e = new Emitter(g);
+        GraphBuilder e = new GraphBuilder(g);
         Map<Value, Value> bound = new HashMap<>();
         bound.put(src.inputs().get(0), g.addInput(TrainingGraph.IMAGES, DataType.FLOAT, batchShape(src, batch)));
         Value labels = g.addInput(TrainingGraph.LABELS, DataType.INT64, Shape.of(batch));
@@ -70,8 +71,8 @@ public final class TrainingGraphBuilder {
         Map<Value, Value> grads = Backprop.run(e, traced.tape(), Map.of(logits, head.logitsGrad()),
                 new LinkedHashSet<>(params.values()), GradientRules.of(kernels));
 
-        e.builder().output(head.loss(), TrainingGraph.LOSS);
-        e.builder().output(head.correct(), TrainingGraph.CORRECT);
+        e.output(head.loss(), TrainingGraph.LOSS);
+        e.output(head.correct(), TrainingGraph.CORRECT);
         Map<String, ParameterKind> kinds = parameterKinds(src);
         List<StateSlot> paramSlots = new ArrayList<>();
         List<StateSlot> momentumSlots = new ArrayList<>();
@@ -88,8 +89,8 @@ public final class TrainingGraphBuilder {
             Value v = g.addInput(mName, DataType.FLOAT, Shape.of(shape));
             SgdUpdate.Result r = SgdUpdate.emit(e, p.getValue(), grad, v, kind == ParameterKind.SHIFT ? shiftLr : lr,
                     kind, sgd);
-            e.builder().output(r.parameter(), name + TrainingGraph.NEXT_SUFFIX);
-            e.builder().output(r.momentum(), mName + TrainingGraph.NEXT_SUFFIX);
+            e.output(r.parameter(), name + TrainingGraph.NEXT_SUFFIX);
+            e.output(r.momentum(), mName + TrainingGraph.NEXT_SUFFIX);
             paramSlots.add(new StateSlot(name, name + TrainingGraph.NEXT_SUFFIX, shape, p.getKey().data().floats()));
             momentumSlots.add(new StateSlot(mName, mName + TrainingGraph.NEXT_SUFFIX, shape,
                     new float[p.getKey().data().size()]));
@@ -101,7 +102,7 @@ public final class TrainingGraphBuilder {
                 throw new IllegalArgumentException("buffer '" + u.source().name() + "' is updated by two BN nodes");
             }
             String name = u.source().name();
-            e.builder().output(u.updated(), name + TrainingGraph.NEXT_SUFFIX);
+            e.output(u.updated(), name + TrainingGraph.NEXT_SUFFIX);
             bufferSlots.add(new StateSlot(name, name + TrainingGraph.NEXT_SUFFIX, u.source().shape().toArray(),
                     u.source().data().floats()));
         }
@@ -131,12 +132,12 @@ public final class TrainingGraphBuilder {
         Graph src = forward.graph();
         src.assignNames();
         Graph g = new Graph(src.name() + "_eval", TrainingOps.registry());
-        Emitter e = new Emitter(g);
+        GraphBuilder e = new GraphBuilder(g);
         Map<Value, Value> bound = new HashMap<>();
         bound.put(src.inputs().get(0), g.addInput(TrainingGraph.IMAGES, DataType.FLOAT, batchShape(src, batch)));
         bindState(src, g, bound, new LinkedHashMap<>(), new LinkedHashMap<>());
         ForwardTracer.Traced traced = ForwardTracer.traceInference(src, e, bound);
-        e.builder().output(traced.map().get(src.outputs().get(0)), LOGITS);
+        e.output(traced.map().get(src.outputs().get(0)), LOGITS);
         return new Model(g);
     }
 

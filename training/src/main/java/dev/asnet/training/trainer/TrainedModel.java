@@ -1,19 +1,16 @@
 package dev.asnet.training.trainer;
 
-import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
+import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.InitializerRole;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.ForwardTracer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /** Puts trained values into a model and exports it for inference. */
@@ -22,7 +19,8 @@ public final class TrainedModel {
 
     /**
      * A copy of a model whose parameters and buffers hold trained values (everything else, names
-     * and metadata included, unchanged).
+     * and metadata included, unchanged): the graph is copied once and each trained value replaces
+     * its initializer's data.
      *
      * @param source the model as built by the zoo
      * @param state trained values by initializer name
@@ -32,11 +30,8 @@ public final class TrainedModel {
     public static Model withState(Model source, Map<String, float[]> state) {
         Graph src = source.graph();
         src.assignNames();
-        Graph g = new Graph(src.name(), src.registry());
-        Map<Value, Value> bound = new HashMap<>();
-        Value in = src.inputs().get(0);
-        bound.put(in, g.addInput(in.name(), in.dataType(), in.shape()));
-        for (Value init : src.initializers()) {
+        Graph g = src.copy();
+        for (Value init : g.initializers()) {
             if (init.role() == InitializerRole.CONSTANT) {
                 continue;
             }
@@ -45,11 +40,8 @@ public final class TrainedModel {
                 throw new IllegalArgumentException("trained value of '" + init.name() + "' is "
                         + (v == null ? "missing" : "of size " + v.length + ", expected " + init.data().size()));
             }
-            bound.put(init, g.addInitializer(init.name(), Tensor.ofFloats(v, init.data().dims()), init.role()));
+            g.replaceInitializerData(init.name(), Tensor.ofFloats(v, init.data().dims()));
         }
-        ForwardTracer.Traced t = ForwardTracer.traceInference(src, new Emitter(g), bound);
-        Value out = src.outputs().get(0);
-        g.addOutput(t.map().get(out).setName(out.name()));
         Model m = new Model(g);
         source.metadata().forEach(m::putMetadata);
         return m;

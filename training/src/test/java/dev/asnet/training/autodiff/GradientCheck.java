@@ -6,12 +6,12 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.DataType;
 import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
-import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.OrtEnvironments;
@@ -92,7 +92,7 @@ final class GradientCheck {
         sb.output(y, "y");
 
         Graph g = new Graph("grad", TrainingOps.registry());
-        Emitter em = new Emitter(g);
+        GraphBuilder em = new GraphBuilder(g);
         Map<Value, Value> bound = new HashMap<>();
         LinkedHashSet<Value> wrt = new LinkedHashSet<>();
         Map<String, Value> gIn = new LinkedHashMap<>();
@@ -110,12 +110,12 @@ final class GradientCheck {
         ForwardTracer.Traced t = ForwardTracer.traceTraining(src, em, bound, kernels);
         Value ty = t.map().get(y);
         Map<Value, Value> grads = Backprop.run(em, t.tape(), Map.of(ty, r), wrt, rules);
-        em.builder().output(ty, "y");
+        em.output(ty, "y");
         for (Map.Entry<String, Value> e : gIn.entrySet()) {
             if (grads.containsKey(e.getValue())) {
                 Value d = grads.get(e.getValue());
                 // A gradient may be the seed itself (Add passes it through): outputs need their own value.
-                em.builder().output(d.name() != null ? em.op("Identity", List.of(d)) : d, "d_" + e.getKey());
+                em.output(d.name() != null ? em.op("Identity", List.of(d)) : d, "d_" + e.getKey());
             }
         }
         Random rnd = new Random(7);

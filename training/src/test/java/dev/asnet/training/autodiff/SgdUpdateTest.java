@@ -11,6 +11,7 @@ import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -29,14 +30,14 @@ class SgdUpdateTest {
     void threeStepsMatchTheReferenceForEveryKind() throws Exception {
         for (ParameterKind kind : ParameterKind.values()) {
             Graph g = new Graph("sgd", TrainingOps.registry());
-            Emitter e = new Emitter(g);
-            Value p = e.builder().input("p", DataType.FLOAT, Shape.of(3, 2));
-            Value grad = e.builder().input("g", DataType.FLOAT, Shape.of(3, 2));
-            Value v = e.builder().input("v", DataType.FLOAT, Shape.of(3, 2));
-            Value lr = e.builder().input("lr", DataType.FLOAT, Shape.of(new long[0]));
+            GraphBuilder e = new GraphBuilder(g);
+            Value p = e.input("p", DataType.FLOAT, Shape.of(3, 2));
+            Value grad = e.input("g", DataType.FLOAT, Shape.of(3, 2));
+            Value v = e.input("v", DataType.FLOAT, Shape.of(3, 2));
+            Value lr = e.input("lr", DataType.FLOAT, Shape.of(new long[0]));
             SgdUpdate.Result r = SgdUpdate.emit(e, p, grad, v, lr, kind, O);
-            e.builder().output(r.parameter(), "p_out");
-            e.builder().output(r.momentum(), "v_out");
+            e.output(r.parameter(), "p_out");
+            e.output(r.momentum(), "v_out");
             byte[] bytes = OnnxWriter.toBytes(new Model(g));
 
             Random rnd = new Random(kind.ordinal() + 3);

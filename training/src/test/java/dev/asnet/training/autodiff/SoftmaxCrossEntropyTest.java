@@ -12,6 +12,7 @@ import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.ops.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -34,13 +35,13 @@ class SoftmaxCrossEntropyTest {
         long[] labels = {0, 1, 2, 2, 2};
 
         Graph g = new Graph("head", TrainingOps.registry());
-        Emitter e = new Emitter(g);
-        Value x = e.builder().input("logits", DataType.FLOAT, Shape.of(b, k));
-        Value y = e.builder().input("labels", DataType.INT64, Shape.of(b));
+        GraphBuilder e = new GraphBuilder(g);
+        Value x = e.input("logits", DataType.FLOAT, Shape.of(b, k));
+        Value y = e.input("labels", DataType.INT64, Shape.of(b));
         SoftmaxCrossEntropy.Head head = SoftmaxCrossEntropy.emit(e, x, y);
-        e.builder().output(head.loss(), "loss");
-        e.builder().output(head.correct(), "correct");
-        e.builder().output(head.logitsGrad(), "grad");
+        e.output(head.loss(), "loss");
+        e.output(head.correct(), "correct");
+        e.output(head.logitsGrad(), "grad");
         byte[] bytes = OnnxWriter.toBytes(new Model(g));
 
         double loss = 0;

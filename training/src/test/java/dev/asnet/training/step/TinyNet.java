@@ -8,6 +8,7 @@ import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.OpRegistry;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -17,7 +18,7 @@ final class TinyNet {
 
     static Model build(long seed) {
         Random r = new Random(seed);
-        Graph g = new Graph("tiny");
+        Graph g = new Graph("tiny", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("input", DataType.FLOAT, Shape.batched("N", 1, 28, 28));
         Value h = b.conv("conv0", x, b.parameter("conv0.weight", he(r, 8, 1, 3, 3)), null, ConvOptions.builder().optPad(1).build());

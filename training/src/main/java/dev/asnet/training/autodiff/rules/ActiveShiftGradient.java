@@ -3,9 +3,6 @@ package dev.asnet.training.autodiff.rules;
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ops.AsnetDomain;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
-import dev.asnet.training.autodiff.TapeEntry;
 import java.util.List;
 
 /**
@@ -20,7 +17,7 @@ public final class ActiveShiftGradient implements GradientRule {
     public void backward(GradientContext ctx) {
         TapeEntry t = ctx.entry();
         long[] strides = t.intsAttr(AsnetDomain.STRIDES, new long[] {1, 1});
-        Node grad = ctx.emitter().node(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_GRAD,
+        Node grad = ctx.builder().node(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_GRAD,
                 List.of(ctx.outputGrad(0), t.input(0), t.input(1)), Attribute.ofInts(AsnetDomain.STRIDES, strides));
         if (ctx.needsGrad(0)) {
             ctx.addInputGrad(0, grad.outputs().get(0));

@@ -1,8 +1,6 @@
 package dev.asnet.training.autodiff.rules;
 
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
+import dev.asnet.exporter.ops.GraphBuilder;
 
 /** {@code Add}: both operands receive dY, summed back over broadcast axes. */
 public final class AddGradient implements GradientRule {
@@ -11,7 +9,7 @@ public final class AddGradient implements GradientRule {
 
     @Override
     public void backward(GradientContext ctx) {
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         for (int i = 0; i < 2; i++) {
             if (ctx.needsGrad(i)) {
                 ctx.addInputGrad(i, e.unbroadcast(ctx.outputGrad(0), ctx.entry().input(i).shape()));

@@ -4,26 +4,22 @@ import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
-import dev.asnet.training.autodiff.BatchNormTraining;
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
-import dev.asnet.training.autodiff.TapeEntry;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /**
  * {@code BatchNormalization} in training mode (batch statistics; the forward is emitted by
- * {@link BatchNormTraining}, which saves the batch mean, {@code invstd} and {@code a = gamma *
+ * {@link BatchNormStatistics}, which saves the batch mean, {@code invstd} and {@code a = gamma *
  * invstd}). With sums over batch and space, n elements per channel and {@code xc = x - mean}:
  * <pre>
  * dbeta  = sum(dy)
  * dgamma = sum(dy * xc) * invstd,  sum(dy * xc) = sum(dy * x) - mean * sum(dy)
  * dx     = a * dy + k * xc + c,  k = -a * invstd^2 * sum(dy * xc) / n,  c = -a * sum(dy) / n
  * </pre>
- * {@code k * xc + c} is one per-channel affine pass ({@link BatchNormTraining#channelAffine}), so
+ * {@code k * xc + c} is one per-channel affine pass ({@link BatchNormStatistics#channelAffine}), so
  * the centered input is never materialized: four passes over the activation plus two reductions.
- * When the forward was the fused {@code dev.asnet::BatchNormTraining} (its tape entry saved the batch
- * variance), one {@code dev.asnet::BatchNormTrainingGrad} node computes all three in two passes.
+ * When the forward was the fused {@code dev.asnet::BatchNormStatistics} (its tape entry saved the batch
+ * variance), one {@code dev.asnet::BatchNormStatisticsGrad} node computes all three in two passes.
  */
 public final class BatchNormGradient implements GradientRule {
     /** Creates the rule. */
@@ -32,11 +28,11 @@ public final class BatchNormGradient implements GradientRule {
     @Override
     public void backward(GradientContext ctx) {
         TapeEntry t = ctx.entry();
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         Value dy = ctx.outputGrad(0);
         Value x = t.input(0);
-        Value mean = t.saved().get(BatchNormTraining.MEAN);
-        Value batchVar = t.saved().get(BatchNormTraining.VAR);
+        Value mean = t.saved().get(BatchNormStatistics.MEAN);
+        Value batchVar = t.saved().get(BatchNormStatistics.VAR);
         if (batchVar != null) {
             float eps = t.floatAttr("epsilon", 1e-5f);
             Node grad = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD,
@@ -48,20 +44,20 @@ public final class BatchNormGradient implements GradientRule {
             }
             return;
         }
-        Value invstd = t.saved().get(BatchNormTraining.INV_STD);
-        Value a = t.saved().get(BatchNormTraining.SCALE);
+        Value invstd = t.saved().get(BatchNormStatistics.INV_STD);
+        Value a = t.saved().get(BatchNormStatistics.SCALE);
         long[] shape = dy.shape().toArray();
-        long[] axes = BatchNormTraining.reductionAxes(shape.length);
+        long[] axes = BatchNormStatistics.reductionAxes(shape.length);
         long n = 1;
         for (long ax : axes) {
             n *= shape[(int) ax];
         }
         long c = shape[1];
-        Value sumDy = e.reshape(e.reduceSum(dy, true, axes), c);
-        Value sumDyX = e.reshape(e.reduceSum(e.mul(dy, x), true, axes), c);
+        Value sumDy = e.reshapeTo(e.reduceSum(dy, true, axes), c);
+        Value sumDyX = e.reshapeTo(e.reduceSum(e.mul(dy, x), true, axes), c);
         Value sumDyXc = e.sub(sumDyX, e.mul(mean, sumDy));
-        Value invstdC = e.reshape(invstd, c);
-        Value aC = e.reshape(a, c);
+        Value invstdC = e.reshapeTo(invstd, c);
+        Value aC = e.reshapeTo(a, c);
         if (ctx.needsGrad(2)) {
             ctx.addInputGrad(2, sumDy);
         }
@@ -71,7 +67,7 @@ public final class BatchNormGradient implements GradientRule {
         if (ctx.needsGrad(0)) {
             Value k = e.mul(e.mul(aC, e.mul(invstdC, invstdC)), e.scale(sumDyXc, -1f / n));
             Value bias = e.mul(aC, e.scale(sumDy, -1f / n));
-            Value affine = BatchNormTraining.channelAffine(e, x, k, bias, mean);
+            Value affine = BatchNormStatistics.channelAffine(e, x, k, bias, mean);
             ctx.addInputGrad(0, e.add(e.mul(dy, a), affine));
         }
     }

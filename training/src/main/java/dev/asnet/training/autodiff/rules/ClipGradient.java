@@ -1,9 +1,7 @@
 package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Value;
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /**
@@ -20,7 +18,7 @@ public final class ClipGradient implements GradientRule {
         if (!ctx.needsGrad(0)) {
             return;
         }
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         Value y = ctx.entry().outputs().get(0);
         Value g = ctx.outputGrad(0);
         Value min = ctx.entry().input(1);

@@ -2,10 +2,7 @@ package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Value;
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
-import dev.asnet.training.autodiff.TapeEntry;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /**
@@ -28,7 +25,7 @@ public final class ConvGradient implements GradientRule {
     @Override
     public void backward(GradientContext ctx) {
         TapeEntry t = ctx.entry();
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         long[] dil = t.intsAttr("dilations", new long[] {1, 1});
         if (dil[0] != 1 || dil[1] != 1) {
             throw new IllegalArgumentException("Conv gradient supports dilation 1 only, got dilations " + dil[0] + "x" + dil[1]);
@@ -68,20 +65,20 @@ public final class ConvGradient implements GradientRule {
      * [N, channels, H*W]: a convolution-shaped dW would run one matrix-vector product per input
      * channel over the whole batch, which is memory-bound and far slower.
      */
-    private static void pointwise(GradientContext ctx, Emitter e, Value x, Value w, Value dy, long[] xs, long[] ws) {
+    private static void pointwise(GradientContext ctx, GraphBuilder e, Value x, Value w, Value dy, long[] xs, long[] ws) {
         long n = xs[0];
         long c = xs[1];
         long m = ws[0];
         long hw = xs[2] * xs[3];
-        Value dy3 = e.reshape(dy, n, m, hw);
-        Value w2 = e.reshape(w, m, c);
+        Value dy3 = e.reshapeTo(dy, n, m, hw);
+        Value w2 = e.reshapeTo(w, m, c);
         if (ctx.needsGrad(0)) {
             // dX[n] = W^T dY[n]: the [C, M] matrix broadcast over the batch.
             Value dx3 = e.op("MatMul", List.of(e.transpose(w2, 1, 0), dy3));
-            ctx.addInputGrad(0, e.reshape(dx3, xs));
+            ctx.addInputGrad(0, e.reshapeTo(dx3, xs));
         }
         if (ctx.needsGrad(1)) {
-            Value x3 = e.reshape(x, n, c, hw);
+            Value x3 = e.reshapeTo(x, n, c, hw);
             Value dw;
             // Transpose whichever activation has fewer channels; the other stays in place.
             if (c <= m) {
@@ -89,11 +86,11 @@ public final class ConvGradient implements GradientRule {
             } else {
                 dw = e.transpose(e.reduceSum(e.op("MatMul", List.of(x3, e.transpose(dy3, 0, 2, 1))), false, 0), 1, 0);
             }
-            ctx.addInputGrad(1, e.reshape(dw, ws));
+            ctx.addInputGrad(1, e.reshapeTo(dw, ws));
         }
     }
 
-    private static Value weightGrad(Emitter e, Value x, Value dy, long[] xs, long[] ws, long[] ys, long[] s, long[] p,
+    private static Value weightGrad(GraphBuilder e, Value x, Value dy, long[] xs, long[] ws, long[] ys, long[] s, long[] p,
             long group, long extraH, long extraW) {
         long n = xs[0];
         long c = xs[1];
@@ -102,10 +99,10 @@ public final class ConvGradient implements GradientRule {
         if (group == 1) {
             xt = e.transpose(x, 1, 0, 2, 3); // [C, N, H, W]
         } else if (cg == 1) {
-            xt = e.reshape(e.transpose(x, 1, 0, 2, 3), 1, c * n, xs[2], xs[3]); // [1, C*N, H, W]
+            xt = e.reshapeTo(e.transpose(x, 1, 0, 2, 3), 1, c * n, xs[2], xs[3]); // [1, C*N, H, W]
         } else {
-            Value x5 = e.reshape(x, n, group, cg, xs[2], xs[3]);
-            xt = e.reshape(e.transpose(x5, 2, 1, 0, 3, 4), cg, group * n, xs[2], xs[3]); // [Cg, G*N, H, W]
+            Value x5 = e.reshapeTo(x, n, group, cg, xs[2], xs[3]);
+            xt = e.reshapeTo(e.transpose(x5, 2, 1, 0, 3, 4), cg, group * n, xs[2], xs[3]); // [Cg, G*N, H, W]
         }
         Value dyt = e.transpose(dy, 1, 0, 2, 3); // [M, N, H', W']: the "kernel"
         Value r = e.op("Conv", List.of(xt, dyt), Attribute.ofInts("kernel_shape", ys[2], ys[3]),

@@ -2,10 +2,7 @@ package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Value;
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
-import dev.asnet.training.autodiff.TapeEntry;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /**
@@ -19,7 +16,7 @@ public final class GemmGradient implements GradientRule {
     @Override
     public void backward(GradientContext ctx) {
         TapeEntry t = ctx.entry();
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         boolean ta = t.intAttr("transA", 0) == 1;
         boolean tb = t.intAttr("transB", 0) == 1;
         float alpha = t.floatAttr("alpha", 1f);
@@ -43,7 +40,7 @@ public final class GemmGradient implements GradientRule {
         }
     }
 
-    private static Value gemm(Emitter e, Value a, Value b, boolean ta, boolean tb, float alpha) {
+    private static Value gemm(GraphBuilder e, Value a, Value b, boolean ta, boolean tb, float alpha) {
         return e.op("Gemm", List.of(a, b), Attribute.ofFloat("alpha", alpha), Attribute.ofInt("transA", ta ? 1 : 0),
                 Attribute.ofInt("transB", tb ? 1 : 0));
     }

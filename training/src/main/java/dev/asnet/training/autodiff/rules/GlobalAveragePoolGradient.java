@@ -2,9 +2,7 @@ package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.Arrays;
 
 /**
@@ -20,7 +18,7 @@ public final class GlobalAveragePoolGradient implements GradientRule {
         if (!ctx.needsGrad(0)) {
             return;
         }
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         long[] x = ctx.entry().input(0).shape().toArray();
         long[] dims = new long[x.length];
         Arrays.fill(dims, 1);
@@ -31,7 +29,7 @@ public final class GlobalAveragePoolGradient implements GradientRule {
         }
         float[] fill = new float[spatial];
         Arrays.fill(fill, 1f / spatial);
-        Value spread = e.builder().constant(null, Tensor.ofFloats(fill, dims));
+        Value spread = e.constant(null, Tensor.ofFloats(fill, dims));
         ctx.addInputGrad(0, e.mul(ctx.outputGrad(0), spread));
     }
 }

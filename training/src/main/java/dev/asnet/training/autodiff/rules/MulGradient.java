@@ -1,8 +1,6 @@
 package dev.asnet.training.autodiff.rules;
 
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
+import dev.asnet.exporter.ops.GraphBuilder;
 
 /** {@code Mul}: dA = dY * B, dB = dY * A, each summed back over broadcast axes. */
 public final class MulGradient implements GradientRule {
@@ -11,7 +9,7 @@ public final class MulGradient implements GradientRule {
 
     @Override
     public void backward(GradientContext ctx) {
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         for (int i = 0; i < 2; i++) {
             if (ctx.needsGrad(i)) {
                 ctx.addInputGrad(i, e.unbroadcast(e.mul(ctx.outputGrad(0), ctx.entry().input(1 - i)),

@@ -2,27 +2,24 @@ package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
-import dev.asnet.training.autodiff.TrainingKernels;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /**
- * {@code Relu}: {@code dX = dY * [X > 0]}. With {@link TrainingKernels#FUSED} that is one
+ * {@code Relu}: {@code dX = dY * [X > 0]}. With asnet's fused training ops that is one
  * {@code dev.asnet::ReluGrad} node; in standard ops the mask is {@code Sign(Y)}, which is exactly 0
  * or 1 because Y is never negative, so no boolean tensors (which the IR does not model) are needed.
  */
 public final class ReluGradient implements GradientRule {
-    private final TrainingKernels kernels;
+    private final boolean fused;
 
     /**
      * Creates the rule.
      *
-     * @param kernels the ops to emit
+     * @param fused emit {@code dev.asnet::ReluGrad} (true) or standard ops (false)
      */
-    public ReluGradient(TrainingKernels kernels) {
-        this.kernels = kernels;
+    public ReluGradient(boolean fused) {
+        this.fused = fused;
     }
 
     @Override
@@ -30,9 +27,9 @@ public final class ReluGradient implements GradientRule {
         if (!ctx.needsGrad(0)) {
             return;
         }
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         Value y = ctx.entry().outputs().get(0);
-        if (kernels == TrainingKernels.FUSED) {
+        if (fused) {
             ctx.addInputGrad(0, e.node(AsnetDomain.DOMAIN, AsnetDomain.RELU_GRAD, List.of(ctx.outputGrad(0), y))
                     .outputs().get(0));
             return;

@@ -1,7 +1,5 @@
 package dev.asnet.training.autodiff.rules;
 
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
 
 /** {@code Reshape} and {@code Flatten}: the gradient is dY reshaped back to the input's shape. */
 public final class ReshapeGradient implements GradientRule {
@@ -11,7 +9,7 @@ public final class ReshapeGradient implements GradientRule {
     @Override
     public void backward(GradientContext ctx) {
         if (ctx.needsGrad(0)) {
-            ctx.addInputGrad(0, ctx.emitter().reshape(ctx.outputGrad(0), ctx.entry().input(0).shape().toArray()));
+            ctx.addInputGrad(0, ctx.builder().reshapeTo(ctx.outputGrad(0), ctx.entry().input(0).shape().toArray()));
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.asnet.training.autodiff.rules;
 
-import dev.asnet.training.autodiff.Emitter;
-import dev.asnet.training.autodiff.GradientContext;
-import dev.asnet.training.autodiff.GradientRule;
+import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
 /** {@code Sub}: dA = dY, dB = -dY, each summed back over broadcast axes. */
@@ -12,7 +10,7 @@ public final class SubGradient implements GradientRule {
 
     @Override
     public void backward(GradientContext ctx) {
-        Emitter e = ctx.emitter();
+        GraphBuilder e = ctx.builder();
         if (ctx.needsGrad(0)) {
             ctx.addInputGrad(0, e.unbroadcast(ctx.outputGrad(0), ctx.entry().input(0).shape()));
         }

@@ -1,8 +1,9 @@
-package dev.asnet.training.autodiff;
+package dev.asnet.training.autodiff.rules;
 
 /**
  * The reverse-mode rule of one op: given the gradients of the op's outputs, emit the nodes that
- * compute the gradients of its inputs. Rules are registered in {@link GradientRules}.
+ * compute the gradients of its inputs. Rules are tied to op types from outside this package (by
+ * {@code dev.asnet.training.autodiff.GradientRules}), so rules never depend on the tracer.
  */
 @FunctionalInterface
 public interface GradientRule {

@@ -1,8 +1,7 @@
-package dev.asnet.training.autodiff;
+package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Attribute;
-import dev.asnet.exporter.ops.AttrSpec;
-import dev.asnet.exporter.ops.OpSchema;
+import dev.asnet.exporter.ir.OpSignature;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +17,7 @@ import java.util.Map;
  * @param outputs the outputs in the training graph
  * @param saved named intermediate values for the gradient rule
  */
-public record TapeEntry(OpSchema schema, Map<String, Attribute> attributes, List<dev.asnet.exporter.ir.Value> inputs,
+public record TapeEntry(OpSignature schema, Map<String, Attribute> attributes, List<dev.asnet.exporter.ir.Value> inputs,
         List<dev.asnet.exporter.ir.Value> outputs, Map<String, dev.asnet.exporter.ir.Value> saved) {
 
     /**
@@ -52,8 +51,7 @@ public record TapeEntry(OpSchema schema, Map<String, Attribute> attributes, List
     private Attribute attr(String name) {
         Attribute a = attributes.get(name);
         if (a == null) {
-            AttrSpec spec = schema.attributes().get(name);
-            a = spec == null ? null : spec.defaultValue();
+            a = schema.attributeDefault(name);
         }
         return a;
     }

@@ -1,8 +1,9 @@
-package dev.asnet.training.autodiff;
+package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.GraphBuilder;
 
-/** What a {@link GradientRule} sees: the recorded op, the emitter, and the gradient slots. */
+/** What a {@link GradientRule} sees: the recorded op, the builder to emit with, and the gradient slots. */
 public interface GradientContext {
     /**
      * The recorded op.
@@ -14,9 +15,9 @@ public interface GradientContext {
     /**
      * Where to emit nodes.
      *
-     * @return the emitter
+     * @return the builder of the training graph
      */
-    Emitter emitter();
+    GraphBuilder builder();
 
     /**
      * The gradient of the loss with respect to one output.
