@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11: strides up to {@code Long.MAX_VALUE} are valid and must neither crash the JVM (the
- * native geometry arithmetic overflowed and read and wrote outside the tensors) nor give wrong
- * values. Everything is compared with {@link ActiveShiftReference}, which takes the strides as
+ * Huge strides: strides up to {@code Long.MAX_VALUE} are valid and must neither crash the JVM (the
+ * native geometry arithmetic once overflowed and read and wrote outside the tensors) nor give
+ * wrong values. Everything is compared with {@link ActiveShiftReference}, which takes the strides as
  * longs.
  */
 class GeometryOverflowTest {
@@ -39,9 +39,9 @@ class GeometryOverflowTest {
         sessions.close();
     }
 
-    /** The exact reproduction: 1x1 images, shift (-3, 0), strides [1, 2^63-1], 1 and 30 images. */
+    /** The case that once overflowed: 1x1 images, shift (-3, 0), strides [1, 2^63-1], 1 and 30 images. */
     @Test
-    void issue11ReproductionGivesTheReferenceForEveryImage() throws Exception {
+    void maxStrideOnOnePixelImagesGivesTheReferenceForEveryImage() throws Exception {
         for (int n : new int[] {1, 30}) {
             Case k = new Case(n, 1, 1, 1, 1, MAX, new double[] {-3, 0}, 11 + n);
             float[] y = check(k);

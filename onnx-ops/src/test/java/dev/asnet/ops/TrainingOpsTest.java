@@ -196,7 +196,7 @@ class TrainingOpsTest {
     }
 
     /**
-     * An empty batch whose spatial sizes multiply past 2^63 (issue 11): no size product may
+     * An empty batch whose spatial sizes multiply past 2^63: no size product may
      * overflow; the statistics of a channel with no values are 0 and the gradients are empty/zero.
      */
     @Test
