@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds the native library for Maven:  build.sh BUILD_DIR OUTPUT_DIR [sanitize-test]
+# (and writes BUILD_DIR/registered-ops.txt, the ops the library registers: see test/list_ops.cc).
 # With "sanitize-test" it instead builds the native tests with AddressSanitizer + UBSan in
 # BUILD_DIR and runs them. Fails with a message that says what to install.
 set -euo pipefail
@@ -24,5 +25,9 @@ if [ "$mode" = sanitize-test ]; then
   (cd "$build" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --output-on-failure)
 else
   cmake "${args[@]}" -DCMAKE_BUILD_TYPE=Release
-  cmake --build "$build" -j "$jobs" --target asnet_ops
+  cmake --build "$build" -j "$jobs" --target asnet_ops asnet_list_ops
+  # What the library registers, as ONNX Runtime sees it; RegisteredOpsTest compares it with the
+  # Java op contract. Fails the build when registration or a kernel creation fails.
+  "$build/asnet_list_ops" > "$build/registered-ops.txt.part"
+  mv "$build/registered-ops.txt.part" "$build/registered-ops.txt"
 fi

@@ -1,7 +1,7 @@
 # Finds the ONNX Runtime C/C++ API headers (never committed to the repository).
 # Order: -DORT_INCLUDE_DIR=..., the ORT_INCLUDE_DIR environment variable, then a copy fetched
 # once into the build directory by fetch-ort-headers.sh (Debian's libonnxruntime-dev).
-set(_ort_marker onnxruntime_lite_custom_op.h)
+set(_ort_marker onnxruntime_cxx_api.h)
 if(NOT ORT_INCLUDE_DIR AND DEFINED ENV{ORT_INCLUDE_DIR})
   set(ORT_INCLUDE_DIR "$ENV{ORT_INCLUDE_DIR}")
 endif()
@@ -15,7 +15,7 @@ if(NOT ORT_INCLUDE_DIR)
     if(NOT _ort_rc EQUAL 0)
       message(FATAL_ERROR
         "Could not fetch the ONNX Runtime API headers (see the message above). Set ORT_INCLUDE_DIR "
-        "to a folder holding onnxruntime_c_api.h and onnxruntime_lite_custom_op.h (ONNX Runtime "
+        "to a folder holding onnxruntime_c_api.h and onnxruntime_cxx_api.h (ONNX Runtime "
         "1.21 or newer), e.g. 'ORT_INCLUDE_DIR=/path/include mvn install'.")
     endif()
   endif()

@@ -1,12 +1,25 @@
 // The library's one entry point: ONNX Runtime calls RegisterCustomOps when a session options
 // object loads this library. Everything else in the library is hidden.
-#include <memory>
-#include <mutex>
+//
+// Each op is our own implementation of the public OrtCustomOp struct (ONNX Runtime's C API): we
+// fill its callbacks ourselves and never depend on how a header-only helper lays out its private
+// state, so a new ONNX Runtime header cannot silently change what we register. The callbacks
+// describe the op exactly as the lite custom-op API did before (every input and output float32
+// and optional, opset versions 1 and up), so ONNX Runtime treats the ops the same way; the
+// asnet_list_ops tool prints all of it.
+#include <array>
+#include <climits>
+#include <cstddef>
+#include <exception>
 #include <string>
+#include <tuple>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
-#include "onnxruntime_lite_custom_op.h"
+#include "onnxruntime_cxx_api.h"
 #include "ops/active_shift_ops.h"
+#include "ops/kernel_io.h"
 #include "ops/op_contract.h"
 #include "ops/training_ops.h"
 
@@ -16,10 +29,153 @@
 
 namespace {
 
-// What register.cc needs of an op besides its kernel struct: shape inference, and the checks made
-// when a session creates a kernel (attributes, declared input shapes; error text or empty).
+// What an op needs besides its kernel struct: shape inference, and the checks made when a
+// session creates a kernel (attributes, declared input shapes; error text or empty).
 using InferFn = void (*)(OrtShapeInferContext*);
 using CheckFn = std::string (*)(const OrtApi*, const OrtKernelInfo*);
+
+constexpr const char* kCpu = "CPUExecutionProvider";
+#ifdef ASNET_WITH_CUDA
+constexpr const char* kCuda = "CUDAExecutionProvider";
+#endif
+
+// ---- a kernel's inputs and outputs, read from its Compute signature -------------------------
+// Compute(OrtKernelContext*, const InputTensor&..., OutputTensor&...): the counts ONNX Runtime is
+// told come from the signature itself, so they cannot disagree with what Compute reads.
+template <size_t, typename T>
+using Repeat = T;
+
+template <size_t... I, size_t... O>
+std::tuple<Repeat<I, const asnet::InputTensor&>..., Repeat<O, asnet::OutputTensor&>...> Expected(
+    std::index_sequence<I...>, std::index_sequence<O...>);
+
+template <typename Fn>
+struct ComputeSignature;
+
+template <typename Kernel, typename... Args>
+struct ComputeSignature<Ort::Status (Kernel::*)(OrtKernelContext*, Args...)> {
+  static constexpr size_t kInputs = (size_t{0} + ... + std::is_same_v<Args, const asnet::InputTensor&>);
+  static constexpr size_t kOutputs = (size_t{0} + ... + std::is_same_v<Args, asnet::OutputTensor&>);
+  static_assert(std::is_same_v<std::tuple<Args...>,
+                               decltype(Expected(std::make_index_sequence<kInputs>{},
+                                                 std::make_index_sequence<kOutputs>{}))>,
+                "Compute must take (OrtKernelContext*, const InputTensor&..., OutputTensor&...)");
+};
+
+// Kernels that need some inputs in CPU memory (the CUDA ones want `shift` on the host) say so with
+// a static InputMemoryType(index); every other input is wherever the provider keeps it.
+template <typename Kernel, typename = void>
+struct HasInputMemoryType : std::false_type {};
+template <typename Kernel>
+struct HasInputMemoryType<Kernel, std::void_t<decltype(Kernel::InputMemoryType(size_t{0}))>>
+    : std::true_type {};
+
+// "<op>: <message>" as a status of the given API (the one ONNX Runtime handed the callback).
+OrtStatusPtr Error(const OrtApi* api, OrtErrorCode code, const char* op, const char* message) {
+  return api->CreateStatus(code, (std::string(op) + ": " + message).c_str());
+}
+
+// ---- one op for one execution provider ------------------------------------------------------
+template <typename Kernel, InferFn kInfer, CheckFn kCheck>
+class KernelOp final : public OrtCustomOp {
+ public:
+  KernelOp(const char* name, const char* provider) : OrtCustomOp{}, name_(name), provider_(provider) {
+    version = ORT_API_VERSION;
+    CreateKernelV2 = &CreateKernelChecked;
+    KernelComputeV2 = &Compute;
+    KernelDestroy = &Destroy;
+    GetName = [](const OrtCustomOp* op) { return Self(op)->name_; };
+    GetExecutionProviderType = [](const OrtCustomOp* op) { return Self(op)->provider_; };
+    GetInputTypeCount = [](const OrtCustomOp*) { return Signature::kInputs; };
+    GetOutputTypeCount = [](const OrtCustomOp*) { return Signature::kOutputs; };
+    GetInputType = [](const OrtCustomOp*, size_t) { return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT; };
+    GetOutputType = [](const OrtCustomOp*, size_t) { return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT; };
+    // Optional, as the lite API declared them: a node with a missing input still reaches our
+    // kernel creation, which names the inputs the op expects.
+    GetInputCharacteristic = [](const OrtCustomOp*, size_t) { return INPUT_OUTPUT_OPTIONAL; };
+    GetOutputCharacteristic = [](const OrtCustomOp*, size_t) { return INPUT_OUTPUT_OPTIONAL; };
+    GetInputMemoryType = [](const OrtCustomOp*, size_t index) {
+      if constexpr (HasInputMemoryType<Kernel>::value) {
+        return Kernel::InputMemoryType(index);
+      } else {
+        (void)index;
+        return OrtMemTypeDefault;
+      }
+    };
+    // No variadic inputs or outputs; ONNX Runtime calls these for every op of this API version.
+    GetVariadicInputMinArity = [](const OrtCustomOp*) { return 0; };
+    GetVariadicInputHomogeneity = [](const OrtCustomOp*) { return 0; };
+    GetVariadicOutputMinArity = [](const OrtCustomOp*) { return 0; };
+    GetVariadicOutputHomogeneity = [](const OrtCustomOp*) { return 0; };
+    // Opset versions 1 and every later one (the dev.asnet set has one version so far).
+    GetStartVersion = [](const OrtCustomOp*) { return 1; };
+    GetEndVersion = [](const OrtCustomOp*) { return INT_MAX; };
+    // ONNX Runtime ignores a status from shape inference; problems surface at kernel creation.
+    InferOutputShapeFn = [](const OrtCustomOp*, OrtShapeInferContext* ctx) -> OrtStatusPtr {
+      kInfer(ctx);
+      return nullptr;
+    };
+    // GetMayInplace, ReleaseMayInplace, GetAliasMap, ReleaseAliasMap stay null: no output reuses
+    // an input's buffer.
+  }
+
+ private:
+  using Signature = ComputeSignature<decltype(&Kernel::Compute)>;
+
+  // The kernel and what its callbacks need to report errors.
+  struct State {
+    State(const OrtApi* a, const char* n, const OrtKernelInfo* info) : api(a), name(n), kernel(a, info) {}
+    const OrtApi* api;
+    const char* name;
+    Kernel kernel;
+  };
+
+  static const KernelOp* Self(const OrtCustomOp* op) { return static_cast<const KernelOp*>(op); }
+
+  // Kernel creation that can fail: invalid attributes or declared input shapes make session
+  // creation fail with our message.
+  static OrtStatusPtr ORT_API_CALL CreateKernelChecked(const OrtCustomOp* op, const OrtApi* api,
+                                                       const OrtKernelInfo* info, void** out) {
+    *out = nullptr;
+    const char* name = Self(op)->name_;
+    try {
+      const std::string error = kCheck(api, info);
+      if (!error.empty()) return api->CreateStatus(ORT_INVALID_ARGUMENT, error.c_str());
+      *out = new State(api, name, info);
+      return nullptr;
+    } catch (const std::exception& e) {
+      return Error(api, ORT_FAIL, name, (std::string("cannot create kernel: ") + e.what()).c_str());
+    }
+  }
+
+  static OrtStatusPtr ORT_API_CALL Compute(void* raw, OrtKernelContext* ctx) {
+    State* s = static_cast<State*>(raw);
+    try {
+      return Invoke(s->kernel, ctx, std::make_index_sequence<Signature::kInputs>{},
+                    std::make_index_sequence<Signature::kOutputs>{})
+          .release();
+    } catch (const Ort::Exception& e) {  // reading an input or allocating an output failed
+      return Error(s->api, e.GetOrtErrorCode(), s->name, e.what());
+    } catch (const std::exception& e) {
+      return Error(s->api, ORT_FAIL, s->name, e.what());
+    }
+  }
+
+  template <size_t... I, size_t... O>
+  static Ort::Status Invoke(Kernel& kernel, OrtKernelContext* ctx, std::index_sequence<I...>,
+                            std::index_sequence<O...>) {
+    const std::array<asnet::InputTensor, sizeof...(I)> in{asnet::InputTensor(ctx, I)...};
+    std::array<asnet::OutputTensor, sizeof...(O)> out{asnet::OutputTensor(ctx, O)...};
+    return kernel.Compute(ctx, in[I]..., out[O]...);
+  }
+
+  static void ORT_API_CALL Destroy(void* raw) { delete static_cast<State*>(raw); }
+
+  const char* name_;      // static strings
+  const char* provider_;
+};
+
+// ---- the ops of the domain ----------------------------------------------------------------
 
 template <bool kGrad>
 void InferActiveShift(OrtShapeInferContext* ctx) {
@@ -37,86 +193,61 @@ std::string CheckActiveShift(const OrtApi* api, const OrtKernelInfo* info) {
   return error;
 }
 
-// Kernel creation that can fail: invalid attributes or declared input shapes make session
-// creation fail with our message (the lite op's own CreateKernel cannot return an error).
-template <typename Kernel, CheckFn kCheck>
-OrtStatusPtr CreateKernelChecked(const OrtCustomOp* op, const OrtApi* api, const OrtKernelInfo* info,
-                                 void** out) {
-  *out = nullptr;
-  const std::string error = kCheck(api, info);
-  if (!error.empty()) return api->CreateStatus(ORT_INVALID_ARGUMENT, error.c_str());
-  try {
-    using Lite = Ort::Custom::OrtLiteCustomStruct<Kernel>;
-    auto kernel = std::make_unique<typename Lite::Kernel>();
-    Ort::ThrowOnError(api->KernelInfo_GetInputCount(info, &kernel->num_input_));
-    Ort::ThrowOnError(api->KernelInfo_GetOutputCount(info, &kernel->num_output_));
-    kernel->custom_op_ = std::make_unique<Kernel>(api, info);
-    kernel->ep_ = static_cast<const Lite*>(op)->execution_provider_;
-    *out = kernel.release();
-    return nullptr;
-  } catch (const std::exception& e) {
-    return api->CreateStatus(ORT_FAIL, (std::string(op->GetName(op)) + ": cannot create kernel: " + e.what()).c_str());
-  }
-}
-
-// Kernels that need some inputs in CPU memory (the CUDA ones want `shift` on the host) say so with
-// a static InputMemoryType(index); the lite op would otherwise ask for every input on the device.
-template <typename Kernel, typename = void>
-struct HasInputMemoryType : std::false_type {};
-template <typename Kernel>
-struct HasInputMemoryType<Kernel, std::void_t<decltype(Kernel::InputMemoryType(size_t{0}))>>
-    : std::true_type {};
-
-template <typename Kernel, InferFn kInfer, CheckFn kCheck>
-Ort::Custom::OrtLiteCustomOp* MakeOp(const char* name, const char* provider) {
-  Ort::Custom::OrtLiteCustomOp* op = Ort::Custom::CreateLiteCustomOp<Kernel>(name, provider);
-  // ONNX Runtime ignores a status from shape inference; problems surface at kernel creation.
-  op->InferOutputShapeFn = [](const OrtCustomOp*, OrtShapeInferContext* ctx) -> OrtStatusPtr {
-    kInfer(ctx);
-    return nullptr;
-  };
-  op->CreateKernelV2 = &CreateKernelChecked<Kernel, kCheck>;
-  if constexpr (HasInputMemoryType<Kernel>::value) {
-    op->GetInputMemoryType = [](const OrtCustomOp*, size_t index) { return Kernel::InputMemoryType(index); };
-  }
-  return op;
-}
-
 template <typename Kernel, bool kGrad>
-Ort::Custom::OrtLiteCustomOp* MakeActiveShiftOp(const char* provider) {
-  return MakeOp<Kernel, &InferActiveShift<kGrad>, &CheckActiveShift<kGrad>>(
-      kGrad ? asnet::kGradOp : asnet::kForwardOp, provider);
-}
+using ActiveShiftOp = KernelOp<Kernel, &InferActiveShift<kGrad>, &CheckActiveShift<kGrad>>;
 
 // The fused training ops carry their own name, shape inference and creation checks.
 template <typename Kernel>
-Ort::Custom::OrtLiteCustomOp* MakeTrainingOp(const char* provider) {
-  return MakeOp<Kernel, &Kernel::InferShapes, &Kernel::CheckKernelInfo>(Kernel::kName, provider);
-}
+using TrainingOp = KernelOp<Kernel, &Kernel::InferShapes, &Kernel::CheckKernelInfo>;
 
-// The domain and its ops must outlive every session that uses them, so they live for the
-// whole process (they are created once, on first registration).
-struct Registry {
-  Ort::CustomOpDomain domain{asnet::kDomain};
-  std::vector<std::unique_ptr<Ort::Custom::OrtLiteCustomOp>> ops;
-
-  Registry() {
-    Add(MakeActiveShiftOp<asnet::ActiveShiftCpu, false>("CPUExecutionProvider"));
-    Add(MakeActiveShiftOp<asnet::ActiveShiftGradCpu, true>("CPUExecutionProvider"));
-    // Training graphs' fused ops: CPU only (on the CUDA provider ONNX Runtime runs them on the CPU).
-    Add(MakeTrainingOp<asnet::BatchNormTrainingCpu>("CPUExecutionProvider"));
-    Add(MakeTrainingOp<asnet::BatchNormTrainingGradCpu>("CPUExecutionProvider"));
-    Add(MakeTrainingOp<asnet::ReluGradCpu>("CPUExecutionProvider"));
+// Every op of the domain. They must outlive every session that uses them, so they live for the
+// whole process (created on first registration, never destroyed: they own nothing).
+struct Ops {
+  ActiveShiftOp<asnet::ActiveShiftCpu, false> forward{asnet::kForwardOp, kCpu};
+  ActiveShiftOp<asnet::ActiveShiftGradCpu, true> grad{asnet::kGradOp, kCpu};
+  // Training graphs' fused ops: CPU only (on the CUDA provider ONNX Runtime runs them on the CPU).
+  TrainingOp<asnet::BatchNormTrainingCpu> batch_norm{asnet::kBatchNormOp, kCpu};
+  TrainingOp<asnet::BatchNormTrainingGradCpu> batch_norm_grad{asnet::kBatchNormGradOp, kCpu};
+  TrainingOp<asnet::ReluGradCpu> relu_grad{asnet::kReluGradOp, kCpu};
 #ifdef ASNET_WITH_CUDA
-    Add(MakeActiveShiftOp<asnet::ActiveShiftCuda, false>("CUDAExecutionProvider"));
-    Add(MakeActiveShiftOp<asnet::ActiveShiftGradCuda, true>("CUDAExecutionProvider"));
+  ActiveShiftOp<asnet::ActiveShiftCuda, false> forward_cuda{asnet::kForwardOp, kCuda};
+  ActiveShiftOp<asnet::ActiveShiftGradCuda, true> grad_cuda{asnet::kGradOp, kCuda};
 #endif
-  }
-  void Add(Ort::Custom::OrtLiteCustomOp* op) {
-    ops.emplace_back(op);
-    domain.Add(op);
+
+  std::vector<const OrtCustomOp*> All() const {
+    return {&forward, &grad, &batch_norm, &batch_norm_grad, &relu_grad,
+#ifdef ASNET_WITH_CUDA
+            &forward_cuda, &grad_cuda,
+#endif
+    };
   }
 };
+
+// The domain, built once per process: its handle, or why it could not be built.
+struct Domain {
+  OrtCustomOpDomain* handle = nullptr;
+  std::string error;
+};
+
+Domain MakeDomain(const OrtApi* api) {
+  // The C++ helpers the kernels use (Ort::Status, Ort::KernelContext, ...) read the API table from
+  // this global; it is set once, here, before any kernel exists.
+  Ort::InitApi(api);
+  static const Ops ops;
+  Domain d;
+  OrtStatus* st = api->CreateCustomOpDomain(asnet::kDomain, &d.handle);
+  for (const OrtCustomOp* op : ops.All()) {
+    if (st == nullptr) st = api->CustomOpDomain_Add(d.handle, op);
+  }
+  if (st != nullptr) {
+    d.error = api->GetErrorMessage(st);
+    api->ReleaseStatus(st);
+    if (d.handle != nullptr) api->ReleaseCustomOpDomain(d.handle);
+    d.handle = nullptr;
+  }
+  // Never released: sessions keep using the domain, and at process exit there is nothing to gain.
+  return d;
+}
 
 }  // namespace
 
@@ -133,10 +264,13 @@ RegisterCustomOps(OrtSessionOptions* options, const OrtApiBase* api_base) {
     const OrtApi* v1 = api_base->GetApi(1);
     return v1 != nullptr ? v1->CreateStatus(ORT_FAIL, msg.c_str()) : nullptr;
   }
-  Ort::InitApi(api);
   try {
-    static Registry registry;
-    return api->AddCustomOpDomain(options, registry.domain);
+    // Thread-safe: the first caller builds the domain, concurrent callers wait for it.
+    static const Domain domain = MakeDomain(api);
+    if (domain.handle == nullptr) {
+      return api->CreateStatus(ORT_FAIL, ("asnet ops: registration failed: " + domain.error).c_str());
+    }
+    return api->AddCustomOpDomain(options, domain.handle);
   } catch (const std::exception& e) {
     return api->CreateStatus(ORT_FAIL, (std::string("asnet ops: registration failed: ") + e.what()).c_str());
   }

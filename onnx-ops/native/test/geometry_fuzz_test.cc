@@ -1,4 +1,4 @@
-// Geometry edge cases of ActiveShift (issue 11): strides up to 2^63-1, empty and one-pixel
+// Geometry edge cases of ActiveShift: strides up to 2^63-1, empty and one-pixel
 // tensors, shifts far outside the image, and size products that do not fit 64 bits.
 //
 // The reference here is deliberately independent of asnet::ShiftGeometry: it takes the strides
@@ -163,12 +163,12 @@ bool RunProblem(const Problem& pr, const std::vector<float>& shift, std::mt19937
   return true;
 }
 
-// ---- the reproduction of issue 11 --------------------------------------------------------
+// ---- the stride overflow that once read and wrote outside the tensors ---------------------
 
 // One ActiveShift on a 1x1 image, shift (-3, 0), strides [1, 2^63-1], 1 and 30 images: the
 // column arithmetic overflowed and the forward read x[-3..-2] and wrote y[-1]. Every tap is
 // outside the image, so Y, dX and dShift are all exactly 0 for every image.
-void TestIssue11Reproduction() {
+void TestMaxStrideOnOnePixelImages() {
   std::mt19937_64 rng(11);
   for (int64_t n : {1, 30}) {
     const Problem pr{n, 1, 1, 1, 1, kMax64};
@@ -352,7 +352,7 @@ void TestGeometryFuzz() {
 }  // namespace
 
 void RunGeometryFuzzTests() {
-  TestIssue11Reproduction();
+  TestMaxStrideOnOnePixelImages();
   TestGeometrySizes();
   TestOpLayerSizeChecks();
   TestGeometryFuzz();

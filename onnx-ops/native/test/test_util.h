@@ -27,7 +27,7 @@ inline std::vector<asnet::Isa> AvailableIsas() {
 /// The training-kernel tests (training_kernels_test.cc).
 void RunTrainingKernelTests();
 
-/// Geometry edge cases and the fuzz test of issue 11 (geometry_fuzz_test.cc).
+/// Geometry edge cases (huge strides, empty tensors) and their fuzz test (geometry_fuzz_test.cc).
 void RunGeometryFuzzTests();
 
 // Counts a failure and returns from the (void) test function.

@@ -53,9 +53,9 @@ Ort::Status Prepare(OrtKernelContext* raw, const char* op, size_t gpu_input, siz
 ActiveShiftCuda::ActiveShiftCuda(const OrtApi* api, const OrtKernelInfo* info)
     : strides_(ReadStrides(api, info, kForwardOp)) {}
 
-Ort::Status ActiveShiftCuda::Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& x,
-                                     const Ort::Custom::Tensor<float>& shift,
-                                     Ort::Custom::Tensor<float>& y) {
+Ort::Status ActiveShiftCuda::Compute(OrtKernelContext* ctx, const InputTensor& x,
+                                     const InputTensor& shift,
+                                     OutputTensor& y) {
   if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!x || !shift) return Fail(kForwardOp, "expects 2 inputs (X, shift)");
   ShiftGeometry g;
@@ -82,11 +82,11 @@ ActiveShiftGradCuda::ActiveShiftGradCuda(const OrtApi* api, const OrtKernelInfo*
     : strides_(ReadStrides(api, info, kGradOp)) {}
 
 Ort::Status ActiveShiftGradCuda::Compute(OrtKernelContext* ctx,
-                                         const Ort::Custom::Tensor<float>& dy,
-                                         const Ort::Custom::Tensor<float>& x,
-                                         const Ort::Custom::Tensor<float>& shift,
-                                         Ort::Custom::Tensor<float>& dx,
-                                         Ort::Custom::Tensor<float>& dshift) {
+                                         const InputTensor& dy,
+                                         const InputTensor& x,
+                                         const InputTensor& shift,
+                                         OutputTensor& dx,
+                                         OutputTensor& dshift) {
   if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!dy || !x || !shift) return Fail(kGradOp, "expects 3 inputs (dY, X, shift)");
   ShiftGeometry g;

@@ -1,7 +1,7 @@
 // ONNX Runtime kernels for dev.asnet::ActiveShift and dev.asnet::ActiveShiftGrad on the CUDA
 // execution provider.
 //
-// Same lite custom-op shape as the CPU structs (register.cc builds both with one helper). X, dY,
+// Same kernel-struct shape as the CPU ops (register.cc installs both with one helper). X, dY,
 // Y, dX and dShift live on the GPU; `shift` is requested in CPU memory (InputMemoryType
 // below, installed by register.cc), so that it can be validated on the host exactly like the CPU op does,
 // with the same message, without reading anything back from the device. When `shift` is an
@@ -13,7 +13,7 @@
 // nothing synchronizes. CUDA errors come back as ORT_FAIL statuses naming the op.
 #pragma once
 
-#include "onnxruntime_lite_custom_op.h"
+#include "ops/kernel_io.h"
 #include "ops/op_contract.h"
 
 namespace asnet {
@@ -21,8 +21,8 @@ namespace asnet {
 /// dev.asnet::ActiveShift(X, shift) -> Y for the CUDA execution provider.
 struct ActiveShiftCuda {
   ActiveShiftCuda(const OrtApi* api, const OrtKernelInfo* info);
-  Ort::Status Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& x,
-                      const Ort::Custom::Tensor<float>& shift, Ort::Custom::Tensor<float>& y);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& x,
+                      const InputTensor& shift, OutputTensor& y);
 
   /// Where ONNX Runtime must place each input: `shift` (input 1) on the CPU.
   static OrtMemType InputMemoryType(size_t index) {
@@ -36,9 +36,9 @@ struct ActiveShiftCuda {
 /// dev.asnet::ActiveShiftGrad(dY, X, shift) -> (dX, dShift) for the CUDA execution provider.
 struct ActiveShiftGradCuda {
   ActiveShiftGradCuda(const OrtApi* api, const OrtKernelInfo* info);
-  Ort::Status Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& dy,
-                      const Ort::Custom::Tensor<float>& x, const Ort::Custom::Tensor<float>& shift,
-                      Ort::Custom::Tensor<float>& dx, Ort::Custom::Tensor<float>& dshift);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy,
+                      const InputTensor& x, const InputTensor& shift,
+                      OutputTensor& dx, OutputTensor& dshift);
 
   /// `shift` (input 2) on the CPU.
   static OrtMemType InputMemoryType(size_t index) {

@@ -10,9 +10,9 @@ namespace asnet {
 ActiveShiftCpu::ActiveShiftCpu(const OrtApi* api, const OrtKernelInfo* info)
     : strides_(ReadStrides(api, info, kForwardOp)) {}
 
-Ort::Status ActiveShiftCpu::Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& x,
-                                    const Ort::Custom::Tensor<float>& shift,
-                                    Ort::Custom::Tensor<float>& y) {
+Ort::Status ActiveShiftCpu::Compute(OrtKernelContext* ctx, const InputTensor& x,
+                                    const InputTensor& shift,
+                                    OutputTensor& y) {
   if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!x || !shift) return Fail(kForwardOp, "expects 2 inputs (X, shift)");
   ShiftGeometry g;
@@ -39,11 +39,11 @@ ActiveShiftGradCpu::ActiveShiftGradCpu(const OrtApi* api, const OrtKernelInfo* i
     : strides_(ReadStrides(api, info, kGradOp)) {}
 
 Ort::Status ActiveShiftGradCpu::Compute(OrtKernelContext* ctx,
-                                        const Ort::Custom::Tensor<float>& dy,
-                                        const Ort::Custom::Tensor<float>& x,
-                                        const Ort::Custom::Tensor<float>& shift,
-                                        Ort::Custom::Tensor<float>& dx,
-                                        Ort::Custom::Tensor<float>& dshift) {
+                                        const InputTensor& dy,
+                                        const InputTensor& x,
+                                        const InputTensor& shift,
+                                        OutputTensor& dx,
+                                        OutputTensor& dshift) {
   if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!dy || !x || !shift) return Fail(kGradOp, "expects 3 inputs (dY, X, shift)");
   ShiftGeometry g;

@@ -1,13 +1,14 @@
 // ONNX Runtime kernels for dev.asnet::ActiveShift and dev.asnet::ActiveShiftGrad on the CPU.
 //
-// Each kernel is a lite custom-op struct: the constructor reads attributes (errors are kept and
-// reported by Compute, never thrown across ONNX Runtime), Compute validates its inputs, then
-// splits the plain kernels of asnet/active_shift.h over the session's intra-op thread pool.
+// Each kernel is a struct that register.cc installs as an OrtCustomOp: the constructor reads
+// attributes (errors are kept and reported by Compute, never thrown across ONNX Runtime), Compute
+// validates its inputs, then splits the plain kernels of asnet/active_shift.h over the session's
+// intra-op thread pool.
 #pragma once
 
 #include <string>
 
-#include "onnxruntime_lite_custom_op.h"
+#include "kernel_io.h"
 #include "op_contract.h"
 
 namespace asnet {
@@ -15,8 +16,8 @@ namespace asnet {
 /// dev.asnet::ActiveShift(X, shift) -> Y for the CPU execution provider.
 struct ActiveShiftCpu {
   ActiveShiftCpu(const OrtApi* api, const OrtKernelInfo* info);
-  Ort::Status Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& x,
-                      const Ort::Custom::Tensor<float>& shift, Ort::Custom::Tensor<float>& y);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& x,
+                      const InputTensor& shift, OutputTensor& y);
 
  private:
   Strides strides_;
@@ -25,9 +26,9 @@ struct ActiveShiftCpu {
 /// dev.asnet::ActiveShiftGrad(dY, X, shift) -> (dX, dShift) for the CPU execution provider.
 struct ActiveShiftGradCpu {
   ActiveShiftGradCpu(const OrtApi* api, const OrtKernelInfo* info);
-  Ort::Status Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& dy,
-                      const Ort::Custom::Tensor<float>& x, const Ort::Custom::Tensor<float>& shift,
-                      Ort::Custom::Tensor<float>& dx, Ort::Custom::Tensor<float>& dshift);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy,
+                      const InputTensor& x, const InputTensor& shift,
+                      OutputTensor& dx, OutputTensor& dshift);
 
  private:
   Strides strides_;

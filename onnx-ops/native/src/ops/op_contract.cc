@@ -46,14 +46,14 @@ Ort::Status Fail(const char* op, const std::string& message, OrtErrorCode code) 
 Strides ReadStrides(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
   Strides s;
   size_t count = 0;
-  OrtStatus* st = api->KernelInfoGetAttributeArray_int64(info, "strides", nullptr, &count);
+  OrtStatus* st = api->KernelInfoGetAttributeArray_int64(info, kStridesAttr, nullptr, &count);
   if (st != nullptr) {  // absent (wrong types are rejected by shape inference first)
     api->ReleaseStatus(st);
     return s;
   }
   std::vector<int64_t> v(count);
   if (count > 0) {
-    st = api->KernelInfoGetAttributeArray_int64(info, "strides", v.data(), &count);
+    st = api->KernelInfoGetAttributeArray_int64(info, kStridesAttr, v.data(), &count);
     if (st != nullptr) {
       s.error = std::string(op) + ": cannot read attribute 'strides': " + api->GetErrorMessage(st);
       api->ReleaseStatus(st);
@@ -124,11 +124,11 @@ void InferShapes(OrtShapeInferContext* raw, bool grad) {
     if (ctx.GetInputCount() != (grad ? 3u : 2u)) return;
     std::vector<int64_t> strides = {1, 1};
     const OrtOpAttr* attr = nullptr;
-    OrtStatus* st = Ort::GetApi().ShapeInferContext_GetAttribute(raw, "strides", &attr);
+    OrtStatus* st = Ort::GetApi().ShapeInferContext_GetAttribute(raw, kStridesAttr, &attr);
     if (st != nullptr) {
       Ort::GetApi().ReleaseStatus(st);
     } else if (attr != nullptr) {
-      strides = ctx.GetAttrInts("strides");
+      strides = ctx.GetAttrInts(kStridesAttr);
     }
     if (!ValidateStrideValues(strides).empty()) return;
     const auto& x = ctx.GetInputShape(grad ? 1 : 0);
@@ -139,7 +139,7 @@ void InferShapes(OrtShapeInferContext* raw, bool grad) {
       const auto& d = x[2 + axis];
       const int64_t s = strides[axis];
       if (d.IsInt() && d.AsInt() >= 0) {
-        // Not (d + s - 1) / s: that overflows for strides near 2^63 (issue 11).
+        // Not (d + s - 1) / s: that overflows for strides near 2^63.
         out[2 + axis] = Ort::ShapeInferContext::SymbolicInteger(ShiftGeometry::OutSize(d.AsInt(), s));
       } else if (s != 1) {
         out[2 + axis] = Ort::ShapeInferContext::SymbolicInteger(int64_t{-1});

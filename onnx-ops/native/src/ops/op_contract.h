@@ -1,5 +1,6 @@
-// The contract shared by every implementation of the ActiveShift ops (CPU and CUDA): names,
-// attribute parsing, input validation and shape inference. Messages name the op and the problem.
+// The contract shared by every implementation of the ActiveShift ops (CPU and CUDA): the names of
+// every op of the domain, attribute parsing, input validation and shape inference. Messages name
+// the op and the problem.
 #pragma once
 
 #include <cstdint>
@@ -11,9 +12,20 @@
 
 namespace asnet {
 
+// The names of the dev.asnet domain, its ops and their attributes. The Java op contract
+// (dev.asnet.exporter.ops.AsnetDomain) is the reference: RegisteredOpsTest compares it with what
+// this library registers (printed by asnet_list_ops), so a name changed on one side only fails
+// the build.
 inline constexpr const char* kDomain = "dev.asnet";
 inline constexpr const char* kForwardOp = "ActiveShift";
 inline constexpr const char* kGradOp = "ActiveShiftGrad";
+inline constexpr const char* kBatchNormOp = "BatchNormTraining";
+inline constexpr const char* kBatchNormGradOp = "BatchNormTrainingGrad";
+inline constexpr const char* kReluGradOp = "ReluGrad";
+/// Attribute of the ActiveShift ops: two ints (along H, W), each >= 1; absent means [1, 1].
+inline constexpr const char* kStridesAttr = "strides";
+/// Attribute of the batch-normalization ops: a finite float > 0; absent means 1e-5.
+inline constexpr const char* kEpsilonAttr = "epsilon";
 
 /// The `strides` attribute, or the reason it is invalid.
 struct Strides {

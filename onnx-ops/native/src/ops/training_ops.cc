@@ -97,7 +97,7 @@ std::string CheckChannelShape(const std::vector<int64_t>& x, ChannelGeometry* g)
 Epsilon ReadEpsilon(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
   Epsilon e;
   float v = 0.0f;
-  OrtStatus* st = api->KernelInfoGetAttribute_float(info, "epsilon", &v);
+  OrtStatus* st = api->KernelInfoGetAttribute_float(info, kEpsilonAttr, &v);
   if (st != nullptr) {  // absent
     api->ReleaseStatus(st);
     return e;
@@ -125,11 +125,11 @@ std::string BatchNormTrainingCpu::CheckKernelInfo(const OrtApi* api, const OrtKe
 BatchNormTrainingCpu::BatchNormTrainingCpu(const OrtApi* api, const OrtKernelInfo* info)
     : eps_(ReadEpsilon(api, info, kName)) {}
 
-Ort::Status BatchNormTrainingCpu::Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& x,
-                                          const Ort::Custom::Tensor<float>& scale,
-                                          const Ort::Custom::Tensor<float>& bias,
-                                          Ort::Custom::Tensor<float>& y, Ort::Custom::Tensor<float>& mean,
-                                          Ort::Custom::Tensor<float>& var) {
+Ort::Status BatchNormTrainingCpu::Compute(OrtKernelContext* ctx, const InputTensor& x,
+                                          const InputTensor& scale,
+                                          const InputTensor& bias,
+                                          OutputTensor& y, OutputTensor& mean,
+                                          OutputTensor& var) {
   if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!x || !scale || !bias) return Fail(kName, "expects 3 inputs (X, scale, B)");
   ChannelGeometry g;
@@ -167,10 +167,10 @@ BatchNormTrainingGradCpu::BatchNormTrainingGradCpu(const OrtApi* api, const OrtK
     : eps_(ReadEpsilon(api, info, kName)) {}
 
 Ort::Status BatchNormTrainingGradCpu::Compute(
-    OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& dy, const Ort::Custom::Tensor<float>& x,
-    const Ort::Custom::Tensor<float>& scale, const Ort::Custom::Tensor<float>& mean,
-    const Ort::Custom::Tensor<float>& var, Ort::Custom::Tensor<float>& dx,
-    Ort::Custom::Tensor<float>& dscale, Ort::Custom::Tensor<float>& dbias) {
+    OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
+    const InputTensor& scale, const InputTensor& mean,
+    const InputTensor& var, OutputTensor& dx,
+    OutputTensor& dscale, OutputTensor& dbias) {
   if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!dy || !x || !scale || !mean || !var) return Fail(kName, "expects 5 inputs (dY, X, scale, mean, var)");
   ChannelGeometry g;
@@ -217,8 +217,8 @@ std::string ReluGradCpu::CheckKernelInfo(const OrtApi*, const OrtKernelInfo* inf
 
 ReluGradCpu::ReluGradCpu(const OrtApi*, const OrtKernelInfo*) {}
 
-Ort::Status ReluGradCpu::Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& dy,
-                                 const Ort::Custom::Tensor<float>& y, Ort::Custom::Tensor<float>& dx) {
+Ort::Status ReluGradCpu::Compute(OrtKernelContext* ctx, const InputTensor& dy,
+                                 const InputTensor& y, OutputTensor& dx) {
   if (!dy || !y) return Fail(kName, "expects 2 inputs (dY, Y)");
   const Dims& ys = y.Shape();
   const std::string bad = SameShape("dY", dy.Shape(), "Y", ys);

@@ -15,14 +15,10 @@
 
 #include "asnet/batch_norm.h"
 
-#include "onnxruntime_lite_custom_op.h"
+#include "kernel_io.h"
 #include "op_contract.h"
 
 namespace asnet {
-
-inline constexpr const char* kBatchNormOp = "BatchNormTraining";
-inline constexpr const char* kBatchNormGradOp = "BatchNormTrainingGrad";
-inline constexpr const char* kReluGradOp = "ReluGrad";
 
 /// X [N, C, ...] -> the per-channel geometry (S = product of the spatial sizes); error text when
 /// X is not at least [N, C], has a negative dimension or a size in bytes beyond int64.
@@ -44,10 +40,10 @@ struct BatchNormTrainingCpu {
   static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
 
   BatchNormTrainingCpu(const OrtApi* api, const OrtKernelInfo* info);
-  Ort::Status Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& x,
-                      const Ort::Custom::Tensor<float>& scale, const Ort::Custom::Tensor<float>& bias,
-                      Ort::Custom::Tensor<float>& y, Ort::Custom::Tensor<float>& mean,
-                      Ort::Custom::Tensor<float>& var);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& x,
+                      const InputTensor& scale, const InputTensor& bias,
+                      OutputTensor& y, OutputTensor& mean,
+                      OutputTensor& var);
 
  private:
   Epsilon eps_;
@@ -60,11 +56,11 @@ struct BatchNormTrainingGradCpu {
   static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
 
   BatchNormTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info);
-  Ort::Status Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& dy,
-                      const Ort::Custom::Tensor<float>& x, const Ort::Custom::Tensor<float>& scale,
-                      const Ort::Custom::Tensor<float>& mean, const Ort::Custom::Tensor<float>& var,
-                      Ort::Custom::Tensor<float>& dx, Ort::Custom::Tensor<float>& dscale,
-                      Ort::Custom::Tensor<float>& dbias);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy,
+                      const InputTensor& x, const InputTensor& scale,
+                      const InputTensor& mean, const InputTensor& var,
+                      OutputTensor& dx, OutputTensor& dscale,
+                      OutputTensor& dbias);
 
  private:
   Epsilon eps_;
@@ -77,8 +73,8 @@ struct ReluGradCpu {
   static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
 
   ReluGradCpu(const OrtApi* api, const OrtKernelInfo* info);
-  Ort::Status Compute(OrtKernelContext* ctx, const Ort::Custom::Tensor<float>& dy,
-                      const Ort::Custom::Tensor<float>& y, Ort::Custom::Tensor<float>& dx);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy,
+                      const InputTensor& y, OutputTensor& dx);
 };
 
 }  // namespace asnet

@@ -1,7 +1,7 @@
 package dev.asnet.cli;
 
 import dev.asnet.exporter.ModelMetadata;
-import dev.asnet.ops.OpContract;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.runtime.ModelDescription;
 import dev.asnet.runtime.ValueSpec;
 import java.io.PrintWriter;
@@ -53,7 +53,7 @@ public final class InspectCommand implements Callable<Integer> {
         row(out, "lowering", d.aslLowering().map(InspectCommand::describeLowering).orElse("none (no Active Shift layers)"));
         row(out, "custom domains", d.customDomains().isEmpty() ? "none (standard ONNX only)"
                 : String.join(", ", d.customDomains())
-                        + (d.customDomains().contains(OpContract.DOMAIN) ? " (asnet op library, registered automatically)" : ""));
+                        + (d.customDomains().contains(AsnetDomain.DOMAIN) ? " (asnet op library, registered automatically)" : ""));
         List<String> ops = new ArrayList<>();
         for (Map.Entry<String, Integer> e : d.operators().entrySet()) {
             ops.add(e.getKey() + " x" + e.getValue());

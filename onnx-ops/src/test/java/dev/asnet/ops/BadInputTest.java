@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.OneNodeModel;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,7 @@ class BadInputTest {
 
     /** A model whose input shapes are left unknown, so only the kernel can check them. */
     private static OrtSession unchecked() throws OrtException {
-        byte[] model = OneNodeModel.op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, (Object[]) null).input("shift", OneNodeModel.FLOAT, (Object[]) null)
                 .output("Y", OneNodeModel.FLOAT).bytes();
         return sessions.session("unchecked", model);
@@ -58,7 +59,7 @@ class BadInputTest {
 
     @Test
     void wrongRankAtSessionCreation() {
-        byte[] model = OneNodeModel.op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, 1L, 2L, 3L).input("shift", OneNodeModel.FLOAT, 2L, 2L)
                 .output("Y", OneNodeModel.FLOAT).bytes();
         expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "rank 4");
@@ -78,7 +79,7 @@ class BadInputTest {
 
     @Test
     void channelMismatchAtSessionCreation() {
-        byte[] model = OneNodeModel.op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, 1L, 3L, 4L, 4L).input("shift", OneNodeModel.FLOAT, 5L, 2L)
                 .output("Y", OneNodeModel.FLOAT).bytes();
         expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "5 channels but X has 3");
@@ -86,7 +87,7 @@ class BadInputTest {
 
     @Test
     void nonFloatInputIsRejected() {
-        byte[] model = OneNodeModel.op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.DOUBLE, "N", "C", "H", "W").input("shift", OneNodeModel.FLOAT, "C", 2L)
                 .output("Y", OneNodeModel.FLOAT).bytes();
         expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "ActiveShift");
@@ -102,17 +103,17 @@ class BadInputTest {
 
     @Test
     void stridesOfWrongLength() {
-        byte[] model = OneNodeModel.op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, "N", "C", "H", "W").input("shift", OneNodeModel.FLOAT, "C", 2L)
-                .output("Y", OneNodeModel.FLOAT).ints(OpContract.STRIDES, 1, 2, 3).bytes();
+                .output("Y", OneNodeModel.FLOAT).ints(AsnetDomain.STRIDES, 1, 2, 3).bytes();
         expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "2 values", "got 3");
     }
 
     @Test
     void stridesOfWrongType() {
-        byte[] model = OneNodeModel.op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, "N", "C", "H", "W").input("shift", OneNodeModel.FLOAT, "C", 2L)
-                .output("Y", OneNodeModel.FLOAT).floats(OpContract.STRIDES, 1f, 2f).bytes();
+                .output("Y", OneNodeModel.FLOAT).floats(AsnetDomain.STRIDES, 1f, 2f).bytes();
         expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "ActiveShift", "strides");
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.ActiveShiftReference;
 import dev.asnet.ops.testing.OneNodeModel;
 import java.nio.FloatBuffer;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11: strides up to {@code Long.MAX_VALUE} are valid and must neither crash the JVM (the
- * native geometry arithmetic overflowed and read and wrote outside the tensors) nor give wrong
- * values. Everything is compared with {@link ActiveShiftReference}, which takes the strides as
+ * Huge strides: strides up to {@code Long.MAX_VALUE} are valid and must neither crash the JVM (the
+ * native geometry arithmetic once overflowed and read and wrote outside the tensors) nor give
+ * wrong values. Everything is compared with {@link ActiveShiftReference}, which takes the strides as
  * longs.
  */
 class GeometryOverflowTest {
@@ -38,9 +39,9 @@ class GeometryOverflowTest {
         sessions.close();
     }
 
-    /** The exact reproduction: 1x1 images, shift (-3, 0), strides [1, 2^63-1], 1 and 30 images. */
+    /** The case that once overflowed: 1x1 images, shift (-3, 0), strides [1, 2^63-1], 1 and 30 images. */
     @Test
-    void issue11ReproductionGivesTheReferenceForEveryImage() throws Exception {
+    void maxStrideOnOnePixelImagesGivesTheReferenceForEveryImage() throws Exception {
         for (int n : new int[] {1, 30}) {
             Case k = new Case(n, 1, 1, 1, 1, MAX, new double[] {-3, 0}, 11 + n);
             float[] y = check(k);
@@ -83,16 +84,16 @@ class GeometryOverflowTest {
     /** The Java side's output size agrees with ceil(in / stride) for every stride. */
     @Test
     void outputExtentDoesNotOverflow() {
-        assertEquals(1, OpContract.outputExtent(5, MAX));
-        assertEquals(1, OpContract.outputExtent(1, MAX));
-        assertEquals(0, OpContract.outputExtent(0, MAX));
-        assertEquals(1, OpContract.outputExtent(MAX, MAX));
-        assertEquals(MAX, OpContract.outputExtent(MAX, 1));
-        assertEquals(1L << 62, OpContract.outputExtent(MAX, 2));
-        assertEquals(3, OpContract.outputExtent(7, 3));
+        assertEquals(1, AsnetDomain.outputExtent(5, MAX));
+        assertEquals(1, AsnetDomain.outputExtent(1, MAX));
+        assertEquals(0, AsnetDomain.outputExtent(0, MAX));
+        assertEquals(1, AsnetDomain.outputExtent(MAX, MAX));
+        assertEquals(MAX, AsnetDomain.outputExtent(MAX, 1));
+        assertEquals(1L << 62, AsnetDomain.outputExtent(MAX, 2));
+        assertEquals(3, AsnetDomain.outputExtent(7, 3));
         for (long in = 0; in < 40; in++) {
             for (long stride : new long[] {1, 2, 3, 7, Integer.MAX_VALUE, 1L << 40, MAX - 1, MAX}) {
-                assertEquals(ActiveShiftReference.outSize((int) in, stride), OpContract.outputExtent(in, stride));
+                assertEquals(ActiveShiftReference.outSize((int) in, stride), AsnetDomain.outputExtent(in, stride));
             }
         }
     }
@@ -100,9 +101,9 @@ class GeometryOverflowTest {
     /** Shape inference with declared sizes: ceil(5 / (2^63-1)) is 1, not an overflowed value. */
     @Test
     void inferredShapeWithHugeStrides() throws Exception {
-        byte[] model = OneNodeModel.op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, 2L, 1L, 5L, 7L).input("shift", OneNodeModel.FLOAT, 1L, 2L)
-                .output("Y", OneNodeModel.FLOAT).ints(OpContract.STRIDES, MAX, MAX - 1).bytes();
+                .output("Y", OneNodeModel.FLOAT).ints(AsnetDomain.STRIDES, MAX, MAX - 1).bytes();
         OrtSession s = sessions.session("declared", model);
         float[] x = ActiveShiftOpTest.toFloat(ActiveShiftOpTest.uniform(70, 1, 3));
         Map<String, OnnxTensor> in = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.OneNodeModel;
 import java.util.Map;
 import java.util.Random;
@@ -38,24 +39,24 @@ class TrainingOpsTest {
     }
 
     private static byte[] bnModel(float eps) {
-        return OneNodeModel.op(OpContract.DOMAIN, OpContract.BATCH_NORM_TRAINING)
+        return OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING)
                 .input("X", OneNodeModel.FLOAT, (Object[]) null).input("scale", OneNodeModel.FLOAT, "C")
                 .input("B", OneNodeModel.FLOAT, "C").output("Y", OneNodeModel.FLOAT)
                 .output("mean", OneNodeModel.FLOAT).output("var", OneNodeModel.FLOAT)
-                .real(OpContract.EPSILON, eps).bytes();
+                .real(AsnetDomain.EPSILON, eps).bytes();
     }
 
     private static byte[] bnGradModel(float eps) {
-        return OneNodeModel.op(OpContract.DOMAIN, OpContract.BATCH_NORM_TRAINING_GRAD)
+        return OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD)
                 .input("dY", OneNodeModel.FLOAT, (Object[]) null).input("X", OneNodeModel.FLOAT, (Object[]) null)
                 .input("scale", OneNodeModel.FLOAT, "C").input("mean", OneNodeModel.FLOAT, "C")
                 .input("var", OneNodeModel.FLOAT, "C").output("dX", OneNodeModel.FLOAT)
                 .output("dscale", OneNodeModel.FLOAT).output("dB", OneNodeModel.FLOAT)
-                .real(OpContract.EPSILON, eps).bytes();
+                .real(AsnetDomain.EPSILON, eps).bytes();
     }
 
     private static byte[] reluGradModel() {
-        return OneNodeModel.op(OpContract.DOMAIN, OpContract.RELU_GRAD)
+        return OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.RELU_GRAD)
                 .input("dY", OneNodeModel.FLOAT, (Object[]) null).input("Y", OneNodeModel.FLOAT, (Object[]) null)
                 .output("dX", OneNodeModel.FLOAT).bytes();
     }
@@ -195,7 +196,7 @@ class TrainingOpsTest {
     }
 
     /**
-     * An empty batch whose spatial sizes multiply past 2^63 (issue 11): no size product may
+     * An empty batch whose spatial sizes multiply past 2^63: no size product may
      * overflow; the statistics of a channel with no values are 0 and the gradients are empty/zero.
      */
     @Test

@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.asnet.exporter.ModelMetadata;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
-import dev.asnet.ops.OpContract;
+import dev.asnet.exporter.ops.AsnetDomain;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.NoSuchFileException;
@@ -144,7 +144,7 @@ public final class AsnetModel implements AutoCloseable {
             ExternalData.refuseAll(proto, source);
         }
         ModelDescription description = ModelDescription.of(proto, source);
-        boolean asnetOps = description.importsDomain(OpContract.DOMAIN);
+        boolean asnetOps = description.importsDomain(AsnetDomain.DOMAIN);
         SessionFactory.Setup setup = SessionFactory.setup(options, asnetOps, source);
         try {
             OrtSession session = createSession(setup, bytes, file, description);
@@ -168,7 +168,7 @@ public final class AsnetModel implements AutoCloseable {
             return file != null ? setup.createSession(file.toAbsolutePath().toString()) : setup.createSession(bytes);
         } catch (OrtException e) {
             Set<String> unknown = new java.util.TreeSet<>(description.customDomains());
-            unknown.remove(OpContract.DOMAIN);
+            unknown.remove(AsnetDomain.DOMAIN);
             String hint = unknown.isEmpty() ? ""
                     : " (it uses ops from " + String.join(", ", unknown) + ", for which asnet has no op library)";
             throw new InvalidModelException(description.source() + ": ONNX Runtime cannot load the model"

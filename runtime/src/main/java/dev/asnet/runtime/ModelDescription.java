@@ -13,7 +13,7 @@ import dev.asnet.exporter.onnx.Onnx.StringStringEntryProto;
 import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
-import dev.asnet.ops.OpContract;
+import dev.asnet.exporter.ops.AsnetDomain;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -380,7 +380,7 @@ public final class ModelDescription {
      * @return the lowering, or empty for a model without Active Shift layers
      */
     public Optional<String> aslLowering() {
-        if (operators.keySet().stream().anyMatch(k -> k.equals(OpContract.DOMAIN + ":" + OpContract.ACTIVE_SHIFT))) {
+        if (operators.keySet().stream().anyMatch(k -> k.equals(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT))) {
             return Optional.of("custom");
         }
         String m = metadata.get(ModelMetadata.ASL_LOWERING);

@@ -3,8 +3,8 @@ package dev.asnet.runtime;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.AsnetOps;
-import dev.asnet.ops.OpContract;
 import dev.asnet.ops.OrtEnvironments;
 import java.io.IOException;
 import java.util.Objects;
@@ -161,7 +161,7 @@ public final class SessionFactory {
         try {
             AsnetOps.register(so);
         } catch (IOException | OrtException e) {
-            throw new OpLibraryException(source + " uses the " + OpContract.DOMAIN
+            throw new OpLibraryException(source + " uses the " + AsnetDomain.DOMAIN
                     + " ops but the asnet op library cannot be loaded: " + e.getMessage()
                     + " (set -D" + AsnetOps.LIBRARY_PROPERTY + "=/path/to/libasnet_ops.so, or export the model "
                     + "with --lowering portable or depthwise, which need no op library)", e);

@@ -1,35 +1,163 @@
 package dev.asnet.exporter.ops;
 
+import dev.asnet.exporter.ir.AttributeType;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
 /**
- * Names of the {@code dev.asnet} operator set as graphs refer to them. These repeat the strings of
- * the custom-op library's contract ({@code dev.asnet.ops.OpContract}) on purpose: the exporter
- * must not depend on the native module, and the models module's tests check both agree.
+ * The {@code dev.asnet} operator set: the one Java statement of its names, inputs, outputs,
+ * attributes and providers (docs/op-contract.md describes the semantics). Everything that builds,
+ * reads or runs graphs with these ops refers to this class: the graph builder and schemas here,
+ * the op library's loader and tests in {@code onnx-ops}, the runtime, training and benchmarks.
+ *
+ * <p>The native op library ({@code onnx-ops/native}, C++) cannot share these strings, so its
+ * build prints what it registers with ONNX Runtime (op names, providers, input and output counts
+ * and types, and the attributes each kernel reads) and {@code RegisteredOpsTest} in {@code
+ * onnx-ops} compares that listing with {@link #ops()} both ways: an op, input, output, attribute or
+ * provider added, removed or renamed on one side only fails the build.
+ *
+ * <p>Every input and output of every op is a float32 tensor.
  */
 public final class AsnetDomain {
     /** The operator domain. */
     public static final String DOMAIN = "dev.asnet";
-    /** The operator set version. */
+    /** The version of the {@link #DOMAIN} operator set. */
     public static final int VERSION = 1;
-    /** The forward op: {@code ActiveShift(X[N,C,H,W], shift[C,2]) -> Y}. */
+
+    /**
+     * {@code ActiveShift(X, shift) -> Y}: X is {@code [N, C, H, W]}, shift is {@code [C, 2]} holding
+     * (x_c along W, y_c along H) per channel, attribute {@link #STRIDES}; Y is {@code [N, C,
+     * ceil(H/sh), ceil(W/sw)]} with {@code Y[n,c,i,j]} the bilinear sample of {@code X[n,c]} at row
+     * {@code i*sh + y_c}, column {@code j*sw + x_c}, taps outside the image reading 0.
+     */
     public static final String ACTIVE_SHIFT = "ActiveShift";
-    /** The gradient op: {@code ActiveShiftGrad(dY, X, shift) -> (dX, dShift)}. */
+    /**
+     * {@code ActiveShiftGrad(dY, X, shift) -> (dX, dShift)} with the same {@link #STRIDES}: the exact
+     * gradients of {@link #ACTIVE_SHIFT}, dShift summed over batch and space (right-sided at integer
+     * shifts).
+     */
     public static final String ACTIVE_SHIFT_GRAD = "ActiveShiftGrad";
     /**
-     * Training only: {@code BatchNormTraining(X[N,C,...], scale[C], B[C]) -> (Y, mean[C], var[C])},
-     * normalization with the batch's statistics (var biased), attribute {@link #EPSILON}.
+     * Training graphs' fused op {@code BatchNormTraining(X, scale, B) -> (Y, mean, var)}: X is
+     * {@code [N, C, ...]}, scale and B {@code [C]}; mean and var (biased) are the statistics of each
+     * channel over every other axis, {@code Y = scale * (X - mean) / sqrt(var + epsilon) + B},
+     * attribute {@link #EPSILON}. CPU only.
      */
     public static final String BATCH_NORM_TRAINING = "BatchNormTraining";
     /**
-     * Training only: {@code BatchNormTrainingGrad(dY, X, scale, mean, var) -> (dX, dscale, dB)}, the
-     * gradient of {@link #BATCH_NORM_TRAINING} given its batch statistics, attribute {@link #EPSILON}.
+     * {@code BatchNormTrainingGrad(dY, X, scale, mean, var) -> (dX, dscale, dB)}: the exact gradient
+     * of {@link #BATCH_NORM_TRAINING} (mean and var depending on X), given its batch statistics,
+     * attribute {@link #EPSILON}. CPU only.
      */
     public static final String BATCH_NORM_TRAINING_GRAD = "BatchNormTrainingGrad";
-    /** Training only: {@code ReluGrad(dY, Y) -> dX = dY where Y > 0, else 0}. */
+    /** {@code ReluGrad(dY, Y) -> dX}: {@code dX = Y > 0 ? dY : 0} (Y the ReLU's output or input). CPU only. */
     public static final String RELU_GRAD = "ReluGrad";
-    /** The epsilon attribute of the batch-normalization ops (default 1e-5). */
-    public static final String EPSILON = "epsilon";
-    /** The strides attribute of both ops (along H, along W). */
+
+    /** The strides attribute of the ActiveShift ops: two ints (along H, along W), each >= 1, default [1, 1]. */
     public static final String STRIDES = "strides";
+    /** The epsilon attribute of the batch-normalization ops: a finite float > 0, default 1e-5. */
+    public static final String EPSILON = "epsilon";
+
+    /** An execution provider the op library registers an op for. */
+    public enum Provider {
+        /** ONNX Runtime's CPU provider: every op. */
+        CPU("CPUExecutionProvider"),
+        /** The CUDA provider, when the library is built with nvcc. */
+        CUDA("CUDAExecutionProvider");
+
+        private final String ortName;
+
+        Provider(String ortName) {
+            this.ortName = ortName;
+        }
+
+        /** @return the provider's name in ONNX Runtime */
+        public String ortName() {
+            return ortName;
+        }
+    }
+
+    /**
+     * One attribute of an op. Attributes are optional: each has a default.
+     *
+     * @param name the attribute name
+     * @param type its ONNX type
+     * @param rule its valid values and default, for documentation
+     */
+    public record AttributeSpec(String name, AttributeType type, String rule) {}
+
+    /**
+     * One op of the domain.
+     *
+     * @param name the op type
+     * @param inputs the input names, in order (all float32 tensors, all required)
+     * @param outputs the output names, in order (all float32 tensors)
+     * @param attributes the attributes it reads
+     * @param providers the execution providers it has kernels for
+     */
+    public record OpSpec(String name, List<String> inputs, List<String> outputs, List<AttributeSpec> attributes,
+            Set<Provider> providers) {
+        /** Copies the lists so that a spec cannot change. */
+        public OpSpec {
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+            attributes = List.copyOf(attributes);
+            providers = Set.copyOf(providers);
+        }
+    }
+
+    private static final AttributeSpec STRIDES_SPEC =
+            new AttributeSpec(STRIDES, AttributeType.INTS, "two ints (along H, along W), each >= 1; default [1, 1]");
+    private static final AttributeSpec EPSILON_SPEC =
+            new AttributeSpec(EPSILON, AttributeType.FLOAT, "a finite float > 0; default 1e-5");
+
+    private static final List<OpSpec> OPS = List.of(
+            new OpSpec(ACTIVE_SHIFT, List.of("X", "shift"), List.of("Y"), List.of(STRIDES_SPEC),
+                    EnumSet.of(Provider.CPU, Provider.CUDA)),
+            new OpSpec(ACTIVE_SHIFT_GRAD, List.of("dY", "X", "shift"), List.of("dX", "dShift"), List.of(STRIDES_SPEC),
+                    EnumSet.of(Provider.CPU, Provider.CUDA)),
+            new OpSpec(BATCH_NORM_TRAINING, List.of("X", "scale", "B"), List.of("Y", "mean", "var"),
+                    List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
+            new OpSpec(BATCH_NORM_TRAINING_GRAD, List.of("dY", "X", "scale", "mean", "var"), List.of("dX", "dscale", "dB"),
+                    List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
+            new OpSpec(RELU_GRAD, List.of("dY", "Y"), List.of("dX"), List.of(), EnumSet.of(Provider.CPU)));
 
     private AsnetDomain() {}
+
+    /** @return every op of the domain, in a fixed order */
+    public static List<OpSpec> ops() {
+        return OPS;
+    }
+
+    /**
+     * One op of the domain.
+     *
+     * @param name the op type
+     * @return its spec
+     * @throws IllegalArgumentException when the domain has no such op
+     */
+    public static OpSpec op(String name) {
+        for (OpSpec op : OPS) {
+            if (op.name().equals(name)) {
+                return op;
+            }
+        }
+        throw new IllegalArgumentException("the " + DOMAIN + " domain has no op '" + name + "'");
+    }
+
+    /**
+     * Output extent of ActiveShift along one axis.
+     *
+     * @param in the input extent (>= 0)
+     * @param stride the stride along that axis (>= 1)
+     * @return {@code ceil(in / stride)}
+     */
+    public static long outputExtent(long in, long stride) {
+        if (in < 0 || stride < 1) {
+            throw new IllegalArgumentException("extent must be >= 0 and stride >= 1, got " + in + " and " + stride);
+        }
+        // Not (in + stride - 1) / stride: that overflows for strides near Long.MAX_VALUE.
+        return in == 0 ? 0 : (in - 1) / stride + 1;
+    }
 }

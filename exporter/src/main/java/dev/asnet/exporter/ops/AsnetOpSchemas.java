@@ -1,14 +1,12 @@
 package dev.asnet.exporter.ops;
 
-import static dev.asnet.exporter.ir.AttributeType.INTS;
-
 import dev.asnet.exporter.ir.DataType;
 import dev.asnet.exporter.ir.Dim;
 import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.ValueType;
 import java.util.List;
 
-/** Schemas of the {@code dev.asnet} ops, mirroring the custom-op library's contract. */
+/** Schemas of the {@code dev.asnet} ops, built from {@link AsnetDomain}. */
 public final class AsnetOpSchemas {
     private AsnetOpSchemas() {}
 
@@ -18,13 +16,9 @@ public final class AsnetOpSchemas {
      * @param r the registry to fill
      */
     public static void registerAll(OpRegistry r) {
-        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT).setSinceVersion(AsnetDomain.VERSION)
-                .addInputs("X", "shift")
-                .optAttribute(AsnetDomain.STRIDES, INTS, null)
+        r.register(builder(AsnetDomain.ACTIVE_SHIFT)
                 .setShapeFunction(ctx -> List.of(forward(ctx, 0, 1))).build());
-        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_GRAD).setSinceVersion(AsnetDomain.VERSION)
-                .addInputs("dY", "X", "shift")
-                .optAttribute(AsnetDomain.STRIDES, INTS, null)
+        r.register(builder(AsnetDomain.ACTIVE_SHIFT_GRAD)
                 .setShapeFunction(ctx -> {
                     ValueType y = forward(ctx, 1, 2);
                     ctx.requireType(0, DataType.FLOAT);
@@ -36,6 +30,24 @@ public final class AsnetOpSchemas {
                     }
                     return List.of(ctx.input(1).type(), ctx.input(2).type());
                 }).build());
+    }
+
+    /**
+     * Starts the schema of one {@code dev.asnet} op with the inputs and attributes {@link AsnetDomain}
+     * gives it (attributes optional, without a default in the schema), so that schemas and the op
+     * contract cannot disagree.
+     *
+     * @param opType the op's name in {@link AsnetDomain}
+     * @return a builder still lacking the shape function
+     */
+    public static OpSchema.Builder builder(String opType) {
+        AsnetDomain.OpSpec op = AsnetDomain.op(opType);
+        OpSchema.Builder b = OpSchema.builder(AsnetDomain.DOMAIN, op.name()).setSinceVersion(AsnetDomain.VERSION)
+                .addInputs(op.inputs().toArray(String[]::new));
+        for (AsnetDomain.AttributeSpec a : op.attributes()) {
+            b.optAttribute(a.name(), a.type(), null);
+        }
+        return b;
     }
 
     private static ValueType forward(NodeContext ctx, int xi, int si) {

@@ -10,7 +10,7 @@ import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.TypeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
-import dev.asnet.ops.OpContract;
+import dev.asnet.exporter.ops.AsnetDomain;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * {@code String} a symbolic one, and a {@code null} shape leaves the rank unknown.
  *
  * <pre>{@code
- * byte[] model = OneNodeModel.op(OpContract.DOMAIN, "ActiveShift")
+ * byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, "ActiveShift")
  *     .input("X", FLOAT, "N", "C", "H", "W").input("shift", FLOAT, "C", 2)
  *     .output("Y", FLOAT).ints("strides", 2, 2).bytes();
  * }</pre>
@@ -54,17 +54,17 @@ public final class OneNodeModel {
 
     /** The ActiveShift forward op with inputs X [N,C,H,W] and shift [C,2], all symbolic. */
     public static OneNodeModel activeShift(long sh, long sw) {
-        return op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT)
+        return op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", FLOAT, "N", "C", "H", "W").input("shift", FLOAT, "C", 2L)
-                .output("Y", FLOAT).ints(OpContract.STRIDES, sh, sw);
+                .output("Y", FLOAT).ints(AsnetDomain.STRIDES, sh, sw);
     }
 
     /** The ActiveShiftGrad op with inputs dY, X, shift and outputs dX, dShift, all symbolic. */
     public static OneNodeModel activeShiftGrad(long sh, long sw) {
-        return op(OpContract.DOMAIN, OpContract.ACTIVE_SHIFT_GRAD)
+        return op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_GRAD)
                 .input("dY", FLOAT, "N", "C", "OH", "OW").input("X", FLOAT, "N", "C", "H", "W")
                 .input("shift", FLOAT, "C", 2L).output("dX", FLOAT).output("dShift", FLOAT)
-                .ints(OpContract.STRIDES, sh, sw);
+                .ints(AsnetDomain.STRIDES, sh, sw);
     }
 
     /** Adds a graph input (a {@code null} dims array leaves the rank unknown). */
@@ -134,7 +134,7 @@ public final class OneNodeModel {
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("asnet-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17));
         if (!domain.isEmpty()) {
-            m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(OpContract.DOMAIN_VERSION));
+            m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(AsnetDomain.VERSION));
         }
         return m.setGraph(graph.clone().addNode(node)).build().toByteArray();
     }

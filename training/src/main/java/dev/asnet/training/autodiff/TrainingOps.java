@@ -1,6 +1,5 @@
 package dev.asnet.training.autodiff;
 
-import static dev.asnet.exporter.ir.AttributeType.FLOAT;
 import static dev.asnet.exporter.ir.AttributeType.INT;
 import static dev.asnet.exporter.ir.AttributeType.INTS;
 
@@ -11,6 +10,7 @@ import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ir.ValueType;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.ops.AsnetOpSchemas;
 import dev.asnet.exporter.ops.NodeContext;
 import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.exporter.ops.OpSchema;
@@ -85,23 +85,18 @@ public final class TrainingOps {
 
     /** The dev.asnet fused training ops (see {@link TrainingKernels#FUSED}). */
     private static void registerFusedOps(OpRegistry r) {
-        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING).setSinceVersion(AsnetDomain.VERSION)
-                .addInputs("X", "scale", "B")
-                .optAttribute(AsnetDomain.EPSILON, FLOAT, null)
+        r.register(AsnetOpSchemas.builder(AsnetDomain.BATCH_NORM_TRAINING)
                 .setShapeFunction(ctx -> {
                     ValueType perChannel = perChannel(ctx, 0, 1, 2);
                     return List.of(ctx.input(0).type(), perChannel, perChannel);
                 }).build());
-        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD).setSinceVersion(AsnetDomain.VERSION)
-                .addInputs("dY", "X", "scale", "mean", "var")
-                .optAttribute(AsnetDomain.EPSILON, FLOAT, null)
+        r.register(AsnetOpSchemas.builder(AsnetDomain.BATCH_NORM_TRAINING_GRAD)
                 .setShapeFunction(ctx -> {
                     ValueType perChannel = perChannel(ctx, 1, 2, 3, 4);
                     sameShape(ctx, 0, 1);
                     return List.of(ctx.input(1).type(), perChannel, perChannel);
                 }).build());
-        r.register(OpSchema.builder(AsnetDomain.DOMAIN, AsnetDomain.RELU_GRAD).setSinceVersion(AsnetDomain.VERSION)
-                .addInputs("dY", "Y")
+        r.register(AsnetOpSchemas.builder(AsnetDomain.RELU_GRAD)
                 .setShapeFunction(ctx -> {
                     sameShape(ctx, 0, 1);
                     return List.of(ctx.input(1).type());
