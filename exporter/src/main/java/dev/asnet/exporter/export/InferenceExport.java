@@ -15,6 +15,8 @@ import java.util.List;
  * <ul>
  *   <li>{@link FoldBatchNorm} (unless switched off): a Conv whose only user is a
  *       BatchNormalization becomes one Conv with the BN folded into its weights and bias;</li>
+ *   <li>{@link SortShiftChannels} (unless switched off): each Active Shift layer's channels are
+ *       ordered by their integer offsets, the permutation folded into the convs around it;</li>
  *   <li>{@link LowerActiveShift}: every {@code dev.asnet::ActiveShift} is written in the chosen
  *       {@link AslLowering};</li>
  *   <li>initializers nothing reads any more are removed and the rest ordered by first use
@@ -46,6 +48,9 @@ public final class InferenceExport {
         List<GraphPass> passes = new ArrayList<>();
         if (options.foldBatchNorm()) {
             passes.add(new FoldBatchNorm());
+        }
+        if (options.sortShiftChannels()) {
+            passes.add(new SortShiftChannels());
         }
         passes.add(lower);
         passes.add(Graph::removeUnusedInitializers);
