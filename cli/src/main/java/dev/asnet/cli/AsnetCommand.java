@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
                 + "classify images and evaluate on Fashion-MNIST."},
         subcommands = {
             ExportCommand.class,
+            ConvertCommand.class,
             InspectCommand.class,
             PredictCommand.class,
             EvalCommand.class,

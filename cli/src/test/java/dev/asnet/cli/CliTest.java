@@ -79,7 +79,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"export", "inspect", "predict", "eval", "models", "train", "bench", "demo"})
+    @ValueSource(strings = {"export", "convert", "inspect", "predict", "eval", "models", "train", "bench", "demo"})
     void runtimeCommandsShowAnExample(String command) {
         assertTrue(CliRunner.run(command, "--help").out().contains("Example"), command);
     }
@@ -302,6 +302,34 @@ class CliTest {
         CliRunner.Result r = fails(ExitCodes.RUNTIME_FAILURE, "ONNX Runtime failed: ", "predict", broken.toString(),
                 image.toString());
         assertTrue(r.err().contains("(run again with --verbose for details)"), r.err());
+    }
+
+    @Test
+    void convertRewritesAModelsOwnShiftsIntoAnotherLowering() throws Exception {
+        CliRunner.Result original = CliRunner.run("predict", model.toString(), image.toString(), "--top", "3");
+        assertEquals(0, original.exitCode(), original.toString());
+        for (String lowering : new String[] {"depthwise", "portable", "custom"}) {
+            Path converted = dir.resolve("m-" + lowering + ".onnx");
+            CliRunner.Result r = CliRunner.run("convert", model.toString(), "--lowering", lowering, "-o",
+                    converted.toString());
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.out().contains("9 Active Shift layers in the " + lowering + " lowering"), r.out());
+            CliRunner.Result inspect = CliRunner.run("inspect", converted.toString());
+            assertTrue(inspect.out().contains("lowering        " + lowering), inspect.out());
+            // Same classes and probabilities (to the printed precision) as the original.
+            CliRunner.Result p = CliRunner.run("predict", converted.toString(), image.toString(), "--top", "3");
+            assertEquals(original.out(), p.out().replace(converted.toString(), model.toString()), lowering);
+        }
+        Path depthwise = dir.resolve("m-depthwise.onnx");
+        fails(ExitCodes.USAGE, "already lowered (depthwise)", "convert", depthwise.toString(), "--lowering", "custom",
+                "-o", dir.resolve("back.onnx").toString());
+        Path dw = dir.resolve("dw-baseline.onnx");
+        assertEquals(0, CliRunner.run("export", "dwresnet20-16x1", "--input", "1x28x28", "--classes", "10", "-o",
+                dw.toString()).exitCode());
+        fails(ExitCodes.USAGE, "has no Active Shift layers", "convert", dw.toString(), "--lowering", "depthwise", "-o",
+                dir.resolve("x.onnx").toString());
+        fails(ExitCodes.USAGE, "radius", "convert", model.toString(), "--lowering", "depthwise", "--max-radius", "0",
+                "-o", dir.resolve("x.onnx").toString());
     }
 
     @Test
