@@ -260,7 +260,7 @@ public final class Trainer {
     private TrainResult train(long stepBudget, Model model, LabeledImages train, LabeledImages test, ModelConfig mc,
             int batches, Progress progress, Map<String, float[]> resumeState) throws Exception {
         long totalSteps = (long) batches * config.epochs();
-        SgdOptions sgd = new SgdOptions(config.momentum(), true, config.weightDecay(), 0.01f, true);
+        SgdOptions sgd = SgdOptions.builder().optMomentum(config.momentum()).optWeightDecay(config.weightDecay()).build();
         TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd, TrainingKernels.forDevice(device));
         BatchSource trainSource = new BatchSource(train, mc.mean()[0], mc.std()[0]);
         BatchSource testSource = new BatchSource(test, mc.mean()[0], mc.std()[0]);

@@ -35,7 +35,7 @@ class TrainingStepTest {
     void shiftsMoveAtTheMultipliedRateWhateverTheirGradient() throws Exception {
         // With momentum 0 and normalization, one step moves each channel's shift by exactly
         // lr * multiplier in Euclidean length (unless its gradient is 0).
-        SgdOptions sgd = new SgdOptions(0f, false, 0f, 0.01f, true);
+        SgdOptions sgd = SgdOptions.builder().optMomentum(0f).optNesterov(false).optWeightDecay(0f).build();
         TrainingGraph g = TrainingGraphBuilder.trainingStep(TinyNet.build(2), 8, sgd);
         try (TrainingStep s = new TrainingStep(g, 1)) {
             java.util.Random r = new java.util.Random(3);
