@@ -2,13 +2,18 @@ package dev.asnet.cli;
 
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
+import dev.asnet.exporter.export.InferenceExport;
 import dev.asnet.exporter.io.OnnxWriter;
+import dev.asnet.exporter.ir.Node;
+import dev.asnet.exporter.ir.Tensor;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.models.Architecture;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.runtime.ModelDescription;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -51,6 +56,12 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Largest kernel radius the depthwise lowering may use (default: ${DEFAULT-VALUE}).")
     int maxRadius;
 
+    @Option(names = "--shift-range", paramLabel = "R",
+            description = "Initialize every ASL shift uniformly in [-R, R] (seeded) instead of the architecture's "
+                    + "[-1, 1]: trained shifts are spread wider (the released w32 model spans about +-4.75), which "
+                    + "matters for latency measurements.")
+    Float shiftRange;
+
     @Option(names = "--no-fold-bn", description = "Keep BatchNormalization nodes instead of folding them into convolutions.")
     boolean noFoldBatchNorm;
 
@@ -72,9 +83,16 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
+        if (shiftRange != null && !(shiftRange > 0 && shiftRange <= 64)) {
+            throw new CliException(ExitCodes.USAGE, "--shift-range must be in (0, 64], got " + shiftRange);
+        }
         Model inference;
         try {
-            inference = arch.buildForInference(cfg, options);
+            Model built = arch.build(cfg);
+            if (shiftRange != null) {
+                spreadShifts(built, shiftRange, cfg.seed());
+            }
+            inference = InferenceExport.prepare(built, options);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "cannot build " + model + " for " + cfg + ": " + e.getMessage(), e);
         }
@@ -94,6 +112,22 @@ public final class ExportCommand implements Callable<Integer> {
         }
         out.printf("  weights     random (seed %d): train before expecting useful predictions%n", cfg.seed());
         return ExitCodes.OK;
+    }
+
+    /** Replaces every ActiveShift's shift initializer with seeded values uniform in [-range, range]. */
+    private static void spreadShifts(Model m, float range, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5348494654L);
+        for (Node n : m.graph().nodes()) {
+            if (n.domain().equals(AsnetDomain.DOMAIN) && n.opType().equals(AsnetDomain.ACTIVE_SHIFT)
+                    && n.input(1).isInitializer()) {
+                Tensor old = n.input(1).data();
+                float[] s = new float[old.size()];
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = (float) ((r.nextDouble() * 2 - 1) * range);
+                }
+                m.graph().replaceInitializerData(n.input(1).name(), Tensor.ofFloats(s, old.dims()));
+            }
+        }
     }
 
     /** Parses lowering names. */

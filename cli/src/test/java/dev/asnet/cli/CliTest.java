@@ -305,6 +305,24 @@ class CliTest {
     }
 
     @Test
+    void exportCanSpreadShiftsLikeTrainedOnes() throws Exception {
+        Path spread = dir.resolve("spread.onnx");
+        assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--input", "1x28x28", "--classes", "10",
+                "--shift-range", "3.5", "-o", spread.toString()).exitCode());
+        double max = 0;
+        for (var n : dev.asnet.exporter.io.OnnxReader.read(spread).graph().nodes()) {
+            if (n.opType().equals("ActiveShift")) {
+                for (float v : n.input(1).data().floats()) {
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+        }
+        assertTrue(max > 2.5 && max <= 3.5, "shifts span +-3.5: " + max);
+        fails(ExitCodes.USAGE, "--shift-range must be in (0, 64], got -1.0", "export", "as-resnet20-16x1",
+                "--shift-range", "-1", "-o", dir.resolve("x.onnx").toString());
+    }
+
+    @Test
     void convertRewritesAModelsOwnShiftsIntoAnotherLowering() throws Exception {
         CliRunner.Result original = CliRunner.run("predict", model.toString(), image.toString(), "--top", "3");
         assertEquals(0, original.exitCode(), original.toString());
