@@ -3,16 +3,19 @@ package dev.asnet.runtime;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.OpContract;
 import dev.asnet.ops.OrtEnvironments;
+import dev.asnet.runtime.nchwc.NchwcRewrite;
 import java.io.IOException;
 import java.util.Objects;
 
 /**
  * The one place asnet turns {@link RuntimeOptions} into ONNX Runtime sessions: the execution
  * provider (with the CPU fallback when allowed), the graph optimization level, the intra-op
- * threads and their spinning, and the asnet op library when a model needs it. Every module opens
+ * threads and their spinning, the asnet op library when a model needs it, and the load-time NCHWc
+ * rewrite of models with ActiveShift ({@link #prepareModel}). Every module opens
  * its sessions here ({@link AsnetModel}, the trainer's step and evaluation sessions, the
  * benchmarks), so a setting, or a load-time graph rewrite, added here reaches all of them.
  *
@@ -155,6 +158,25 @@ public final class SessionFactory {
             so.close();
             throw e;
         }
+    }
+
+    /**
+     * The model a session should load: the model itself, or, for a CPU session at level ALL of a model
+     * with ActiveShift nodes, ONNX Runtime's optimized graph with each ReorderOutput -> ActiveShift ->
+     * ReorderInput chain replaced by one ActiveShiftNchwc ({@link NchwcRewrite}; cached per machine,
+     * done only when the op library has that op, turned off by
+     * {@link RuntimeOptions.Builder#optNchwcRewrite(boolean)}).
+     *
+     * @param model the model's bytes
+     * @param proto the same model parsed
+     * @param source the model's name for messages
+     * @param options the options the session is set up with
+     * @param provider the provider the session really uses ({@link Setup#provider()})
+     * @return the model to load and what happened
+     */
+    public static NchwcRewrite.Outcome prepareModel(byte[] model, ModelProto proto, String source,
+            RuntimeOptions options, ExecutionProvider provider) {
+        return NchwcRewrite.prepare(model, proto, source, options, provider);
     }
 
     private static void registerAsnetOps(OrtSession.SessionOptions so, String source) throws OpLibraryException {
