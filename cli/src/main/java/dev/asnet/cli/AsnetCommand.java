@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ExportCommand.class,
             InspectCommand.class,
+            OptimizeCommand.class,
             PredictCommand.class,
             EvalCommand.class,
             ModelsCommand.class,

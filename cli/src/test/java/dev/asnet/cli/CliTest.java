@@ -79,7 +79,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"export", "inspect", "predict", "eval", "models", "train", "bench", "demo"})
+    @ValueSource(strings = {"export", "inspect", "optimize", "predict", "eval", "models", "train", "bench", "demo"})
     void runtimeCommandsShowAnExample(String command) {
         assertTrue(CliRunner.run(command, "--help").out().contains("Example"), command);
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * CPU one at {@link OptimizationLevel#ALL} (only then does ONNX Runtime use NCHWc), the model has a
  * {@code dev.asnet:ActiveShift} node, is not already an optimized graph and holds all its tensors.
  * It then needs the op library's {@code ActiveShiftNchwc} (otherwise the model is opened as it is,
- * with one log line per process) and ONNX Runtime's block size on this machine. The rewritten model
+ * with one debug log line per process) and ONNX Runtime's block size on this machine. The rewritten model
  * is opened at level ALL too: ONNX Runtime's transformers leave an already optimized graph as it is
  * (they only convert standard-domain ops, and the blocked ops and ActiveShiftNchwc are not).
  */
@@ -106,8 +106,13 @@ public final class NchwcRewrite {
         }
         NchwcSupport.OpAvailability op = NchwcSupport.activeShiftNchwc();
         if (!op.available()) {
-            return skipped(model, source + ": NCHWc rewrite skipped: the asnet op library has no "
-                    + NchwcOps.ACTIVE_SHIFT_NCHWC + " yet (" + op.reason() + ")", OP_MISSING_LOGGED);
+            // Expected until the op library has the kernel, and nothing a user can act on: a debug
+            // line, so commands do not print it on every run.
+            String message = source + ": NCHWc rewrite skipped: the asnet op library has no "
+                    + NchwcOps.ACTIVE_SHIFT_NCHWC + " yet (" + op.reason() + ")";
+            LOG.log(OP_MISSING_LOGGED.compareAndSet(false, true) ? System.Logger.Level.DEBUG
+                    : System.Logger.Level.TRACE, message);
+            return new Outcome(model, Status.SKIPPED, false, message);
         }
         return rewriteCached(model, proto, source, NchwcCache.forOptions(options));
     }
