@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             ConvertCommand.class,
             InspectCommand.class,
+            OptimizeCommand.class,
             PredictCommand.class,
             EvalCommand.class,
             ModelsCommand.class,

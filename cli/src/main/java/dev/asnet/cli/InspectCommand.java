@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code asnet inspect}: what an ONNX model holds, without running it. */
 @Command(name = "inspect",
         description = "Describe an ONNX model without running it: architecture, inputs and outputs, parameter and "
-                + "MAC counts, operators used, custom operator domains, ASL lowering and metadata.",
+                + "MAC counts, operators used, custom operator domains, ASL lowering, whether the file is machine-specific "
+                + "(an ONNX Runtime optimized graph, as asnet optimize writes) and metadata.",
         footer = {"%nExample:%n  asnet inspect as-resnet20.onnx"})
 public final class InspectCommand implements Callable<Integer> {
     @Spec
@@ -51,6 +52,8 @@ public final class InspectCommand implements Callable<Integer> {
                 + (d.metadata(ModelMetadata.PARAMS).isPresent() ? " trainable" : " stored in initializers"));
         row(out, "MACs", d.macs().isPresent() ? Format.count(d.macs().getAsLong()) + " per image" : "unknown");
         row(out, "lowering", d.aslLowering().map(InspectCommand::describeLowering).orElse("none (no Active Shift layers)"));
+        row(out, "machine", d.machineSpecific().map(m -> "specific: " + m)
+                .orElse("portable (no ONNX Runtime layout ops)"));
         row(out, "custom domains", d.customDomains().isEmpty() ? "none (standard ONNX only)"
                 : String.join(", ", d.customDomains())
                         + (d.customDomains().contains(AsnetDomain.DOMAIN) ? " (asnet op library, registered automatically)" : ""));

@@ -79,7 +79,8 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"export", "convert", "inspect", "predict", "eval", "models", "train", "bench", "demo"})
+    @ValueSource(strings = {"export", "convert", "inspect", "optimize", "predict", "eval", "models", "train", "bench",
+        "demo"})
     void runtimeCommandsShowAnExample(String command) {
         assertTrue(CliRunner.run(command, "--help").out().contains("Example"), command);
     }

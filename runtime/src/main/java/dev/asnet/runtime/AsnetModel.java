@@ -9,6 +9,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.asnet.exporter.ModelMetadata;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.runtime.nchwc.NchwcRewrite;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.NoSuchFileException;
@@ -46,6 +47,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * }</pre>
  */
 public final class AsnetModel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AsnetModel.class.getName());
 
     private final OrtEnvironment env;
     private final SessionFactory.Setup sessionOptions;
@@ -54,6 +56,7 @@ public final class AsnetModel implements AutoCloseable {
     private final RuntimeOptions options;
     private final ExecutionProvider provider;
     private final boolean asnetOps;
+    private final NchwcRewrite.Summary nchwc;
     private final ValueSpec input;
     private final ValueSpec output;
     private final ScratchPool scratch = new ScratchPool();
@@ -61,8 +64,8 @@ public final class AsnetModel implements AutoCloseable {
     private boolean closed;
 
     private AsnetModel(OrtEnvironment env, SessionFactory.Setup sessionOptions, OrtSession session,
-            ModelDescription description, RuntimeOptions options, ExecutionProvider provider, boolean asnetOps)
-            throws InvalidModelException {
+            ModelDescription description, RuntimeOptions options, ExecutionProvider provider, boolean asnetOps,
+            NchwcRewrite.Summary nchwc) throws InvalidModelException {
         this.env = env;
         this.sessionOptions = sessionOptions;
         this.session = session;
@@ -70,6 +73,7 @@ public final class AsnetModel implements AutoCloseable {
         this.options = options;
         this.provider = provider;
         this.asnetOps = asnetOps;
+        this.nchwc = nchwc;
         this.input = primary(description.inputs(), description.metadata(ModelMetadata.INPUT_NAME), "input");
         this.output = primary(description.outputs(), description.metadata(ModelMetadata.OUTPUT_NAME), "output");
     }
@@ -147,10 +151,18 @@ public final class AsnetModel implements AutoCloseable {
         boolean asnetOps = description.importsDomain(AsnetDomain.DOMAIN);
         SessionFactory.Setup setup = SessionFactory.setup(options, asnetOps, source);
         try {
-            OrtSession session = createSession(setup, bytes, file, description);
+            SessionFactory.PreparedSession prepared;
+            try {
+                prepared = SessionFactory.createPrepared(setup, bytes, proto, source, options,
+                        () -> createSession(setup, bytes, file, description));
+            } catch (OrtException e) {
+                throw new InvalidModelException(source + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+            }
+            OrtSession session = prepared.session();
+            NchwcRewrite.Outcome nchwc = prepared.nchwc();
             try {
                 return new AsnetModel(SessionFactory.environment(), setup, session, description, options,
-                        setup.provider(), asnetOps);
+                        setup.provider(), asnetOps, nchwc.summary());
             } catch (InvalidModelException | RuntimeException e) {
                 session.close();
                 throw e;
@@ -229,6 +241,16 @@ public final class AsnetModel implements AutoCloseable {
      */
     public boolean usesAsnetOps() {
         return asnetOps;
+    }
+
+    /**
+     * Whether ONNX Runtime runs the model as it optimizes it or with its ActiveShift nodes rewritten
+     * to the blocked layout ({@link NchwcRewrite}), and why.
+     *
+     * @return what the NCHWc rewrite did for this model
+     */
+    public NchwcRewrite.Summary nchwcRewrite() {
+        return nchwc;
     }
 
     /**
@@ -487,6 +509,7 @@ public final class AsnetModel implements AutoCloseable {
     @Override
     public String toString() {
         return "AsnetModel{" + description.source() + ", input " + input + ", output " + output + ", "
-                + provider.id() + (asnetOps ? ", asnet ops" : "") + "}";
+                + provider.id() + (asnetOps ? ", asnet ops" : "")
+                + (nchwc.status() == NchwcRewrite.Status.REWRITTEN ? ", nchwc rewritten" : "") + "}";
     }
 }

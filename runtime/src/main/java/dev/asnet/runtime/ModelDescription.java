@@ -14,6 +14,8 @@ import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.runtime.nchwc.NchwcOps;
+import dev.asnet.runtime.nchwc.NchwcRewrite;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,7 +42,8 @@ public final class ModelDescription {
      * custom-op library.
      */
     public static final Set<String> BUILT_IN_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft",
-            "ai.onnx.training", "ai.onnx.preview.training");
+            "ai.onnx.training", "ai.onnx.preview.training", "ai.onnx.preview", "com.microsoft.experimental",
+            NchwcOps.DOMAIN, "org.pytorch.aten");
 
     private final String source;
     private final long irVersion;
@@ -392,6 +395,28 @@ public final class ModelDescription {
             return Optional.of(m);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the file is made for one machine: an ONNX Runtime optimized graph (it has
+     * {@code com.microsoft.nchwc} ops, whose blocked layout depends on the CPU) or a model written by
+     * {@code asnet optimize} (the {@value NchwcRewrite#MACHINE_SPECIFIC} metadata says for what).
+     *
+     * @return the description, or empty for a portable model
+     */
+    public Optional<String> machineSpecific() {
+        String m = metadata.get(NchwcRewrite.MACHINE_SPECIFIC);
+        if (m != null) {
+            return Optional.of(m);
+        }
+        int blocked = 0;
+        for (Map.Entry<String, Integer> e : operators.entrySet()) {
+            if (e.getKey().startsWith(NchwcOps.DOMAIN + ":")) {
+                blocked += e.getValue();
+            }
+        }
+        return blocked == 0 ? Optional.empty() : Optional.of("ONNX Runtime optimized graph with " + blocked + " "
+                + NchwcOps.DOMAIN + " node" + (blocked == 1 ? "" : "s") + " (blocked layout of the CPU it was made on)");
     }
 
     /**

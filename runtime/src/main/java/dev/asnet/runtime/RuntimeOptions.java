@@ -1,6 +1,8 @@
 package dev.asnet.runtime;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How {@link AsnetModel} creates its ONNX Runtime session. Immutable; build with
@@ -24,6 +26,8 @@ public final class RuntimeOptions {
     private final int cudaDevice;
     private final boolean fallbackToCpu;
     private final boolean spinning;
+    private final boolean nchwcRewrite;
+    private final Path nchwcCacheDir;
 
     private RuntimeOptions(Builder b) {
         this.intraOpThreads = b.intraOpThreads;
@@ -32,6 +36,8 @@ public final class RuntimeOptions {
         this.cudaDevice = b.cudaDevice;
         this.fallbackToCpu = b.fallbackToCpu;
         this.spinning = b.spinning;
+        this.nchwcRewrite = b.nchwcRewrite;
+        this.nchwcCacheDir = b.nchwcCacheDir;
     }
 
     /**
@@ -141,6 +147,30 @@ public final class RuntimeOptions {
     }
 
     /**
+     * Whether a model using {@code ActiveShift}, opened on the CPU at {@link OptimizationLevel#ALL},
+     * runs ONNX Runtime's optimized graph with each {@code ReorderOutput -> ActiveShift ->
+     * ReorderInput} chain replaced by one {@code ActiveShiftNchwc} (see
+     * {@link dev.asnet.runtime.nchwc.NchwcRewrite}); it happens only when the op library provides
+     * that op, and the rewritten model is cached per machine.
+     *
+     * @return true to rewrite (the default)
+     */
+    public boolean nchwcRewrite() {
+        return nchwcRewrite;
+    }
+
+    /**
+     * The folder caching rewritten models, when set here; otherwise the system property
+     * {@code asnet.nchwc.cache}, the environment variable {@code ASNET_NCHWC_CACHE}, or
+     * {@code ~/.cache/asnet/nchwc}.
+     *
+     * @return the folder, if set in these options
+     */
+    public Optional<Path> nchwcCacheDir() {
+        return Optional.ofNullable(nchwcCacheDir);
+    }
+
+    /**
      * A builder starting from these options.
      *
      * @return a new builder with every setting copied
@@ -153,6 +183,8 @@ public final class RuntimeOptions {
         b.cudaDevice = cudaDevice;
         b.fallbackToCpu = fallbackToCpu;
         b.spinning = spinning;
+        b.nchwcRewrite = nchwcRewrite;
+        b.nchwcCacheDir = nchwcCacheDir;
         return b;
     }
 
@@ -172,7 +204,8 @@ public final class RuntimeOptions {
                 + ", optimization=" + optimizationLevel.id() + ", provider=" + executionProvider.id()
                 + (executionProvider == ExecutionProvider.CUDA
                         ? ", device=" + cudaDevice + ", fallback=" + (fallbackToCpu ? "cpu" : "fail") : "")
-                + (spinning ? "" : ", spinning=off") + "}";
+                + (spinning ? "" : ", spinning=off") + (nchwcRewrite ? "" : ", nchwc-rewrite=off")
+                + (nchwcCacheDir == null ? "" : ", nchwc-cache=" + nchwcCacheDir) + "}";
     }
 
     /** Builds {@link RuntimeOptions}; every setting is optional. */
@@ -183,8 +216,32 @@ public final class RuntimeOptions {
         private int cudaDevice;
         private boolean fallbackToCpu;
         private boolean spinning = true;
+        private boolean nchwcRewrite = true;
+        private Path nchwcCacheDir;
 
         private Builder() {}
+
+        /**
+         * Turns the NCHWc rewrite on (default) or off; see {@link RuntimeOptions#nchwcRewrite()}.
+         *
+         * @param rewrite false to run ONNX Runtime's graph as it optimizes it
+         * @return this builder
+         */
+        public Builder optNchwcRewrite(boolean rewrite) {
+            this.nchwcRewrite = rewrite;
+            return this;
+        }
+
+        /**
+         * Sets the folder caching rewritten models; see {@link RuntimeOptions#nchwcCacheDir()}.
+         *
+         * @param dir the folder, or null for the default
+         * @return this builder
+         */
+        public Builder optNchwcCacheDir(Path dir) {
+            this.nchwcCacheDir = dir;
+            return this;
+        }
 
         /**
          * Sets the intra-op thread count.

@@ -4,15 +4,18 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.OrtEnvironments;
+import dev.asnet.runtime.nchwc.NchwcRewrite;
 import java.io.IOException;
 import java.util.Objects;
 
 /**
  * The one place asnet turns {@link RuntimeOptions} into ONNX Runtime sessions: the execution
  * provider (with the CPU fallback when allowed), the graph optimization level, the intra-op
- * threads and their spinning, and the asnet op library when a model needs it. Every module opens
+ * threads and their spinning, the asnet op library when a model needs it, and the load-time NCHWc
+ * rewrite of models with ActiveShift ({@link #prepareModel}). Every module opens
  * its sessions here ({@link AsnetModel}, the trainer's step and evaluation sessions, the
  * benchmarks), so a setting, or a load-time graph rewrite, added here reaches all of them.
  *
@@ -155,6 +158,73 @@ public final class SessionFactory {
             so.close();
             throw e;
         }
+    }
+
+    /**
+     * The model a session should load: the model itself, or, for a CPU session at level ALL of a model
+     * with ActiveShift nodes, ONNX Runtime's optimized graph with each ReorderOutput -> ActiveShift ->
+     * ReorderInput chain replaced by one ActiveShiftNchwc ({@link NchwcRewrite}; cached per machine,
+     * done only when the op library has that op, turned off by
+     * {@link RuntimeOptions.Builder#optNchwcRewrite(boolean)}).
+     *
+     * @param model the model's bytes
+     * @param proto the same model parsed
+     * @param source the model's name for messages
+     * @param options the options the session is set up with
+     * @param provider the provider the session really uses ({@link Setup#provider()})
+     * @return the model to load and what happened
+     */
+    public static NchwcRewrite.Outcome prepareModel(byte[] model, ModelProto proto, String source,
+            RuntimeOptions options, ExecutionProvider provider) {
+        return NchwcRewrite.prepare(model, proto, source, options, provider);
+    }
+
+    /** A session and what the NCHWc rewrite did for it. */
+    public record PreparedSession(OrtSession session, NchwcRewrite.Outcome nchwc) {}
+
+    /**
+     * Creates a session for a model as asnet runs it: the NCHWc-rewritten graph when {@link
+     * #prepareModel} produces one and it loads, otherwise the model itself (the rewrite is an
+     * optimization: a rewritten graph that does not load is logged and skipped). AsnetModel and the
+     * benchmarks open models this way, so what is timed is what users run.
+     *
+     * @param setup the configured options
+     * @param model the model's bytes
+     * @param proto the same model parsed
+     * @param source the model's name for messages
+     * @param options the options {@code setup} was made from
+     * @param original creates the session for the model itself (from its file, or from its bytes)
+     * @return the session and the rewrite's outcome
+     * @throws OrtException if the model itself does not load
+     * @throws IOException if {@code original} reports the model as invalid
+     */
+    public static PreparedSession createPrepared(Setup setup, byte[] model, ModelProto proto, String source,
+            RuntimeOptions options, SessionSupplier original) throws OrtException, IOException {
+        NchwcRewrite.Outcome nchwc = prepareModel(model, proto, source, options, setup.provider());
+        if (nchwc.rewritten()) {
+            try {
+                return new PreparedSession(setup.createSession(nchwc.model()), nchwc);
+            } catch (OrtException e) {
+                LOG.log(System.Logger.Level.WARNING, source + ": the NCHWc-rewritten model does not load ("
+                        + e.getMessage() + "); opening the model as it is");
+                nchwc = new NchwcRewrite.Outcome(model, NchwcRewrite.Status.SKIPPED, nchwc.fromCache(),
+                        "the rewritten model did not load: " + e.getMessage());
+            }
+        }
+        return new PreparedSession(original.get(), nchwc);
+    }
+
+    /** Creates a session; may fail with ONNX Runtime's error. */
+    @FunctionalInterface
+    public interface SessionSupplier {
+        /**
+         * Creates the session.
+         *
+         * @return the session
+         * @throws OrtException if ONNX Runtime refuses the model
+         * @throws IOException if the model is invalid (a typed {@link InvalidModelException})
+         */
+        OrtSession get() throws OrtException, IOException;
     }
 
     private static void registerAsnetOps(OrtSession.SessionOptions so, String source) throws OpLibraryException {

@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
+import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.SessionFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -72,7 +74,7 @@ public final class LatencyRunner {
             for (BenchModel m : models) {
                 progress.accept(where + " loading " + m.name());
                 try {
-                    loaded.add(new Loaded(m, options));
+                    loaded.add(new Loaded(m, options, config.runtimeOptions()));
                 } catch (Exception e) {
                     failed.add(new Measurement(m, config, null, describe(e)));
                 }
@@ -152,16 +154,23 @@ public final class LatencyRunner {
     private static final class Loaded implements AutoCloseable {
         final BenchModel model;
         final OrtSession session;
+        /** What the NCHWc rewrite did: not_applicable, skipped, unchanged or rewritten. */
+        final String nchwc;
         final OnnxTensor input;
         final String inputName;
         final List<Double> samples = new ArrayList<>();
         int runsPerRound = 1;
         String error;
 
-        Loaded(BenchModel model, SessionFactory.Setup options) throws Exception {
+        Loaded(BenchModel model, SessionFactory.Setup options, RuntimeOptions runtime) throws Exception {
             this.model = model;
             OrtEnvironment env = SessionFactory.environment();
-            this.session = options.createSession(model.source().bytes());
+            byte[] bytes = model.source().bytes();
+            // Timed as asnet runs it: with the NCHWc rewrite where it applies (see SessionFactory).
+            SessionFactory.PreparedSession prepared = SessionFactory.createPrepared(options, bytes,
+                    ModelProto.parseFrom(bytes), model.name(), runtime, () -> options.createSession(bytes));
+            this.session = prepared.session();
+            this.nchwc = prepared.nchwc().status().name().toLowerCase(java.util.Locale.ROOT);
             try {
                 this.inputName = session.getInputNames().iterator().next();
                 long count = 1;

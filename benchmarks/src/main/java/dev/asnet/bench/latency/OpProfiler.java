@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.runtime.SessionFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -54,7 +55,10 @@ public final class OpProfiler {
         Path trace;
         try (SessionFactory.Setup setup = SessionFactory.setup(config.runtimeOptions(), true, model.name())) {
             setup.options().enableProfiling(workDir.resolve("ort-profile").toString());
-            try (OrtSession session = setup.createSession(model.source().bytes())) {
+            byte[] bytes = model.source().bytes();
+            // Profiled as asnet runs it: with the NCHWc rewrite where it applies.
+            try (OrtSession session = SessionFactory.createPrepared(setup, bytes, ModelProto.parseFrom(bytes),
+                    model.name(), config.runtimeOptions(), () -> setup.createSession(bytes)).session()) {
                 String inputName = session.getInputNames().iterator().next();
                 long count = 1;
                 for (long d : model.inputShape()) {
