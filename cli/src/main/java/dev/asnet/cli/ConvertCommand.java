@@ -1,6 +1,6 @@
 package dev.asnet.cli;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
@@ -102,8 +102,8 @@ public final class ConvertCommand implements Callable<Integer> {
         OutputFiles.write(output, bytes);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("wrote %s (%s): %d Active Shift layer%s in the %s lowering%s%n", output, Format.bytes(bytes.length),
-                asls, asls == 1 ? "" : "s", lowering.id(), converted.metadata().containsKey(ModelMetadata.ASL_RADIUS)
-                        ? ", radius " + converted.metadata().get(ModelMetadata.ASL_RADIUS) : "");
+                asls, asls == 1 ? "" : "s", lowering.id(), converted.metadata().containsKey(ModelInfo.ASL_RADIUS)
+                        ? ", radius " + converted.metadata().get(ModelInfo.ASL_RADIUS) : "");
         return ExitCodes.OK;
     }
 

@@ -7,7 +7,7 @@ import dev.asnet.bench.latency.Measurement;
 import dev.asnet.bench.report.BenchReport;
 import dev.asnet.bench.report.Comparison;
 import dev.asnet.bench.suite.ZooModels;
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
@@ -95,9 +95,9 @@ public final class DemoCommand implements Callable<Integer> {
         Evaluation eval;
         try (ImageClassifier classifier = ImageClassifier.open(modelFile, options)) {
             ModelDescription d = classifier.model().description();
-            architecture = d.metadata().getOrDefault(ModelMetadata.ARCHITECTURE, "unknown");
+            architecture = d.architecture().orElse("unknown");
             w.printf(Locale.ROOT, "model: %s (%s, ASL lowering %s)%n", modelFile, architecture,
-                    d.metadata().getOrDefault(ModelMetadata.ASL_LOWERING, "-"));
+                    d.info().aslLowering().map(AslLowering::id).orElse("-"));
             md.append("Model: `").append(modelFile).append("` (").append(architecture).append(")\n\n");
 
             md.append("## Single images\n\n| image | true label | predicted | probability |\n|---|---|---|---|\n");
@@ -174,8 +174,8 @@ public final class DemoCommand implements Callable<Integer> {
         long params = -1;
         long macs = -1;
         try (AsnetModel m = AsnetModel.open(bytes, RuntimeOptions.defaults())) {
-            params = Long.parseLong(m.description().metadata().getOrDefault(ModelMetadata.PARAMS, "-1"));
-            macs = Long.parseLong(m.description().metadata().getOrDefault(ModelMetadata.MACS, "-1"));
+            params = m.description().info().params().orElse(-1);
+            macs = m.description().info().macs().orElse(-1);
         } catch (Exception e) {
             // sizes are informational
         }

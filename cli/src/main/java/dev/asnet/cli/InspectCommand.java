@@ -1,7 +1,8 @@
 package dev.asnet.cli;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.runtime.InvalidModelException;
 import dev.asnet.runtime.ModelDescription;
 import dev.asnet.runtime.ValueSpec;
 import java.io.PrintWriter;
@@ -35,6 +36,15 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelDescription d = ModelDescription.read(model);
+        ModelInfo info;
+        String broken = null;
+        try {
+            info = d.info();
+        } catch (InvalidModelException e) {
+            // Inspect is where a broken model is looked at: say what is wrong and show the rest.
+            info = ModelInfo.EMPTY;
+            broken = e.getMessage();
+        }
         PrintWriter out = spec.commandLine().getOut();
         row(out, "model", model + " (" + Format.bytes(Files.size(model)) + ")");
         row(out, "architecture", d.architecture().orElse("unknown (no asnet metadata)"));
@@ -49,7 +59,7 @@ public final class InspectCommand implements Callable<Integer> {
             row(out, "output", v.toString());
         }
         row(out, "parameters", Format.count(d.parameters())
-                + (d.metadata(ModelMetadata.PARAMS).isPresent() ? " trainable" : " stored in initializers"));
+                + (info.params().isPresent() ? " trainable" : " stored in initializers"));
         row(out, "MACs", d.macs().isPresent() ? Format.count(d.macs().getAsLong()) + " per image" : "unknown");
         row(out, "lowering", d.aslLowering().map(InspectCommand::describeLowering).orElse("none (no Active Shift layers)"));
         row(out, "machine", d.machineSpecific().map(m -> "specific: " + m)
@@ -62,12 +72,14 @@ public final class InspectCommand implements Callable<Integer> {
             ops.add(e.getKey() + " x" + e.getValue());
         }
         row(out, "operators", d.nodeCount() + " nodes: " + String.join(", ", ops));
+        if (broken != null) {
+            row(out, "metadata error", broken);
+        }
         if (!d.metadata().isEmpty()) {
             out.println("metadata");
             for (Map.Entry<String, String> e : d.metadata().entrySet()) {
-                String v = e.getKey().equals(ModelMetadata.CLASS_LABELS)
-                        ? String.join(" | ", ModelMetadata.parseLabels(e.getValue())) : e.getValue();
-                out.printf("  %-20s %s%n", e.getKey(), v);
+                // One line per entry: multi-line values (the class labels) show their lines joined.
+                out.printf("  %-20s %s%n", e.getKey(), e.getValue().replace("\n", " | "));
             }
         }
         return ExitCodes.OK;

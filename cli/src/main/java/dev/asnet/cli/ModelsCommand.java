@@ -1,6 +1,6 @@
 package dev.asnet.cli;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.models.Architecture;
 import dev.asnet.models.ModelConfig;
@@ -56,8 +56,9 @@ public final class ModelsCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CliException(ExitCodes.USAGE, "cannot build " + a.name() + " for " + c + ": " + e.getMessage(), e);
             }
-            String params = m.metadata().getOrDefault(ModelMetadata.PARAMS, "?");
-            String macs = m.metadata().getOrDefault(ModelMetadata.MACS, "?");
+            ModelInfo info = ModelInfo.of(m);
+            String params = info.params().isPresent() ? Long.toString(info.params().getAsLong()) : "?";
+            String macs = info.macs().isPresent() ? Long.toString(info.macs().getAsLong()) : "?";
             out.printf(Locale.ROOT, "%-22s %-10s %7d %12s %12s  %s%n", a.name(),
                     c.channels() + "x" + c.height() + "x" + c.width(), c.numClasses(), shortOf(params), shortOf(macs),
                     a.description());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.ops.AsnetOps;
@@ -196,6 +197,21 @@ class CliTest {
         String[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    @Test
+    void brokenMetadataIsShownByInspectAndRefusedByPredictNamingTheKey() throws Exception {
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
+            if (b.getMetadataProps(i).getKey().equals(ModelInfo.CHANNEL_STD)) {
+                b.getMetadataPropsBuilder(i).setValue("0.3,0.3");
+            }
+        }
+        Path broken = Files.write(dir.resolve("broken.onnx"), b.build().toByteArray());
+        CliRunner.Result r = CliRunner.run("inspect", broken.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("metadata error") && r.out().contains("asnet.channel_std '0.3,0.3'"), r.out());
+        fails(ExitCodes.FILE_PROBLEM, "asnet.channel_std '0.3,0.3'", "predict", broken.toString(), image.toString());
     }
 
     @Test

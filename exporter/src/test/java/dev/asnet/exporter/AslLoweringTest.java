@@ -122,6 +122,6 @@ class AslLoweringTest {
         assertEquals(1, proto.getOpsetImportCount());
         assertEquals("dev.asnet", proto.getOpsetImport(0).getDomain());
         assertEquals(1, proto.getOpsetImport(0).getVersion());
-        assertEquals("custom", m.metadata().get(ModelMetadata.ASL_LOWERING));
+        assertEquals("custom", m.metadata().get(ModelInfo.ASL_LOWERING));
     }
 }

@@ -44,8 +44,8 @@ class InferenceExportTest {
         float[] yb = OrtRunner.run(OnnxWriter.toBytes(b), "image", x, 2, 3, 12, 12).get(0).data();
         double diff = OrtRunner.maxAbsDiff(ya, yb);
         assertTrue(diff < 1e-5, "folded and unfolded differ by " + diff);
-        assertEquals("true", a.metadata().get(ModelMetadata.BN_FOLDED));
-        assertEquals("depthwise", a.metadata().get(ModelMetadata.ASL_LOWERING));
+        assertEquals("true", a.metadata().get(ModelInfo.BN_FOLDED));
+        assertEquals("depthwise", a.metadata().get(ModelInfo.ASL_LOWERING));
     }
 
     @Test
@@ -85,6 +85,6 @@ class InferenceExportTest {
         assertEquals(8L * 6 * 6, c.shiftSamples());
         // The export records the source's counts, not those of the folded graph.
         Model inf = InferenceExport.prepare(RoundTripTest.smallNet(), ExportOptions.of(AslLowering.CUSTOM));
-        assertEquals(Long.toString(c.params()), inf.metadata().get(ModelMetadata.PARAMS));
+        assertEquals(Long.toString(c.params()), inf.metadata().get(ModelInfo.PARAMS));
     }
 }

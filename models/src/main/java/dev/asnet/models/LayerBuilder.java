@@ -1,7 +1,8 @@
 package dev.asnet.models;
 
 import dev.asnet.exporter.AsnetVersion;
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
+import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.count.Cost;
 import dev.asnet.exporter.count.CostCounter;
 import dev.asnet.exporter.ir.DataType;
@@ -226,22 +227,11 @@ public final class LayerBuilder {
         b.output(logits, "logits");
         Model m = new Model(b.graph());
         Cost cost = CostCounter.count(b.graph());
-        m.putMetadata(ModelMetadata.ARCHITECTURE, architecture)
-                .putMetadata(ModelMetadata.INPUT_NAME, input.name())
-                .putMetadata(ModelMetadata.OUTPUT_NAME, "logits")
-                .putMetadata(ModelMetadata.INPUT_SHAPE,
-                        ModelMetadata.formatLongs(config.channels(), config.height(), config.width()))
-                .putMetadata(ModelMetadata.CHANNEL_MEAN, ModelMetadata.formatFloats(config.mean()))
-                .putMetadata(ModelMetadata.CHANNEL_STD, ModelMetadata.formatFloats(config.std()))
-                .putMetadata(ModelMetadata.NUM_CLASSES, Integer.toString(config.numClasses()));
-        if (config.classLabels() != null) {
-            m.putMetadata(ModelMetadata.CLASS_LABELS, ModelMetadata.formatLabels(config.classLabels()));
-        }
-        m.putMetadata(ModelMetadata.PARAMS, Long.toString(cost.params()))
-                .putMetadata(ModelMetadata.MACS, Long.toString(cost.macs()))
-                .putMetadata(ModelMetadata.ASL_LOWERING, "custom")
-                .putMetadata(ModelMetadata.ASNET_VERSION, AsnetVersion.VERSION);
-        return m;
+        ModelInfo info = ModelInfo.builder().architecture(architecture).inputOutputNames(input.name(), "logits")
+                .input(config.input()).classes(config.numClasses(), config.classLabels())
+                .cost(cost.params(), cost.macs()).asl(AslLowering.CUSTOM, null).asnetVersion(AsnetVersion.VERSION)
+                .build();
+        return m.setMetadata(info.toMetadata());
     }
 
     /**

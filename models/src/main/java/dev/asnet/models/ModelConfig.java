@@ -1,11 +1,13 @@
 package dev.asnet.models;
 
+import dev.asnet.exporter.InputSpec;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a zoo network is built for: input channels and size, class count and labels, the input
- * normalization recorded in the model's metadata, and the seed of the weight initialization.
+ * What a zoo network is built for: the input (channels, size and the normalization recorded in the
+ * model's metadata, as an {@link InputSpec}), class count and labels, and the seed of the weight
+ * initialization.
  *
  * <pre>{@code
  * ModelConfig c = ModelConfig.cifar10().toBuilder().optSeed(7).build();
@@ -28,24 +30,16 @@ public final class ModelConfig {
     /** The default initialization seed. */
     public static final long DEFAULT_SEED = 20180607L;
 
-    private final int channels;
-    private final int height;
-    private final int width;
+    private final InputSpec input;
     private final int numClasses;
     private final List<String> classLabels;
-    private final float[] mean;
-    private final float[] std;
     private final long seed;
     private final String batchSymbol;
 
-    private ModelConfig(Builder b) {
-        this.channels = b.channels;
-        this.height = b.height;
-        this.width = b.width;
+    private ModelConfig(Builder b, InputSpec input) {
+        this.input = input;
         this.numClasses = b.numClasses;
         this.classLabels = b.classLabels;
-        this.mean = b.mean;
-        this.std = b.std;
         this.seed = b.seed;
         this.batchSymbol = b.batchSymbol;
     }
@@ -96,16 +90,26 @@ public final class ModelConfig {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.channels = channels;
-        b.height = height;
-        b.width = width;
+        b.channels = input.channels();
+        b.height = input.height();
+        b.width = input.width();
         b.numClasses = numClasses;
         b.classLabels = classLabels;
-        b.mean = mean.clone();
-        b.std = std.clone();
+        b.mean = input.mean();
+        b.std = input.std();
         b.seed = seed;
         b.batchSymbol = batchSymbol;
         return b;
+    }
+
+    /**
+     * The input: size and normalization, as recorded in the model's metadata ({@link
+     * dev.asnet.exporter.ModelInfo#input()}) and applied by the runtime.
+     *
+     * @return the input specification
+     */
+    public InputSpec input() {
+        return input;
     }
 
     /**
@@ -114,7 +118,7 @@ public final class ModelConfig {
      * @return C
      */
     public int channels() {
-        return channels;
+        return input.channels();
     }
 
     /**
@@ -123,7 +127,7 @@ public final class ModelConfig {
      * @return H
      */
     public int height() {
-        return height;
+        return input.height();
     }
 
     /**
@@ -132,7 +136,7 @@ public final class ModelConfig {
      * @return W
      */
     public int width() {
-        return width;
+        return input.width();
     }
 
     /**
@@ -159,7 +163,7 @@ public final class ModelConfig {
      * @return a copy
      */
     public float[] mean() {
-        return mean.clone();
+        return input.mean();
     }
 
     /**
@@ -168,7 +172,7 @@ public final class ModelConfig {
      * @return a copy
      */
     public float[] std() {
-        return std.clone();
+        return input.std();
     }
 
     /**
@@ -191,7 +195,7 @@ public final class ModelConfig {
 
     @Override
     public String toString() {
-        return channels + "x" + height + "x" + width + ", " + numClasses + " classes, seed " + seed;
+        return input.channels() + "x" + input.height() + "x" + input.width() + ", " + numClasses + " classes, seed " + seed;
     }
 
     /** Builds a {@link ModelConfig}. */
@@ -321,7 +325,7 @@ public final class ModelConfig {
             if (batchSymbol == null || batchSymbol.isEmpty()) {
                 throw new IllegalArgumentException("batch symbol must be non-empty");
             }
-            return new ModelConfig(this);
+            return new ModelConfig(this, new InputSpec(channels, height, width, mean, std));
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.asnet.models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.io.OnnxWriter;
@@ -23,8 +23,8 @@ class DefaultInputTest {
     void runsAt224(String name) throws Exception {
         Architecture arch = ModelZoo.get(name);
         Model m = arch.buildForInference(arch.defaultConfig(), ExportOptions.of(AslLowering.CUSTOM));
-        assertEquals("3,224,224", m.metadata().get(ModelMetadata.INPUT_SHAPE));
-        assertEquals("1000", m.metadata().get(ModelMetadata.NUM_CLASSES));
+        assertEquals("3,224,224", m.metadata().get(ModelInfo.INPUT_SHAPE));
+        assertEquals("1000", m.metadata().get(ModelInfo.NUM_CLASSES));
         OrtSessions.Output out = OrtSessions.run(OnnxWriter.toBytes(m), true, "input",
                 OrtSessions.randn(224, 3 * 224 * 224), 1, 3, 224, 224);
         assertArrayEquals(new long[] {1, 1000}, out.shape());

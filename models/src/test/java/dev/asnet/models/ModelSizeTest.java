@@ -3,7 +3,7 @@ package dev.asnet.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.count.Cost;
 import dev.asnet.exporter.count.CostCounter;
 import dev.asnet.exporter.ir.Model;
@@ -46,8 +46,8 @@ class ModelSizeTest {
             assertTrue(Math.abs(mac / macs - 1) <= macTol,
                     name + ": " + mac + " M MACs, published " + macs + " M (tolerance " + macTol * 100 + "%)");
         }
-        assertEquals(Long.toString(c.params()), m.metadata().get(ModelMetadata.PARAMS));
-        assertEquals(Long.toString(c.macs()), m.metadata().get(ModelMetadata.MACS));
+        assertEquals(Long.toString(c.params()), m.metadata().get(ModelInfo.PARAMS));
+        assertEquals(Long.toString(c.macs()), m.metadata().get(ModelInfo.MACS));
     }
 
     @ParameterizedTest(name = "{0}")

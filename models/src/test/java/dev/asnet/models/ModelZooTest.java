@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.io.OnnxWriter;
@@ -37,10 +37,10 @@ class ModelZooTest {
     void fashionMnistInputRuns() throws Exception {
         ModelConfig fm = ModelConfig.fashionMnist();
         Model m = ModelZoo.get("as-resnet20-16x3").buildForInference(fm, ExportOptions.of(AslLowering.DEPTHWISE));
-        assertEquals("1,28,28", m.metadata().get(ModelMetadata.INPUT_SHAPE));
-        assertEquals("0.286", m.metadata().get(ModelMetadata.CHANNEL_MEAN));
+        assertEquals("1,28,28", m.metadata().get(ModelInfo.INPUT_SHAPE));
+        assertEquals("0.286", m.metadata().get(ModelInfo.CHANNEL_MEAN));
         assertEquals(ModelConfig.FASHION_MNIST_LABELS,
-                ModelMetadata.parseLabels(m.metadata().get(ModelMetadata.CLASS_LABELS)));
+                ModelInfo.of(m).classLabels().orElseThrow());
         OrtSessions.Output out = OrtSessions.run(OnnxWriter.toBytes(m), false, "input",
                 OrtSessions.randn(5, 4 * 28 * 28), 4, 1, 28, 28);
         assertArrayEquals(new long[] {4, 10}, out.shape());
@@ -54,9 +54,9 @@ class ModelZooTest {
         assertEquals("[N, 1, 96, 80]", in.shape().toString());
         assertEquals("[N, 7]", m.graph().outputs().get(0).shape().toString());
         // A channel count other than the preset's resets the normalization to the identity.
-        assertEquals("0.0", m.metadata().get(ModelMetadata.CHANNEL_MEAN));
-        assertEquals("1.0", m.metadata().get(ModelMetadata.CHANNEL_STD));
-        assertFalse(m.metadata().containsKey(ModelMetadata.CLASS_LABELS));
+        assertEquals("0.0", m.metadata().get(ModelInfo.CHANNEL_MEAN));
+        assertEquals("1.0", m.metadata().get(ModelInfo.CHANNEL_STD));
+        assertFalse(m.metadata().containsKey(ModelInfo.CLASS_LABELS));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.imagenet().toBuilder()
                 .optChannelStats(new float[] {0.5f}, new float[] {0.5f}).build());
         assertEquals("channel mean/std have 1/1 values but the input has 3 channels", e.getMessage());
@@ -65,21 +65,21 @@ class ModelZooTest {
     @Test
     void metadataDescribesTheModel() {
         Model m = ModelZoo.build("as-resnet20-16x1");
-        assertEquals("as-resnet20-16x1", m.metadata().get(ModelMetadata.ARCHITECTURE));
-        assertEquals("input", m.metadata().get(ModelMetadata.INPUT_NAME));
-        assertEquals("logits", m.metadata().get(ModelMetadata.OUTPUT_NAME));
-        assertEquals("3,32,32", m.metadata().get(ModelMetadata.INPUT_SHAPE));
+        assertEquals("as-resnet20-16x1", m.metadata().get(ModelInfo.ARCHITECTURE));
+        assertEquals("input", m.metadata().get(ModelInfo.INPUT_NAME));
+        assertEquals("logits", m.metadata().get(ModelInfo.OUTPUT_NAME));
+        assertEquals("3,32,32", m.metadata().get(ModelInfo.INPUT_SHAPE));
         assertArrayEquals(new float[] {0.4914f, 0.4822f, 0.4465f},
-                ModelMetadata.parseFloats(m.metadata().get(ModelMetadata.CHANNEL_MEAN)));
-        assertEquals("10", m.metadata().get(ModelMetadata.NUM_CLASSES));
-        assertEquals(ModelConfig.CIFAR10_LABELS, ModelMetadata.parseLabels(m.metadata().get(ModelMetadata.CLASS_LABELS)));
-        assertEquals(dev.asnet.exporter.AsnetVersion.VERSION, m.metadata().get(ModelMetadata.ASNET_VERSION));
+                ModelInfo.of(m).input().orElseThrow().mean());
+        assertEquals("10", m.metadata().get(ModelInfo.NUM_CLASSES));
+        assertEquals(ModelConfig.CIFAR10_LABELS, ModelInfo.of(m).classLabels().orElseThrow());
+        assertEquals(dev.asnet.exporter.AsnetVersion.VERSION, m.metadata().get(ModelInfo.ASNET_VERSION));
         assertFalse(dev.asnet.exporter.AsnetVersion.VERSION.contains("${"), "version was not filtered");
         Model inf = ModelZoo.get("as-resnet20-16x1").buildForInference(ModelConfig.cifar10(),
                 ExportOptions.of(AslLowering.DEPTHWISE));
-        assertEquals("depthwise", inf.metadata().get(ModelMetadata.ASL_LOWERING));
-        assertEquals(m.metadata().get(ModelMetadata.PARAMS), inf.metadata().get(ModelMetadata.PARAMS));
-        int r = Integer.parseInt(inf.metadata().get(ModelMetadata.ASL_RADIUS));
+        assertEquals("depthwise", inf.metadata().get(ModelInfo.ASL_LOWERING));
+        assertEquals(m.metadata().get(ModelInfo.PARAMS), inf.metadata().get(ModelInfo.PARAMS));
+        int r = Integer.parseInt(inf.metadata().get(ModelInfo.ASL_RADIUS));
         assertEquals(1, r, "fresh shifts lie in [-1, 1]");
     }
 

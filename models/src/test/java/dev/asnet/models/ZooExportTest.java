@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
@@ -60,7 +60,7 @@ class ZooExportTest {
             assertFalse(inference.graph().nodes().stream().anyMatch(nd -> nd.opType().equals("BatchNormalization")
                     && nd.input(0).producer() != null && nd.input(0).producer().opType().equals("Conv")
                     && nd.input(0).users().size() == 1), name + ": a foldable BN was left");
-            assertEquals(lowering.id(), inference.metadata().get(ModelMetadata.ASL_LOWERING));
+            assertEquals(lowering.id(), inference.metadata().get(ModelInfo.ASL_LOWERING));
             OrtSessions.Output out = OrtSessions.run(bytes, lowering == AslLowering.CUSTOM, "input", x, n,
                     config.channels(), config.height(), config.width());
             assertArrayEquals(new long[] {n, config.numClasses()}, out.shape(), name + " " + lowering + " output shape");

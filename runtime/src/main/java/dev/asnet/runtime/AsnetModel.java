@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.runtime.nchwc.NchwcRewrite;
@@ -74,8 +74,9 @@ public final class AsnetModel implements AutoCloseable {
         this.provider = provider;
         this.asnetOps = asnetOps;
         this.nchwc = nchwc;
-        this.input = primary(description.inputs(), description.metadata(ModelMetadata.INPUT_NAME), "input");
-        this.output = primary(description.outputs(), description.metadata(ModelMetadata.OUTPUT_NAME), "output");
+        ModelInfo info = description.infoOrEmpty();
+        this.input = primary(description.inputs(), info.inputName(), "input");
+        this.output = primary(description.outputs(), info.outputName(), "output");
     }
 
     /**

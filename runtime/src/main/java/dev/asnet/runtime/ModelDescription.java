@@ -1,8 +1,10 @@
 package dev.asnet.runtime;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.MetadataException;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.count.CostCounter;
+import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.io.OnnxReader;
 import dev.asnet.exporter.onnx.Onnx.AttributeProto;
 import dev.asnet.exporter.onnx.Onnx.GraphProto;
@@ -33,8 +35,12 @@ import java.util.TreeSet;
 
 /**
  * What an ONNX model declares, read from its protobuf without running it: opset imports, inputs
- * and outputs, the operators it uses, parameter and MAC counts, and asnet's metadata
- * ({@link ModelMetadata} keys).
+ * and outputs, the operators it uses, parameter and MAC counts, and asnet's metadata ({@link
+ * #info()}).
+ *
+ * <p>A model whose asnet metadata is broken (a key holding a value {@link ModelInfo} refuses) can
+ * still be described: {@link #info()} throws, naming the key, and the other accessors fall back to
+ * what the graph says, as for a model without asnet metadata.
  */
 public final class ModelDescription {
     /**
@@ -55,6 +61,10 @@ public final class ModelDescription {
     private final int nodeCount;
     private final long initializerElements;
     private final Map<String, String> metadata;
+    /** The metadata read as {@link ModelInfo}, or {@link ModelInfo#EMPTY} when it is broken. */
+    private final ModelInfo info;
+    /** Why the metadata could not be read, or null. */
+    private final MetadataException metadataError;
     private final boolean externalData;
     private final OptionalLong countedMacs;
 
@@ -99,7 +109,17 @@ public final class ModelDescription {
             meta.put(e.getKey(), e.getValue());
         }
         this.metadata = Collections.unmodifiableMap(meta);
-        this.countedMacs = meta.containsKey(ModelMetadata.MACS) ? OptionalLong.empty() : countMacs(proto);
+        ModelInfo read;
+        MetadataException error = null;
+        try {
+            read = ModelInfo.fromMetadata(meta);
+        } catch (MetadataException e) {
+            read = ModelInfo.EMPTY;
+            error = e;
+        }
+        this.info = read;
+        this.metadataError = error;
+        this.countedMacs = info.macs().isPresent() ? OptionalLong.empty() : countMacs(proto);
     }
 
     /**
@@ -357,7 +377,7 @@ public final class ModelDescription {
     /**
      * A metadata value.
      *
-     * @param key the key, such as {@link ModelMetadata#ARCHITECTURE}
+     * @param key the key, such as {@link ModelInfo#ARCHITECTURE}
      * @return the value, if present
      */
     public Optional<String> metadata(String key) {
@@ -370,13 +390,34 @@ public final class ModelDescription {
      * @return the name, if recorded
      */
     public Optional<String> architecture() {
-        return metadata(ModelMetadata.ARCHITECTURE);
+        return info.architecture();
+    }
+
+    /**
+     * The asnet metadata, read and checked.
+     *
+     * @return the information ({@link ModelInfo#EMPTY} for a model without asnet metadata)
+     * @throws InvalidModelException naming the model, the key and the value when an entry is broken
+     */
+    public ModelInfo info() throws InvalidModelException {
+        if (metadataError != null) {
+            throw new InvalidModelException(source + ": malformed asnet " + metadataError.getMessage(), metadataError);
+        }
+        return info;
+    }
+
+    /**
+     * The asnet metadata as far as it is usable: {@link #info()}, or {@link ModelInfo#EMPTY} when
+     * it is broken (for readers with a fallback for every part).
+     */
+    ModelInfo infoOrEmpty() {
+        return info;
     }
 
     /**
      * How the model's Active Shift layers are written: {@code custom} (the graph uses the
      * {@code dev.asnet} ActiveShift op), {@code portable} (GridSample) or {@code depthwise}, as the
-     * {@link ModelMetadata#ASL_LOWERING} metadata says, but only when the graph really has Active
+     * {@link ModelInfo#aslLowering()} metadata says, but only when the graph really has Active
      * Shift layers: exporters record the lowering they were asked for even for networks without
      * any (the baselines), and such a model has no lowering.
      *
@@ -386,13 +427,13 @@ public final class ModelDescription {
         if (operators.keySet().stream().anyMatch(k -> k.equals(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT))) {
             return Optional.of("custom");
         }
-        String m = metadata.get(ModelMetadata.ASL_LOWERING);
-        if ("portable".equals(m) && operators.containsKey("GridSample")) {
-            return Optional.of(m);
+        AslLowering m = info.aslLowering().orElse(null);
+        if (m == AslLowering.PORTABLE && operators.containsKey("GridSample")) {
+            return Optional.of(m.id());
         }
         // The exporter records a radius exactly when it lowered at least one layer to depthwise.
-        if ("depthwise".equals(m) && metadata.containsKey(ModelMetadata.ASL_RADIUS)) {
-            return Optional.of(m);
+        if (m == AslLowering.DEPTHWISE && info.aslRadius().isPresent()) {
+            return Optional.of(m.id());
         }
         return Optional.empty();
     }
@@ -420,14 +461,14 @@ public final class ModelDescription {
     }
 
     /**
-     * Trainable parameters: the {@link ModelMetadata#PARAMS} metadata when present (counted before
+     * Trainable parameters: the {@link ModelInfo#params()} metadata when present (counted before
      * any BatchNormalization folding), otherwise the number of float initializer elements.
      *
      * @return the parameter count, {@code >= 0}; {@link CostCounter#SATURATED} when the declared
      *     dimensions give more than a {@code long} can count
      */
     public long parameters() {
-        return metadataLong(ModelMetadata.PARAMS).orElse(initializerElements);
+        return info.params().orElse(initializerElements);
     }
 
     /**
@@ -441,27 +482,12 @@ public final class ModelDescription {
 
     /**
      * Multiply-accumulates of convolutions and fully connected layers for one image: the
-     * {@link ModelMetadata#MACS} metadata, or counted from the graph when the exporter knows all its
+     * {@link ModelInfo#macs()} metadata, or counted from the graph when the exporter knows all its
      * ops.
      *
      * @return the count, if known
      */
     public OptionalLong macs() {
-        OptionalLong m = metadataLong(ModelMetadata.MACS);
-        return m.isPresent() ? m : countedMacs;
-    }
-
-    private OptionalLong metadataLong(String key) {
-        String v = metadata.get(key);
-        if (v == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            // A negative count is no count: fall back to what the graph says.
-            return n >= 0 ? OptionalLong.of(n) : OptionalLong.empty();
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return info.macs().isPresent() ? info.macs() : countedMacs;
     }
 }

@@ -3,7 +3,7 @@ package dev.asnet.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.count.CostCounter;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
@@ -48,8 +48,8 @@ class ModelDescriptionFuzzTest {
         b.getGraphBuilder().getInitializerBuilder(0).clearDims().addDims(-5).addDims(7);
         assertTrue(ModelDescription.parse(b.build().toByteArray(), "neg.onnx").parameters() >= 0);
         // Nor does a negative count in the metadata.
-        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelMetadata.PARAMS).setValue("-12"));
-        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelMetadata.MACS).setValue("-3"));
+        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelInfo.PARAMS).setValue("-12"));
+        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelInfo.MACS).setValue("-3"));
         ModelDescription neg = ModelDescription.parse(b.build().toByteArray(), "neg.onnx");
         assertTrue(neg.parameters() >= 0 && neg.macs().orElse(0) >= 0, neg.parameters() + " " + neg.macs());
     }

@@ -2,9 +2,10 @@ package dev.asnet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.export.AslLowering;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ModelDescriptionTest {
         assertEquals("input: float[N, 1, 28, 28]", d.inputs().get(0).toString());
         assertEquals("logits: float[N, 10]", d.outputs().get(0).toString());
         // The paper's 16x1 network has 0.0354M parameters at 3x32x32; ours is for 1x28x28.
-        assertEquals(Long.parseLong(d.metadata().get(ModelMetadata.PARAMS)), d.parameters());
+        assertEquals(Long.parseLong(d.metadata().get(ModelInfo.PARAMS)), d.parameters());
         assertTrue(d.parameters() > 30_000 && d.parameters() < 40_000, "params " + d.parameters());
         assertTrue(d.macs().isPresent());
         int nodes = d.operators().values().stream().mapToInt(Integer::intValue).sum();
@@ -46,11 +47,28 @@ class ModelDescriptionTest {
         ModelDescription without = ModelDescription.parse(TestModels.withoutMetadata(bytes), "m");
         assertTrue(without.metadata().isEmpty());
         // The exporter records a lowering for every export; a network without ASL has none.
-        assertEquals("portable", with.metadata().get(ModelMetadata.ASL_LOWERING));
+        assertEquals("portable", with.metadata().get(ModelInfo.ASL_LOWERING));
         assertTrue(with.aslLowering().isEmpty());
         assertTrue(without.aslLowering().isEmpty());
         assertTrue(without.architecture().isEmpty());
         assertEquals(with.initializerElements(), without.parameters());
         assertEquals(with.macs().getAsLong(), without.macs().getAsLong(), "counted MACs equal the exporter's metadata");
+    }
+
+    @Test
+    void brokenMetadataIsNamedByInfoAndTheRestFallsBackToTheGraph() throws Exception {
+        byte[] bytes = TestModels.withMetadata(TestModels.fashion(TestModels.AS_RESNET, AslLowering.CUSTOM),
+                ModelInfo.CHANNEL_STD, "0.3,0.3");
+        ModelDescription d = ModelDescription.parse(bytes, "broken.onnx");
+        InvalidModelException e = assertThrows(InvalidModelException.class, d::info);
+        assertTrue(e.getMessage().startsWith("broken.onnx: ") && e.getMessage().contains("asnet.channel_std '0.3,0.3'")
+                && e.getMessage().contains("1 channels"), e.getMessage());
+        assertEquals("0.3,0.3", d.metadata().get(ModelInfo.CHANNEL_STD), "the raw entries stay readable");
+        assertEquals(d.initializerElements(), d.parameters());
+        assertTrue(d.architecture().isEmpty());
+        assertEquals("custom", d.aslLowering().orElseThrow(), "the graph still says custom");
+        try (AsnetModel m = AsnetModel.open(bytes, RuntimeOptions.defaults())) {
+            assertEquals("input", m.input().name(), "a broken model still runs on raw tensors");
+        }
     }
 }

@@ -66,6 +66,25 @@ public final class TestModels {
     }
 
     /**
+     * The same model with one metadata value replaced, to make it broken.
+     *
+     * @param model ONNX bytes holding the key
+     * @param key the key
+     * @param value its new value
+     * @return ONNX bytes
+     */
+    public static byte[] withMetadata(byte[] model, String key, String value) throws Exception {
+        ModelProto.Builder b = ModelProto.parseFrom(model).toBuilder();
+        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
+            if (b.getMetadataProps(i).getKey().equals(key)) {
+                b.getMetadataPropsBuilder(i).setValue(value);
+                return b.build().toByteArray();
+            }
+        }
+        throw new IllegalArgumentException("no metadata " + key);
+    }
+
+    /**
      * The same model with its first node moved to another operator domain, which nothing implements.
      *
      * @param model ONNX bytes

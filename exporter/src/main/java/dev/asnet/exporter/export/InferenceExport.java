@@ -1,6 +1,6 @@
 package dev.asnet.exporter.export;
 
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.count.Cost;
 import dev.asnet.exporter.count.CostCounter;
 import dev.asnet.exporter.ir.Graph;
@@ -23,10 +23,9 @@ import java.util.List;
  *       ({@link OrderInitializersByFirstUse}).</li>
  * </ul>
  * Names are kept, so the graph input and output names and the symbolic batch dimension are those
- * of the source. Metadata is copied and {@link ModelMetadata#ASL_LOWERING}, {@link
- * ModelMetadata#BN_FOLDED} and, for the depthwise lowering, {@link ModelMetadata#ASL_RADIUS} are
- * set; {@link ModelMetadata#PARAMS} and {@link ModelMetadata#MACS} are counted on the source when
- * absent.
+ * of the source. The source's metadata is read as {@link ModelInfo} (so broken asnet metadata is
+ * refused, naming the key) and written with the ASL lowering, the BN folding and, for the depthwise
+ * lowering, the radius used; the parameter and MAC counts are counted on the source when absent.
  */
 public final class InferenceExport {
     private InferenceExport() {}
@@ -42,6 +41,7 @@ public final class InferenceExport {
     public static Model prepare(Model source, ExportOptions options) {
         Graph src = source.graph();
         src.validate();
+        ModelInfo info = ModelInfo.of(source);  // broken metadata fails before any work
         src.assignNames();
         Graph g = src.copy();
         LowerActiveShift lower = LowerActiveShift.of(options);
@@ -60,17 +60,17 @@ public final class InferenceExport {
         }
         Model m = new Model(g).setOpsetVersion(options.opsetVersion()).setIrVersion(source.irVersion())
                 .setProducer(source.producerName(), source.producerVersion());
-        source.metadata().forEach(m::putMetadata);
-        if (!source.metadata().containsKey(ModelMetadata.PARAMS) || !source.metadata().containsKey(ModelMetadata.MACS)) {
+        ModelInfo.Builder out = info.toBuilder();
+        if (info.params().isEmpty() || info.macs().isEmpty()) {
             Cost c = CostCounter.count(src);
-            m.putMetadata(ModelMetadata.PARAMS, Long.toString(c.params()));
-            m.putMetadata(ModelMetadata.MACS, Long.toString(c.macs()));
+            out.cost(c.params(), c.macs());
         }
-        m.putMetadata(ModelMetadata.ASL_LOWERING, options.lowering().id());
-        if (options.lowering() == AslLowering.DEPTHWISE && lower.maxRadiusUsed() >= 0) {
-            m.putMetadata(ModelMetadata.ASL_RADIUS, Integer.toString(lower.maxRadiusUsed()));
-        }
-        m.putMetadata(ModelMetadata.BN_FOLDED, Boolean.toString(options.foldBatchNorm()));
-        return m;
+        // A radius is recorded when this export lowered some layer to depthwise (readers take it to
+        // mean the graph holds depthwise-lowered layers); otherwise the source's, if any, is kept.
+        boolean depthwise = options.lowering() == AslLowering.DEPTHWISE && lower.maxRadiusUsed() >= 0;
+        Integer radius = depthwise ? Integer.valueOf(lower.maxRadiusUsed())
+                : info.aslRadius().isPresent() ? Integer.valueOf(info.aslRadius().getAsInt()) : null;
+        out.asl(options.lowering(), radius).bnFolded(options.foldBatchNorm());
+        return m.setMetadata(out.build().toMetadata());
     }
 }

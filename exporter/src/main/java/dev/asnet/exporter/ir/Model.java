@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * A graph plus what an ONNX model file adds around it: the standard opset version to import,
- * the IR version, producer and {@code metadata_props} (see {@link
- * dev.asnet.exporter.ModelMetadata} for the keys asnet writes).
+ * the IR version, producer and {@code metadata_props} ({@link dev.asnet.exporter.ModelInfo}
+ * defines the keys asnet writes).
  */
 public final class Model {
     /** The default standard-ONNX opset version. */
@@ -59,6 +59,20 @@ public final class Model {
      */
     public Model putMetadata(String key, String value) {
         metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Replaces all metadata entries, such as with {@link dev.asnet.exporter.ModelInfo#toMetadata()}.
+     *
+     * @param entries the new entries, in the order they are written
+     * @return this model
+     */
+    public Model setMetadata(Map<String, String> entries) {
+        Map<String, String> copy = new LinkedHashMap<>();
+        entries.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
+        metadata.clear();
+        metadata.putAll(copy);
         return this;
     }
 

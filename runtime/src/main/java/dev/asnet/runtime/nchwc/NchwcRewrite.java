@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NchwcRewrite {
     /** Metadata key of machine-specific models: what ONNX Runtime, CPU and block size they were made for. */
-    public static final String MACHINE_SPECIFIC = "asnet.machine_specific";
+    public static final String MACHINE_SPECIFIC = dev.asnet.exporter.ModelInfo.MACHINE_SPECIFIC;
 
     private static final System.Logger LOG = System.getLogger(NchwcRewrite.class.getName());
     private static final AtomicBoolean OP_MISSING_LOGGED = new AtomicBoolean();

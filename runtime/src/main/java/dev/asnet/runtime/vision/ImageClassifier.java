@@ -1,11 +1,14 @@
 package dev.asnet.runtime.vision;
 
 import ai.onnxruntime.OrtException;
+import dev.asnet.exporter.InputSpec;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.FloatTensor;
 import dev.asnet.runtime.InputMismatchException;
 import dev.asnet.runtime.InvalidModelException;
 import dev.asnet.runtime.RuntimeOptions;
+import dev.asnet.runtime.ValueSpec;
 import dev.asnet.runtime.dataset.LabeledImages;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -15,7 +18,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Classifies images with a model, preprocessing them as the model's metadata says.
+ * Classifies images with a model, preparing them as the model's metadata ({@link ModelInfo}) says:
+ * the input size and normalization from {@link ModelInfo#input()} (without it: the graph input's
+ * fixed size, mean 0, std 1), the class names from {@link ModelInfo#classLabels()} (without them:
+ * {@code class 0}, {@code class 1}, ... for {@link ModelInfo#numClasses()} or the output's width).
  *
  * <pre>{@code
  * try (ImageClassifier classifier = ImageClassifier.open(Path.of("model.onnx"), RuntimeOptions.defaults())) {
@@ -33,23 +39,74 @@ public final class ImageClassifier implements AutoCloseable {
 
     private final AsnetModel model;
     private final boolean ownsModel;
-    private final Preprocessing preprocessing;
-    private final ImagePreprocessor preprocessor;
+    private final InputSpec input;
+    private final List<String> labels;
+    private final ImageToTensor imageToTensor;
 
     private ImageClassifier(AsnetModel model, boolean ownsModel) throws InvalidModelException {
         this.model = Objects.requireNonNull(model, "model");
         this.ownsModel = ownsModel;
-        this.preprocessing = Preprocessing.fromModel(model.description(), model.input(), model.output());
-        this.preprocessor = new ImagePreprocessor(preprocessing);
+        String src = model.description().source();
+        ModelInfo info = model.description().info();
+        this.input = inputSpec(info, model.input(), src);
+        this.labels = labels(info, model.output(), src);
+        try {
+            this.imageToTensor = new ImageToTensor(input);
+        } catch (IllegalArgumentException e) {
+            String from = info.input().isPresent()
+                    ? "malformed asnet metadata " + ModelInfo.INPUT_SHAPE + " '" + input.channels() + "," + input.height()
+                            + "," + input.width() + "'"
+                    : "the input " + model.input().shapeText() + " is not an image batch";
+            throw new InvalidModelException(src + ": " + from + ": " + e.getMessage(), e);
+        }
         long[] in = model.input().dims();
-        long[] expect = {preprocessing.channels(), preprocessing.height(), preprocessing.width()};
+        long[] expect = {input.channels(), input.height(), input.width()};
         for (int i = 0; i < 3 && in.length == 4; i++) {
             if (in[i + 1] >= 0 && in[i + 1] != expect[i]) {
-                throw new InvalidModelException(model.description().source() + ": the metadata's input size "
+                throw new InvalidModelException(src + ": the metadata's input size "
                         + expect[0] + "x" + expect[1] + "x" + expect[2] + " contradicts the graph input "
                         + model.input().shapeText());
             }
         }
+    }
+
+    /** The metadata's input, or the graph input's fixed size without normalization. */
+    private static InputSpec inputSpec(ModelInfo info, ValueSpec graphInput, String src) throws InvalidModelException {
+        if (info.input().isPresent()) {
+            return info.input().get();
+        }
+        long[] d = graphInput.dims();
+        if (d.length != 4 || d[1] < 1 || d[2] < 1 || d[3] < 1 || d[1] > Integer.MAX_VALUE
+                || d[2] > Integer.MAX_VALUE || d[3] > Integer.MAX_VALUE) {
+            throw new InvalidModelException(src + ": the input " + graphInput.shapeText()
+                    + " is not an image batch [N, C, H, W] of fixed size, and the model has no "
+                    + ModelInfo.INPUT_SHAPE + " metadata");
+        }
+        return InputSpec.unnormalized((int) d[1], (int) d[2], (int) d[3]);
+    }
+
+    /** The metadata's labels, or numbered ones for the metadata's class count or the output width. */
+    private static List<String> labels(ModelInfo info, ValueSpec output, String src) throws InvalidModelException {
+        long outWidth = output.rank() == 2 ? output.dims()[1] : -1;
+        List<String> labels;
+        if (info.classLabels().isPresent()) {
+            labels = info.classLabels().get();
+        } else {
+            long classes = info.numClasses().isPresent() ? info.numClasses().getAsInt() : outWidth;
+            if (classes < 1 || classes > Integer.MAX_VALUE) {
+                throw new InvalidModelException(src + ": cannot tell the number of classes (output "
+                        + output.shapeText() + ", no " + ModelInfo.NUM_CLASSES + " metadata)");
+            }
+            labels = new ArrayList<>((int) classes);
+            for (int i = 0; i < classes; i++) {
+                labels.add("class " + i);
+            }
+        }
+        if (outWidth > 0 && outWidth != labels.size()) {
+            throw new InvalidModelException(src + ": the metadata names " + labels.size()
+                    + " classes but the output " + output.shapeText() + " has " + outWidth);
+        }
+        return List.copyOf(labels);
     }
 
     /**
@@ -93,12 +150,21 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     /**
-     * The preprocessing read from the model.
+     * The input images are turned into: size and normalization, from the model's metadata.
      *
-     * @return the preprocessing
+     * @return the input specification
      */
-    public Preprocessing preprocessing() {
-        return preprocessing;
+    public InputSpec input() {
+        return input;
+    }
+
+    /**
+     * The class names, index = output position.
+     *
+     * @return the labels
+     */
+    public List<String> labels() {
+        return labels;
     }
 
     /**
@@ -116,7 +182,7 @@ public final class ImageClassifier implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails
      */
     public List<Prediction> classify(Path image, int topK) throws IOException, OrtException {
-        return classify(ImageFiles.readForInput(image, preprocessing.width(), preprocessing.height(),
+        return classify(ImageFiles.readForInput(image, input.width(), input.height(),
                 ImageFiles.maxPixels()), topK);
     }
 
@@ -146,17 +212,17 @@ public final class ImageClassifier implements AutoCloseable {
         }
         List<List<Prediction>> out = new ArrayList<>(images.size());
         int batch = batchLimit(images.size());
-        int per = preprocessing.imageSize();
+        int per = input.imageSize();
         for (int start = 0; start < images.size(); start += batch) {
             int n = Math.min(batch, images.size() - start);
             int rows = model.input().hasDynamicBatch() ? n : batch;  // a fixed batch is padded with zeros
             float[] x = new float[rows * per];
             for (int i = 0; i < n; i++) {
-                preprocessor.toInput(images.get(start + i), x, i * per);
+                imageToTensor.toInput(images.get(start + i), x, i * per);
             }
             FloatTensor logits = model.run(FloatTensor.of(x, inputShape(rows)));
             for (int i = 0; i < n; i++) {
-                out.add(Softmax.topK(Softmax.probabilities(logits.item(i)), topK, preprocessing.labels()));
+                out.add(Softmax.topK(Softmax.probabilities(logits.item(i)), topK, labels));
             }
         }
         return out;
@@ -191,15 +257,15 @@ public final class ImageClassifier implements AutoCloseable {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
-        int h = preprocessing.height();
-        int w = preprocessing.width();
-        int c = preprocessing.channels();
+        int h = input.height();
+        int w = input.width();
+        int c = input.channels();
         if (data.rows() != h || data.cols() != w) {
             throw new InputMismatchException("wrong input size: the model takes " + c + "x" + h + "x" + w
                     + " images but the dataset's are " + data.rows() + "x" + data.cols());
         }
-        if (data.classNames().size() != preprocessing.labels().size()) {
-            throw new InputMismatchException("the model has " + preprocessing.labels().size()
+        if (data.classNames().size() != labels.size()) {
+            throw new InputMismatchException("the model has " + labels.size()
                     + " classes but the dataset has " + data.classNames().size());
         }
         long t0 = System.nanoTime();
@@ -225,7 +291,7 @@ public final class ImageClassifier implements AutoCloseable {
                 for (int ch = 0; ch < c; ch++) {
                     int dst = i * per + ch * plane;
                     for (int p = 0; p < plane; p++) {
-                        x[dst + p] = preprocessing.normalize(ch, Byte.toUnsignedInt(pixels[src + p]));
+                        x[dst + p] = input.normalize(ch, Byte.toUnsignedInt(pixels[src + p]));
                     }
                 }
             }
@@ -246,7 +312,7 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     private long[] inputShape(int n) {
-        return new long[] {n, preprocessing.channels(), preprocessing.height(), preprocessing.width()};
+        return new long[] {n, input.channels(), input.height(), input.width()};
     }
 
     /**

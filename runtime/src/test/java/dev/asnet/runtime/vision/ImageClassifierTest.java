@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.asnet.exporter.InputSpec;
+import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.runtime.AsnetModel;
+import dev.asnet.runtime.InvalidModelException;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.TestModels;
 import dev.asnet.runtime.dataset.FashionMnist;
@@ -53,21 +56,40 @@ class ImageClassifierTest {
     void preprocessingComesFromTheMetadata() throws Exception {
         try (AsnetModel m = AsnetModel.open(TestModels.fashion(TestModels.AS_RESNET, AslLowering.CUSTOM),
                 RuntimeOptions.defaults())) {
-            Preprocessing p = ImageClassifier.of(m).preprocessing();
+            ImageClassifier c = ImageClassifier.of(m);
+            InputSpec p = c.input();
             assertEquals(1, p.channels());
             assertEquals(28, p.height());
             assertEquals(28, p.width());
             assertArrayEquals(new float[] {0.2860f}, p.mean());
             assertArrayEquals(new float[] {0.3530f}, p.std());
-            assertEquals(FashionMnist.LABELS, p.labels());
+            assertEquals(FashionMnist.LABELS, c.labels());
         }
         try (AsnetModel m = AsnetModel.open(TestModels.withoutMetadata(
                 TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE)), RuntimeOptions.defaults())) {
-            Preprocessing p = ImageClassifier.of(m).preprocessing();
+            ImageClassifier c = ImageClassifier.of(m);
+            InputSpec p = c.input();
             assertEquals(28, p.width());
             assertArrayEquals(new float[] {0f}, p.mean());
             assertArrayEquals(new float[] {1f}, p.std());
-            assertEquals("class 9", p.labels().get(9));
+            assertEquals("class 9", c.labels().get(9));
+        }
+    }
+
+    @Test
+    void brokenMetadataIsRefusedNamingTheKey() throws Exception {
+        byte[] bytes = TestModels.withMetadata(TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE),
+                ModelInfo.CHANNEL_MEAN, "0.2860,abc");
+        try (AsnetModel m = AsnetModel.open(bytes, RuntimeOptions.defaults())) {
+            InvalidModelException e = assertThrows(InvalidModelException.class, () -> ImageClassifier.of(m));
+            assertTrue(e.getMessage().contains("asnet.channel_mean '0.2860,abc'"), e.getMessage());
+        }
+        byte[] twoChannels = TestModels.withMetadata(TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE),
+                ModelInfo.INPUT_SHAPE, "2,28,28");
+        try (AsnetModel m = AsnetModel.open(twoChannels, RuntimeOptions.defaults())) {
+            InvalidModelException e = assertThrows(InvalidModelException.class, () -> ImageClassifier.of(m));
+            assertTrue(e.getMessage().contains("asnet.input_shape '2,28,28'") && e.getMessage().contains("not 2"),
+                    e.getMessage());
         }
     }
 
@@ -140,7 +162,7 @@ class ImageClassifierTest {
                 assertEquals(10, top.size(), format);
                 double sum = top.stream().mapToDouble(Prediction::probability).sum();
                 assertEquals(1.0, sum, 1e-5, format);
-                assertEquals("airplane", c.preprocessing().labels().get(0));
+                assertEquals("airplane", c.labels().get(0));
             }
             List<List<Prediction>> batch = c.classifyAll(List.of(img, img), 1);
             assertEquals(batch.get(0), batch.get(1));
@@ -165,12 +187,12 @@ class ImageClassifierTest {
     }
 
     @Test
-    void preprocessingBuilderValidates() {
-        assertThrows(IllegalArgumentException.class, () -> Preprocessing.builder().setInputSize(2, 28, 28).build());
-        assertThrows(IllegalArgumentException.class, () -> Preprocessing.builder().setInputSize(3, 0, 28).build());
+    void inputSpecAndImageToTensorValidate() {
+        assertThrows(IllegalArgumentException.class, () -> new ImageToTensor(InputSpec.unnormalized(2, 28, 28)));
+        assertThrows(IllegalArgumentException.class, () -> InputSpec.unnormalized(3, 0, 28));
         assertThrows(IllegalArgumentException.class,
-                () -> Preprocessing.builder().setInputSize(3, 8, 8).optMean(0.1f, 0.2f).build());
+                () -> InputSpec.unnormalized(3, 8, 8).withNormalization(new float[] {0.1f, 0.2f}, new float[] {1, 1}));
         assertThrows(IllegalArgumentException.class,
-                () -> Preprocessing.builder().setInputSize(1, 8, 8).optStd(0f).build());
+                () -> InputSpec.unnormalized(1, 8, 8).withNormalization(new float[] {0}, new float[] {0}));
     }
 }

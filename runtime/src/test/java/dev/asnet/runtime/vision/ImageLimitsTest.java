@@ -136,10 +136,10 @@ class ImageLimitsTest {
             assertEquals(10, top.size());
             assertEquals(1.0, top.stream().mapToDouble(Prediction::probability).sum(), 1e-5);
             // The reduced decode must give (nearly) the model input the full decode gives.
-            ImagePreprocessor pre = new ImagePreprocessor(c.preprocessing());
+            ImageToTensor pre = new ImageToTensor(c.input());
             float[] fromSub = pre.toInput(sub);
             float[] fromFull = pre.toInput(ImageIO.read(big.toFile()));
-            double maxPixelDiff = TestModels.maxAbsDiff(fromSub, fromFull) * c.preprocessing().std()[0] * 255;
+            double maxPixelDiff = TestModels.maxAbsDiff(fromSub, fromFull) * c.input().std()[0] * 255;
             assertTrue(maxPixelDiff <= 4, "subsampled input differs by " + maxPixelDiff + " gray levels");
         }
     }

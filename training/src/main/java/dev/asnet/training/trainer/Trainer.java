@@ -1,7 +1,8 @@
 package dev.asnet.training.trainer;
 
 import ai.onnxruntime.OrtException;
-import dev.asnet.exporter.ModelMetadata;
+import dev.asnet.exporter.ModelInfo;
+import dev.asnet.exporter.TrainingInfo;
 import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.ir.Model;
@@ -420,9 +421,8 @@ public final class Trainer {
             throws IOException {
         Model trained = TrainedModel.withState(model, state);
         EpochMetrics last = history.get(history.size() - 1);
-        trained.putMetadata("asnet.trained.dataset", "fashion-mnist");
-        trained.putMetadata("asnet.trained.epochs", Integer.toString(history.size()));
-        trained.putMetadata("asnet.trained.test_accuracy", String.format(Locale.ROOT, "%.4f", last.testAccuracy()));
+        TrainingInfo training = new TrainingInfo("fashion-mnist", history.size(), last.testAccuracy());
+        trained.setMetadata(ModelInfo.of(trained).toBuilder().trained(training).build().toMetadata());
         Path file = out.resolve(MODEL_FILE);
         TrainedModel.export(trained, ExportOptions.builder().setLowering(config.lowering()).build(), file);
         Map<String, float[]> shifts = new LinkedHashMap<>();
@@ -432,7 +432,7 @@ public final class Trainer {
             }
         });
         listener.note(String.format(Locale.ROOT, "exported %s (%s lowering, BN folded; %s %s)", file,
-                config.lowering().id(), ModelMetadata.ARCHITECTURE, model.metadata().get(ModelMetadata.ARCHITECTURE)));
+                config.lowering().id(), ModelInfo.ARCHITECTURE, ModelInfo.of(model).architecture().orElse("unknown")));
         listener.trainingFinished(file, List.copyOf(history), shifts);
         return file;
     }

@@ -1,5 +1,6 @@
 package dev.asnet.runtime.vision;
 
+import dev.asnet.exporter.InputSpec;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.color.ColorSpace;
@@ -9,32 +10,39 @@ import java.awt.image.Raster;
 import java.util.Objects;
 
 /**
- * Turns decoded images into model input, as {@link Preprocessing} says: scales the image so it
+ * Turns decoded images into a model's input tensor, as its {@link InputSpec} says (the size and
+ * normalization recorded in the model's metadata): scales the image so it
  * covers the input size (keeping the aspect ratio), crops the center, converts to grayscale
  * (ITU-R BT.601 luma, as PIL's {@code "L"} mode) or RGB as the model's channel count demands,
  * and normalizes each channel. Transparent pixels are composited over black, the background of
  * MNIST-style images. An image already of the input size is used pixel for pixel, unscaled.
  * Thread-safe.
  */
-public final class ImagePreprocessor {
-    private final Preprocessing preprocessing;
+public final class ImageToTensor {
+    private final InputSpec input;
 
     /**
-     * Creates a preprocessor.
+     * Creates a converter.
      *
-     * @param preprocessing the target size and normalization
+     * @param input the target size and normalization; 1 (grayscale) or 3 (RGB) channels
+     * @throws IllegalArgumentException if the input has another channel count: images have no
+     *     other
      */
-    public ImagePreprocessor(Preprocessing preprocessing) {
-        this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+    public ImageToTensor(InputSpec input) {
+        this.input = Objects.requireNonNull(input, "input");
+        if (input.channels() != 1 && input.channels() != 3) {
+            throw new IllegalArgumentException("images have 1 (grayscale) or 3 (RGB) channels, not "
+                    + input.channels());
+        }
     }
 
     /**
-     * The preprocessing applied.
+     * The input produced.
      *
-     * @return the preprocessing
+     * @return the input specification
      */
-    public Preprocessing preprocessing() {
-        return preprocessing;
+    public InputSpec input() {
+        return input;
     }
 
     /**
@@ -44,7 +52,7 @@ public final class ImagePreprocessor {
      * @return the input values, channel-major
      */
     public float[] toInput(BufferedImage image) {
-        float[] out = new float[preprocessing.imageSize()];
+        float[] out = new float[input.imageSize()];
         toInput(image, out, 0);
         return out;
     }
@@ -57,9 +65,9 @@ public final class ImagePreprocessor {
      * @param offset where the image's {@code channels x height x width} values start
      */
     public void toInput(BufferedImage image, float[] dest, int offset) {
-        int h = preprocessing.height();
-        int w = preprocessing.width();
-        int c = preprocessing.channels();
+        int h = input.height();
+        int w = input.width();
+        int c = input.channels();
         Objects.checkFromIndexSize(offset, c * h * w, dest.length);
         int[] rgb = fitted(image, w, h);
         int plane = h * w;
@@ -69,11 +77,11 @@ public final class ImagePreprocessor {
             int g = (p >> 8) & 0xff;
             int b = p & 0xff;
             if (c == 1) {
-                dest[offset + i] = preprocessing.normalize(0, luma(r, g, b));
+                dest[offset + i] = input.normalize(0, luma(r, g, b));
             } else {
-                dest[offset + i] = preprocessing.normalize(0, r);
-                dest[offset + plane + i] = preprocessing.normalize(1, g);
-                dest[offset + 2 * plane + i] = preprocessing.normalize(2, b);
+                dest[offset + i] = input.normalize(0, r);
+                dest[offset + plane + i] = input.normalize(1, g);
+                dest[offset + 2 * plane + i] = input.normalize(2, b);
             }
         }
     }

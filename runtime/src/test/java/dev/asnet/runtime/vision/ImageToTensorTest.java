@@ -3,14 +3,15 @@ package dev.asnet.runtime.vision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.asnet.exporter.InputSpec;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
-class ImagePreprocessorTest {
-    private static ImagePreprocessor pre(int c, int h, int w) {
-        return new ImagePreprocessor(Preprocessing.builder().setInputSize(c, h, w).build());
+class ImageToTensorTest {
+    private static ImageToTensor pre(int c, int h, int w) {
+        return new ImageToTensor(InputSpec.unnormalized(c, h, w));
     }
 
     @Test
@@ -18,8 +19,7 @@ class ImagePreprocessorTest {
         BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
         int[] values = {0, 17, 128, 200, 254, 255};
         img.getRaster().setPixels(0, 0, 3, 2, values);
-        ImagePreprocessor p = new ImagePreprocessor(Preprocessing.builder().setInputSize(1, 2, 3)
-                .optMean(0.5f).optStd(0.25f).build());
+        ImageToTensor p = new ImageToTensor(new InputSpec(1, 2, 3, new float[] {0.5f}, new float[] {0.25f}));
         float[] x = p.toInput(img);
         for (int i = 0; i < values.length; i++) {
             assertEquals((values[i] / 255f - 0.5f) / 0.25f, x[i], 1e-6f, "pixel " + i);
@@ -53,8 +53,8 @@ class ImagePreprocessorTest {
         BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         img.setRGB(0, 0, 0xff0000);
         assertEquals(76 / 255f, pre(1, 1, 1).toInput(img)[0], 1e-6f);
-        assertEquals(76, ImagePreprocessor.luma(255, 0, 0));
-        assertEquals(255, ImagePreprocessor.luma(255, 255, 255));
+        assertEquals(76, ImageToTensor.luma(255, 0, 0));
+        assertEquals(255, ImageToTensor.luma(255, 255, 255));
     }
 
     @Test
