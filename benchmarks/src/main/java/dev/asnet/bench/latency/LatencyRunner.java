@@ -167,10 +167,21 @@ public final class LatencyRunner {
             OrtEnvironment env = SessionFactory.environment();
             byte[] bytes = model.source().bytes();
             // Timed as asnet runs it: with the NCHWc rewrite where it applies (see SessionFactory).
-            SessionFactory.PreparedSession prepared = SessionFactory.createPrepared(options, bytes,
-                    ModelProto.parseFrom(bytes), model.name(), runtime, () -> options.createSession(bytes));
-            this.session = prepared.session();
-            this.nchwc = prepared.nchwc().status().name().toLowerCase(java.util.Locale.ROOT);
+            ModelProto proto;
+            try {
+                proto = ModelProto.parseFrom(bytes);
+            } catch (com.google.protobuf.InvalidProtocolBufferException notOnnx) {
+                proto = null;  // ONNX Runtime reports it in its own words below
+            }
+            if (proto == null) {
+                this.session = options.createSession(bytes);
+                this.nchwc = "not_applicable";
+            } else {
+                SessionFactory.PreparedSession prepared = SessionFactory.createPrepared(options, bytes, proto,
+                        model.name(), runtime, () -> options.createSession(bytes));
+                this.session = prepared.session();
+                this.nchwc = prepared.nchwc().status().name().toLowerCase(java.util.Locale.ROOT);
+            }
             try {
                 this.inputName = session.getInputNames().iterator().next();
                 long count = 1;
