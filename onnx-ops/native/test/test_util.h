@@ -27,6 +27,9 @@ inline std::vector<asnet::Isa> AvailableIsas() {
 /// The training-kernel tests (training_kernels_test.cc).
 void RunTrainingKernelTests();
 
+/// The ActiveShiftNchwc kernel tests (nchwc_kernels_test.cc).
+void RunNchwcKernelTests();
+
 /// Geometry edge cases (huge strides, empty tensors) and their fuzz test (geometry_fuzz_test.cc).
 void RunGeometryFuzzTests();
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "asnet/active_shift.h"
+#include "asnet/active_shift_nchwc.h"
 #include "asnet/batch_norm.h"
 
 namespace asnet {
@@ -18,6 +19,7 @@ namespace asnet {
   void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
                   const float*, float, float*, float*, float*, int64_t, int64_t);             \
   void ReluBack(const float*, const float*, float*, int64_t, int64_t);                        \
+  void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t); \
   }
 ASNET_DECLARE_ISA(sse2)
 ASNET_DECLARE_ISA(avx2)
@@ -74,6 +76,15 @@ void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const
     case Isa::kAvx512: return avx512::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
     case Isa::kAvx2: return avx2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
     default: return sse2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
+  }
+}
+
+void ActiveShiftNchwcForward(Isa isa, const NchwcGeometry& g, const float* x, const float* shift,
+                             float* y, int64_t row_begin, int64_t row_end) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::NchwcForward(g, x, shift, y, row_begin, row_end);
+    case Isa::kAvx2: return avx2::NchwcForward(g, x, shift, y, row_begin, row_end);
+    default: return sse2::NchwcForward(g, x, shift, y, row_begin, row_end);
   }
 }
 
