@@ -252,6 +252,10 @@ public final class OpBenchmark {
     public Result run(Consumer<String> progress) throws Exception {
         OrtEnvironment env = SessionFactory.environment();
         Map<String, Object> machine = MachineInfo.describe();
+        int block = blocked ? ortBlockSize(env) : 0;
+        if (blocked) {
+            machine.put("ortNchwcBlockSize", block);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder();
         md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(machine).append("\n\n")
@@ -262,10 +266,7 @@ public final class OpBenchmark {
                         + " | sorted/Relu | DWconv/sorted |" : "").append('\n')
                 .append("|---|---|---|---|---|---|---|---|---|---|").append(portable ? "---|---|" : "")
                 .append(blocked ? "---|---|---|---|---|---|---|" : "").append('\n');
-        int block = blocked ? ortBlockSize(env) : 0;
-        if (blocked) {
-            machine.put("ortNchwcBlockSize", block);
-        }
+
         for (int t : threads) {
             for (OptimizationLevel level : levels) {
                 for (long[] shape : shapes) {
