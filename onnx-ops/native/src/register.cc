@@ -196,26 +196,29 @@ std::string CheckActiveShift(const OrtApi* api, const OrtKernelInfo* info) {
 template <typename Kernel, bool kGrad>
 using ActiveShiftOp = KernelOp<Kernel, &InferActiveShift<kGrad>, &CheckActiveShift<kGrad>>;
 
-// The fused training ops carry their own name, shape inference and creation checks.
+// Ops whose kernels carry their own name, shape inference and creation checks (the fused
+// training ops, ActiveShiftNchwc).
 template <typename Kernel>
-using TrainingOp = KernelOp<Kernel, &Kernel::InferShapes, &Kernel::CheckKernelInfo>;
+using SelfDescribedOp = KernelOp<Kernel, &Kernel::InferShapes, &Kernel::CheckKernelInfo>;
 
 // Every op of the domain. They must outlive every session that uses them, so they live for the
 // whole process (created on first registration, never destroyed: they own nothing).
 struct Ops {
   ActiveShiftOp<asnet::ActiveShiftCpu, false> forward{asnet::kForwardOp, kCpu};
   ActiveShiftOp<asnet::ActiveShiftGradCpu, true> grad{asnet::kGradOp, kCpu};
+  // ActiveShift on ONNX Runtime's blocked layout (graphs optimized at level ALL): CPU only.
+  SelfDescribedOp<asnet::ActiveShiftNchwcCpu> nchwc{asnet::kNchwcOp, kCpu};
   // Training graphs' fused ops: CPU only (on the CUDA provider ONNX Runtime runs them on the CPU).
-  TrainingOp<asnet::BatchNormTrainingCpu> batch_norm{asnet::kBatchNormOp, kCpu};
-  TrainingOp<asnet::BatchNormTrainingGradCpu> batch_norm_grad{asnet::kBatchNormGradOp, kCpu};
-  TrainingOp<asnet::ReluGradCpu> relu_grad{asnet::kReluGradOp, kCpu};
+  SelfDescribedOp<asnet::BatchNormTrainingCpu> batch_norm{asnet::kBatchNormOp, kCpu};
+  SelfDescribedOp<asnet::BatchNormTrainingGradCpu> batch_norm_grad{asnet::kBatchNormGradOp, kCpu};
+  SelfDescribedOp<asnet::ReluGradCpu> relu_grad{asnet::kReluGradOp, kCpu};
 #ifdef ASNET_WITH_CUDA
   ActiveShiftOp<asnet::ActiveShiftCuda, false> forward_cuda{asnet::kForwardOp, kCuda};
   ActiveShiftOp<asnet::ActiveShiftGradCuda, true> grad_cuda{asnet::kGradOp, kCuda};
 #endif
 
   std::vector<const OrtCustomOp*> All() const {
-    return {&forward, &grad, &batch_norm, &batch_norm_grad, &relu_grad,
+    return {&forward, &grad, &nchwc, &batch_norm, &batch_norm_grad, &relu_grad,
 #ifdef ASNET_WITH_CUDA
             &forward_cuda, &grad_cuda,
 #endif

@@ -7,7 +7,9 @@
 // through the op's own CreateKernelV2 with a fake kernel info that declares no shapes and no
 // attributes: every attribute getter the kernel calls is recorded with the attribute type it asks
 // for (an op reads all its attributes when its kernel is created, so that invalid values fail the
-// session early).
+// session early). An op with a required attribute fails that creation with "attribute '<name>' is
+// required"; the listing then says "required <name>" (an op reads its optional attributes before
+// its required one, so every attribute is still recorded).
 //
 // The Maven build writes the listing next to the native build (registered-ops.txt) and the Java
 // test RegisteredOpsTest compares it with the Java op contract, in both directions. The output is
@@ -232,10 +234,21 @@ bool PrintOp(const OrtCustomOp* op) {
   if (op->CreateKernelV2 != nullptr) {
     OrtStatus* st = op->CreateKernelV2(op, &fake_api, reinterpret_cast<const OrtKernelInfo*>(&info), &kernel);
     if (st != nullptr) {
-      std::fprintf(stderr, "asnet_list_ops: creating a kernel of %s failed: %s\n", op->GetName(op),
-                   GetErrorMessage(st));
+      // An op with a required attribute cannot be created without it: that is the one failure
+      // allowed here, when the message names an attribute the kernel read ("attribute 'x' is
+      // required"). The listing then marks that attribute required.
+      const std::string message = GetErrorMessage(st);
       ReleaseStatus(st);
-      return false;
+      std::string required;
+      for (const auto& a : info.attributes) {
+        if (message.find("attribute '" + a.first + "' is required") != std::string::npos) required = a.first;
+      }
+      if (required.empty()) {
+        std::fprintf(stderr, "asnet_list_ops: creating a kernel of %s failed: %s\n", op->GetName(op),
+                     message.c_str());
+        return false;
+      }
+      std::printf("  required %s\n", required.c_str());
     }
   } else if (op->CreateKernel != nullptr) {
     kernel = op->CreateKernel(op, &fake_api, reinterpret_cast<const OrtKernelInfo*>(&info));

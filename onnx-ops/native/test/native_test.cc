@@ -231,6 +231,7 @@ int main() {
   TestReferenceAgainstFiniteDifferences();
   TestKernelSweep();
   TestHugeShifts();
+  RunNchwcKernelTests();
   TestTooOldRuntime();
   RunTrainingKernelTests();
   RunGeometryFuzzTests();

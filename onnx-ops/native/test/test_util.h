@@ -12,7 +12,7 @@ inline int failures = 0;
 
 /// Every instruction set this CPU can run (the kernels of each are tested).
 inline std::vector<asnet::Isa> AvailableIsas() {
-  std::vector<asnet::Isa> isas = {asnet::Isa::kScalar};
+  std::vector<asnet::Isa> isas = {asnet::Isa::kSse2};
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) isas.push_back(asnet::Isa::kAvx2);
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
@@ -26,6 +26,9 @@ inline std::vector<asnet::Isa> AvailableIsas() {
 
 /// The training-kernel tests (training_kernels_test.cc).
 void RunTrainingKernelTests();
+
+/// The ActiveShiftNchwc kernel tests (nchwc_kernels_test.cc).
+void RunNchwcKernelTests();
 
 /// Geometry edge cases (huge strides, empty tensors) and their fuzz test (geometry_fuzz_test.cc).
 void RunGeometryFuzzTests();

@@ -51,14 +51,15 @@ struct ShiftGeometry {
   int64_t out_plane() const { return oh * ow; }
 };
 
-/// The instruction set a kernel table was compiled for.
-enum class Isa { kScalar, kAvx2, kAvx512 };
+/// The instruction set a kernel table was compiled for (SSE2 is the x86-64 baseline).
+enum class Isa { kSse2, kAvx2, kAvx512 };
 
-/// Returns a readable name ("scalar", "avx2", "avx512").
+/// Returns a readable name ("sse2", "avx2", "avx512").
 const char* IsaName(Isa isa);
 
-/// The best instruction set this CPU supports among those compiled in. ASNET_ISA=scalar|avx2|avx512
-/// in the environment caps the choice (for tests and benchmarks).
+/// The best instruction set this CPU supports among those compiled in. ASNET_ISA=sse2|avx2|avx512
+/// in the environment caps the choice (for tests and benchmarks; "scalar" is accepted as an alias
+/// of sse2, its former name).
 Isa DetectIsa();
 
 /// The kernels below take g from ShiftGeometry::Make with tensor sizes that fit int64 (the op

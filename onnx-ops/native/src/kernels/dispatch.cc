@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "asnet/active_shift.h"
+#include "asnet/active_shift_nchwc.h"
 #include "asnet/batch_norm.h"
 
 namespace asnet {
@@ -18,8 +19,9 @@ namespace asnet {
   void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
                   const float*, float, float*, float*, float*, int64_t, int64_t);             \
   void ReluBack(const float*, const float*, float*, int64_t, int64_t);                        \
+  void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t); \
   }
-ASNET_DECLARE_ISA(scalar)
+ASNET_DECLARE_ISA(sse2)
 ASNET_DECLARE_ISA(avx2)
 ASNET_DECLARE_ISA(avx512)
 #undef ASNET_DECLARE_ISA
@@ -28,7 +30,7 @@ const char* IsaName(Isa isa) {
   switch (isa) {
     case Isa::kAvx512: return "avx512";
     case Isa::kAvx2: return "avx2";
-    default: return "scalar";
+    default: return "sse2";
   }
 }
 
@@ -36,7 +38,7 @@ namespace {
 
 Isa DetectOnce() {
   __builtin_cpu_init();
-  Isa best = Isa::kScalar;
+  Isa best = Isa::kSse2;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) best = Isa::kAvx2;
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) {
@@ -44,7 +46,8 @@ Isa DetectOnce() {
   }
   // ASNET_ISA caps the choice; it never selects an ISA the CPU lacks.
   if (const char* cap = std::getenv("ASNET_ISA")) {
-    if (std::strcmp(cap, "scalar") == 0) best = Isa::kScalar;
+    // "scalar" is the old name of the SSE2 level (the x86-64 baseline), kept as an alias.
+    if (std::strcmp(cap, "sse2") == 0 || std::strcmp(cap, "scalar") == 0) best = Isa::kSse2;
     if (std::strcmp(cap, "avx2") == 0 && best == Isa::kAvx512) best = Isa::kAvx2;
   }
   return best;
@@ -62,7 +65,7 @@ void ActiveShiftForward(Isa isa, const ShiftGeometry& g, const float* x, const f
   switch (isa) {
     case Isa::kAvx512: return avx512::Forward(g, x, shift, y, plane_begin, plane_end);
     case Isa::kAvx2: return avx2::Forward(g, x, shift, y, plane_begin, plane_end);
-    default: return scalar::Forward(g, x, shift, y, plane_begin, plane_end);
+    default: return sse2::Forward(g, x, shift, y, plane_begin, plane_end);
   }
 }
 
@@ -72,7 +75,16 @@ void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const
   switch (isa) {
     case Isa::kAvx512: return avx512::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
     case Isa::kAvx2: return avx2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
-    default: return scalar::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
+    default: return sse2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
+  }
+}
+
+void ActiveShiftNchwcForward(Isa isa, const NchwcGeometry& g, const float* x, const float* shift,
+                             float* y, int64_t row_begin, int64_t row_end) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::NchwcForward(g, x, shift, y, row_begin, row_end);
+    case Isa::kAvx2: return avx2::NchwcForward(g, x, shift, y, row_begin, row_end);
+    default: return sse2::NchwcForward(g, x, shift, y, row_begin, row_end);
   }
 }
 
@@ -82,7 +94,7 @@ void BatchNormTrainingForward(Isa isa, const ChannelGeometry& g, const float* x,
   switch (isa) {
     case Isa::kAvx512: return avx512::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
     case Isa::kAvx2: return avx2::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
-    default: return scalar::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
+    default: return sse2::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
   }
 }
 
@@ -96,7 +108,7 @@ void BatchNormTrainingBackward(Isa isa, const ChannelGeometry& g, const float* d
     case Isa::kAvx2:
       return avx2::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
     default:
-      return scalar::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+      return sse2::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
   }
 }
 
@@ -104,7 +116,7 @@ void ReluBackward(Isa isa, const float* dy, const float* y, float* dx, int64_t b
   switch (isa) {
     case Isa::kAvx512: return avx512::ReluBack(dy, y, dx, begin, end);
     case Isa::kAvx2: return avx2::ReluBack(dy, y, dx, begin, end);
-    default: return scalar::ReluBack(dy, y, dx, begin, end);
+    default: return sse2::ReluBack(dy, y, dx, begin, end);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "asnet/active_shift.h"
+#include "asnet/active_shift_nchwc.h"
 #include "parallel.h"
 
 namespace asnet {
@@ -73,6 +74,47 @@ Ort::Status ActiveShiftGradCpu::Compute(OrtKernelContext* ctx,
     ActiveShiftBackward(isa, g, gy, in, s, dx_out, ds_out, begin, std::min(g.c, begin + per_task));
   };
   return ParallelFor(ctx, tasks, work);
+}
+
+void ActiveShiftNchwcCpu::InferShapes(OrtShapeInferContext* ctx) {
+  // The blocked tensor has ActiveShift's logical rank-4 shape with Cp channels, and the output
+  // sizes follow the same rule.
+  asnet::InferShapes(ctx, false);
+}
+
+std::string ActiveShiftNchwcCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
+  std::string error = ReadStrides(api, info, kNchwcOp).error;
+  if (!error.empty()) return error;
+  const BlockSize block = ReadBlockSize(api, info, kNchwcOp);
+  if (!block.error.empty()) return block.error;
+  const std::string bad = CheckDeclaredNchwcInputs(info, block.value);
+  return bad.empty() ? bad : std::string(kNchwcOp) + ": " + bad;
+}
+
+ActiveShiftNchwcCpu::ActiveShiftNchwcCpu(const OrtApi* api, const OrtKernelInfo* info)
+    : strides_(ReadStrides(api, info, kNchwcOp)), block_(ReadBlockSize(api, info, kNchwcOp)) {}
+
+Ort::Status ActiveShiftNchwcCpu::Compute(OrtKernelContext* ctx, const InputTensor& x,
+                                         const InputTensor& shift, OutputTensor& y) {
+  if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!block_.error.empty()) return Ort::Status(block_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!x || !shift) return Fail(kNchwcOp, "expects 2 inputs (X, shift)");
+  NchwcGeometry g;
+  std::string bad = CheckNchwcInputs(x.Shape(), shift.Shape(), strides_, block_.value, &g);
+  if (bad.empty()) bad = CheckShiftValues(kNchwcOp, shift.Data(), g.g.c);
+  if (!bad.empty()) return Fail(kNchwcOp, bad);
+
+  float* out = y.Allocate({g.g.n, g.padded_channels(), g.g.oh, g.g.ow});
+  if (g.g.empty()) return Ort::Status(nullptr);  // also C = 0; sizes may not fit int64
+  const float* in = x.Data();
+  const float* s = shift.Data();
+  const Isa isa = DetectIsa();
+  // Tasks are runs of output rows (one row: OW pixel-blocks of one (n, channel block)): whole
+  // block planes for small maps, parts of one for large maps. A row's values do not depend on the
+  // split, so results are the same for every thread count.
+  return ParallelForRanges(ctx, g.rows(), g.g.ow * g.block, [&](int64_t begin, int64_t end) {
+    ActiveShiftNchwcForward(isa, g, in, s, out, begin, end);
+  });
 }
 
 }  // namespace asnet

@@ -34,4 +34,22 @@ struct ActiveShiftGradCpu {
   Strides strides_;
 };
 
+/// dev.asnet::ActiveShiftNchwc(X, shift) -> Y for the CPU execution provider: ActiveShift on ONNX
+/// Runtime's blocked NCHWc layout (attributes strides and block_size, which is required).
+struct ActiveShiftNchwcCpu {
+  static constexpr const char* kName = kNchwcOp;
+  /// Y [N, Cp, ceil(H/sh), ceil(W/sw)], as for ActiveShift.
+  static void InferShapes(OrtShapeInferContext* ctx);
+  /// strides, block_size, and the declared input shapes.
+  static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
+
+  ActiveShiftNchwcCpu(const OrtApi* api, const OrtKernelInfo* info);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& x, const InputTensor& shift,
+                      OutputTensor& y);
+
+ private:
+  Strides strides_;
+  BlockSize block_;
+};
+
 }  // namespace asnet

@@ -94,6 +94,94 @@ std::string CheckForwardInputs(const char* op, const std::vector<int64_t>& x,
   return {};
 }
 
+BlockSize ReadBlockSize(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
+  BlockSize b;
+  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, kBlockSizeAttr, &b.value);
+  if (st != nullptr) {
+    api->ReleaseStatus(st);
+    // asnet_list_ops relies on this wording to list the attribute as required.
+    b.error = std::string(op) + ": attribute '" + kBlockSizeAttr +
+              "' is required (the NCHWc block size of X and Y, an int > 0)";
+    return b;
+  }
+  if (b.value <= 0) {
+    b.error = std::string(op) + ": attribute '" + kBlockSizeAttr + "' must be > 0, got " +
+              std::to_string(b.value);
+  }
+  return b;
+}
+
+namespace {
+
+// The channel counts of a blocked tensor: Cp a multiple of the block, C (the shifts) with
+// Cp = roundup(C, block), i.e. C <= Cp < C + block; C = 0 needs Cp = 0. Written without
+// products, so no count can overflow.
+std::string CheckChannels(int64_t cp, int64_t c, int64_t block, const std::string& where) {
+  if (cp % block != 0) {
+    return std::string("block_size ") + std::to_string(block) + " must divide the channels of X, " +
+           std::to_string(cp) + where;
+  }
+  if (c > cp || cp - c >= block) {
+    return "input 'shift' has " + std::to_string(c) + " channels, so X must have roundup(" +
+           std::to_string(c) + ", " + std::to_string(block) + ") channels, got " + std::to_string(cp) +
+           where;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string CheckNchwcInputs(const std::vector<int64_t>& x, const std::vector<int64_t>& shift,
+                             const Strides& s, int64_t block, NchwcGeometry* g) {
+  if (x.size() != 4) {
+    return "input X must have rank 4 [N, Cp, H, W] (blocked), got shape " + ShapeText(x);
+  }
+  if (shift.size() != 2 || shift[1] != 2) {
+    return "input 'shift' must have shape [C, 2], got " + ShapeText(shift);
+  }
+  for (int64_t d : x) {
+    if (d < 0) return "input X has a negative dimension: shape " + ShapeText(x);
+  }
+  if (shift[0] < 0) return "input 'shift' has a negative dimension: shape " + ShapeText(shift);
+  const std::string bad = CheckChannels(x[1], shift[0], block, " (X shape " + ShapeText(x) + ")");
+  if (!bad.empty()) return bad;
+  // Bytes of X: when they fit int64, so do every block-plane offset and Y (no larger than X).
+  int64_t bytes = 0;
+  if (!CheckedProduct(x.data(), x.data() + x.size(), int64_t{sizeof(float)}, &bytes)) {
+    return "input X of shape " + ShapeText(x) + " is too large: N*Cp*H*W*4 bytes overflows int64";
+  }
+  *g = NchwcGeometry::Make(x[0], shift[0], x[2], x[3], block, s.h, s.w);
+  return {};
+}
+
+std::string CheckDeclaredNchwcInputs(const OrtKernelInfo* info, int64_t block) {
+  try {
+    Ort::ConstKernelInfo ki(info);
+    if (ki.GetInputCount() != 2) return "expects 2 inputs (X, shift), got " + std::to_string(ki.GetInputCount());
+    auto declared = [&](size_t i) { return ki.GetInputTypeInfo(i).GetTensorTypeAndShapeInfo().GetShape(); };
+    const auto x = declared(0);
+    const auto shift = declared(1);
+    // A rank of 0 means the model did not declare a shape; -1 an unknown dimension.
+    if (!x.empty() && x.size() != 4) {
+      return "input X must have rank 4 [N, Cp, H, W] (blocked), but the model declares shape " + ShapeText(x);
+    }
+    if (!shift.empty() && (shift.size() != 2 || (shift[1] >= 0 && shift[1] != 2))) {
+      return "input 'shift' must have shape [C, 2], but the model declares " + ShapeText(shift);
+    }
+    if (x.size() == 4 && x[1] >= 0 && x[1] % block != 0) {
+      return "block_size " + std::to_string(block) + " must divide the channels of X, " +
+             std::to_string(x[1]) + " (declared shape " + ShapeText(x) + ")";
+    }
+    if (x.size() == 4 && shift.size() == 2 && x[1] >= 0 && shift[0] >= 0) {
+      return CheckChannels(x[1], shift[0], block,
+                           " (declared shapes " + ShapeText(x) + " and " + ShapeText(shift) + ")");
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return std::string("cannot read the declared input types: ") + e.what();
+  }
+}
+
 std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const ShiftGeometry& g,
                            const Strides& s) {
   (void)op;

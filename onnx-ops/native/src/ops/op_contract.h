@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "asnet/active_shift.h"
+#include "asnet/active_shift_nchwc.h"
 #include "onnxruntime_cxx_api.h"
 
 namespace asnet {
@@ -19,11 +20,15 @@ namespace asnet {
 inline constexpr const char* kDomain = "dev.asnet";
 inline constexpr const char* kForwardOp = "ActiveShift";
 inline constexpr const char* kGradOp = "ActiveShiftGrad";
+/// ActiveShift on ONNX Runtime's blocked NCHWc layout (asnet/active_shift_nchwc.h).
+inline constexpr const char* kNchwcOp = "ActiveShiftNchwc";
 inline constexpr const char* kBatchNormOp = "BatchNormTraining";
 inline constexpr const char* kBatchNormGradOp = "BatchNormTrainingGrad";
 inline constexpr const char* kReluGradOp = "ReluGrad";
 /// Attribute of the ActiveShift ops: two ints (along H, W), each >= 1; absent means [1, 1].
 inline constexpr const char* kStridesAttr = "strides";
+/// Attribute of ActiveShiftNchwc: the layout's block size, an int > 0 dividing X's channels; required.
+inline constexpr const char* kBlockSizeAttr = "block_size";
 /// Attribute of the batch-normalization ops: a finite float > 0; absent means 1e-5.
 inline constexpr const char* kEpsilonAttr = "epsilon";
 
@@ -35,6 +40,24 @@ struct Strides {
 
 /// Reads and validates `strides` from a kernel's info (absent means [1, 1]).
 Strides ReadStrides(const OrtApi* api, const OrtKernelInfo* info, const char* op);
+
+/// The `block_size` attribute of ActiveShiftNchwc, or the reason it is missing or invalid.
+struct BlockSize {
+  int64_t value = 0;
+  std::string error;  // "<op>: ..." when invalid, else empty
+};
+
+/// Reads and validates `block_size` (required, > 0).
+BlockSize ReadBlockSize(const OrtApi* api, const OrtKernelInfo* info, const char* op);
+
+/// Validates ActiveShiftNchwc's inputs (X [N, Cp, H, W] blocked by `block`, shift [C, 2] with
+/// Cp = roundup(C, block)) and returns its geometry; error text otherwise. Like
+/// CheckForwardInputs, a non-empty X must have a size in bytes that fits int64.
+std::string CheckNchwcInputs(const std::vector<int64_t>& x, const std::vector<int64_t>& shift,
+                             const Strides& s, int64_t block, NchwcGeometry* g);
+
+/// Checks ActiveShiftNchwc's input count and declared shapes at kernel creation (where declared).
+std::string CheckDeclaredNchwcInputs(const OrtKernelInfo* info, int64_t block);
 
 /// Validates the shapes of ActiveShift's inputs and returns its geometry; error text otherwise.
 /// Dimensions must be >= 0, and a non-empty X must have a size in bytes that fits int64 (then

@@ -37,9 +37,10 @@ public final class MachineInfo {
         String padded = " " + flags + " ";
         String isa = padded.contains(" avx512f ") && padded.contains(" avx512bw ") && padded.contains(" avx512vl ")
                 && padded.contains(" avx512dq ") ? "avx512"
-                : padded.contains(" avx2 ") && padded.contains(" fma ") ? "avx2" : "scalar";
-        String cap = System.getenv("ASNET_ISA");
-        m.put("asnetKernelIsa", cap != null && List.of("scalar", "avx2").contains(cap) && !isa.equals("scalar")
+                : padded.contains(" avx2 ") && padded.contains(" fma ") ? "avx2" : "sse2";
+        // ASNET_ISA caps the op library's choice; "scalar" is the old name of sse2.
+        String cap = "scalar".equals(System.getenv("ASNET_ISA")) ? "sse2" : System.getenv("ASNET_ISA");
+        m.put("asnetKernelIsa", cap != null && List.of("sse2", "avx2").contains(cap) && !isa.equals("sse2")
                 ? (cap.equals("avx2") && isa.equals("avx512") ? "avx2" : cap) : isa);
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));

@@ -38,6 +38,13 @@ import java.util.function.Consumer;
  * (the memory-bound floor) and its depthwise 3x3 Conv (what ASL replaces), optionally also the
  * portable (GridSample) form of the ASL.
  *
+ * <p>With {@link Builder#optBlocked} the same comparison is made in ONNX Runtime's blocked NCHWc
+ * layout (the layout convolutions use at level ALL, block size learned from ONNX Runtime): {@code
+ * dev.asnet:ActiveShiftNchwc} on the blocked tensor, once with the NCHW row's shifts and once with
+ * the same shifts sorted by integer offset (as an exporter pass would order channels, so a block's
+ * lanes share few offsets), against Relu and {@code com.microsoft.nchwc:Conv} depthwise 3x3 on the
+ * same blocked tensor. These models are built by hand, so any level leaves them as they are.
+ *
  * <p>For every thread count, optimization level and shape, the ops are timed interleaved: each
  * round runs every op a number of times in a rotating order, after a warm-up, so that frequency
  * changes and noise hit all of them alike. Reported: median and p90 per op and the ratios that have
@@ -59,6 +66,10 @@ public final class OpBenchmark {
 
     private static final String[] CORE_OPS = {"ActiveShift", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"};
     private static final String PORTABLE_OP = "PortableGridSample";
+    private static final String[] BLOCKED_OPS = {"ActiveShiftNchwc", "ActiveShiftNchwcSorted", "ReluNchwc",
+        "DepthwiseConv3x3Nchwc"};
+    /** ONNX Runtime's domain of its blocked-layout ops. */
+    private static final String NCHWC_DOMAIN = "com.microsoft.nchwc";
 
     private final List<long[]> shapes;
     private final List<Integer> threads;
@@ -66,6 +77,7 @@ public final class OpBenchmark {
     private final int rounds;
     private final int reps;
     private final boolean portable;
+    private final boolean blocked;
 
     private OpBenchmark(Builder b) {
         this.shapes = List.copyOf(b.shapes);
@@ -74,6 +86,7 @@ public final class OpBenchmark {
         this.rounds = b.rounds;
         this.reps = b.reps;
         this.portable = b.portable;
+        this.blocked = b.blocked;
     }
 
     /**
@@ -94,6 +107,7 @@ public final class OpBenchmark {
         private int rounds = 15;
         private int reps;
         private boolean portable;
+        private boolean blocked;
 
         private Builder() {}
 
@@ -164,6 +178,19 @@ public final class OpBenchmark {
         }
 
         /**
+         * Also times the blocked NCHWc form: ActiveShiftNchwc (NCHW-order and offset-sorted shifts),
+         * Relu and ONNX Runtime's NCHWc depthwise 3x3 conv on the blocked tensor. Shapes whose channel
+         * count is not a multiple of ONNX Runtime's block size leave these columns empty.
+         *
+         * @param blocked true to include it
+         * @return this builder
+         */
+        public Builder optBlocked(boolean blocked) {
+            this.blocked = blocked;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the benchmark
@@ -225,18 +252,27 @@ public final class OpBenchmark {
     public Result run(Consumer<String> progress) throws Exception {
         OrtEnvironment env = SessionFactory.environment();
         Map<String, Object> machine = MachineInfo.describe();
+        int block = blocked ? ortBlockSize(env) : 0;
+        if (blocked) {
+            machine.put("ortNchwcBlockSize", block);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder();
         md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(machine).append("\n\n")
                 .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds.\n\n")
                 .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |")
-                .append(portable ? " GridSample form | GridSample/fwd |" : "").append('\n')
-                .append("|---|---|---|---|---|---|---|---|---|---|").append(portable ? "---|---|" : "").append('\n');
+                .append(portable ? " GridSample form | GridSample/fwd |" : "")
+                .append(blocked ? " NCHWc shift | NCHWc shift, sorted | NCHWc Relu | NCHWc DW conv 3x3 | NCHWc fwd/Relu"
+                        + " | sorted/Relu | DWconv/sorted |" : "").append('\n')
+                .append("|---|---|---|---|---|---|---|---|---|---|").append(portable ? "---|---|" : "")
+                .append(blocked ? "---|---|---|---|---|---|---|" : "").append('\n');
+
         for (int t : threads) {
             for (OptimizationLevel level : levels) {
                 for (long[] shape : shapes) {
                     String s = shapeText(shape);
-                    Map<String, Samples> samples = measure(env, t, level, shape);
+                    boolean blockedHere = blocked && shape[1] % block == 0;
+                    Map<String, Samples> samples = measure(env, t, level, shape, blockedHere ? block : 0);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("threads", t);
                     row.put("level", level.id());
@@ -244,6 +280,9 @@ public final class OpBenchmark {
                     Map<String, Object> stats = new LinkedHashMap<>();
                     for (String op : ops()) {
                         Samples x = samples.get(op);
+                        if (x == null) {
+                            continue;
+                        }
                         stats.put(op, Map.of("medianMs", x.medianMs(), "p90Ms", x.p90Ms(), "samples", x.size()));
                     }
                     row.put("ops", stats);
@@ -263,24 +302,41 @@ public final class OpBenchmark {
                         row.put("gridSampleOverForward", grid / fwd);
                         line += String.format(Locale.ROOT, " %s | %.2f |", cell(samples.get(PORTABLE_OP)), grid / fwd);
                     }
+                    if (blockedHere) {
+                        double bf = samples.get("ActiveShiftNchwc").medianMs();
+                        double bs = samples.get("ActiveShiftNchwcSorted").medianMs();
+                        double br = samples.get("ReluNchwc").medianMs();
+                        double bc = samples.get("DepthwiseConv3x3Nchwc").medianMs();
+                        row.put("nchwcBlockSize", block);
+                        row.put("nchwcForwardOverRelu", bf / br);
+                        row.put("nchwcSortedOverRelu", bs / br);
+                        row.put("nchwcDwConvOverSorted", bc / bs);
+                        line += String.format(Locale.ROOT, " %s | %s | %s | %s | %.2f | %.2f | %.2f |",
+                                cell(samples.get("ActiveShiftNchwc")), cell(samples.get("ActiveShiftNchwcSorted")),
+                                cell(samples.get("ReluNchwc")), cell(samples.get("DepthwiseConv3x3Nchwc")), bf / br,
+                                bs / br, bc / bs);
+                    } else if (blocked) {
+                        line += " - | - | - | - | - | - | - |";
+                    }
                     md.append(line).append('\n');
                     progress.accept(line);
                 }
             }
         }
-        md.append("\nTargets: fwd/Relu <= 1.5, grad/Relu <= 4, DWconv/fwd >= 2 at the same level.\n");
+        md.append("\nTargets: fwd/Relu <= 1.5, grad/Relu <= 4, DWconv/fwd >= 2 at the same level");
+        md.append(blocked ? "; in the blocked layout (block " + block + ") the same forward targets.\n" : ".\n");
         return new Result(machine, rounds, rows, md.toString());
     }
 
-    private Map<String, Samples> measure(OrtEnvironment env, int threads, OptimizationLevel level, long[] shape)
-            throws Exception {
+    private Map<String, Samples> measure(OrtEnvironment env, int threads, OptimizationLevel level, long[] shape,
+            int block) throws Exception {
         // The ops are timed in turn, each with its own session: idle workers must not spin on a
         // core the next op's session needs.
         RuntimeOptions runtime = RuntimeOptions.builder().optIntraOpThreads(threads).optOptimizationLevel(level)
                 .optSpinning(false).build();
         try (SessionFactory.Setup setup = SessionFactory.setup(runtime, true, "the op benchmark")) {
             OrtSession.SessionOptions options = setup.options();
-            List<TimedOp> ops = buildOps(env, options, shape, portable);
+            List<TimedOp> ops = buildOps(env, options, shape, portable, block);
             try {
                 Map<String, Samples> samples = new LinkedHashMap<>();
                 int[] reps = new int[ops.size()];
@@ -326,11 +382,14 @@ public final class OpBenchmark {
         if (portable) {
             ops.add(PORTABLE_OP);
         }
+        if (blocked) {
+            ops.addAll(List.of(BLOCKED_OPS));
+        }
         return ops;
     }
 
-    private static List<TimedOp> buildOps(OrtEnvironment env, OrtSession.SessionOptions options, long[] s, boolean portable)
-            throws Exception {
+    private static List<TimedOp> buildOps(OrtEnvironment env, OrtSession.SessionOptions options, long[] s, boolean portable,
+            int block) throws Exception {
         long c = s[1];
         Random rnd = new Random(1);
         float[] x = random(rnd, (int) TimedOp.count(s), 1f);
@@ -367,12 +426,54 @@ public final class OpBenchmark {
                     b.output(AslLowerings.portable(b, "asl", in, sh, 1, 1, Model.DEFAULT_OPSET), "Y");
                 }), options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
             }
+            if (block > 0) {
+                // C is a multiple of the block here, so the blocked tensor has X's shape and size.
+                float[] sorted = sortedByOffset(shift);
+                ops.add(new TimedOp("ActiveShiftNchwc", env, BlockedModels.activeShift(s, block), options,
+                        Map.of("X", x, "shift", shift), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
+                ops.add(new TimedOp("ActiveShiftNchwcSorted", env, BlockedModels.activeShift(s, block), options,
+                        Map.of("X", x, "shift", sorted), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
+                ops.add(new TimedOp("ReluNchwc", env, BlockedModels.relu(s), options, Map.of("X", x), Map.of("X", s),
+                        Map.of("Y", s)));
+                ops.add(new TimedOp("DepthwiseConv3x3Nchwc", env, BlockedModels.depthwise3x3(s, weights), options,
+                        Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
+            }
             return ops;
         } catch (Exception e) {
             for (TimedOp op : ops) {
                 op.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * The shifts with channels reordered by integer offset (floor y, then floor x), as an exporter
+     * pass that permutes channels (and the convs around the ASL) would leave them.
+     */
+    static float[] sortedByOffset(float[] shift) {
+        int c = shift.length / 2;
+        Integer[] order = new Integer[c];
+        for (int i = 0; i < c; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator
+                .<Integer>comparingDouble(i -> Math.floor(shift[2 * i + 1]))
+                .thenComparingDouble(i -> Math.floor(shift[2 * i])));
+        float[] out = new float[shift.length];
+        for (int i = 0; i < c; i++) {
+            out[2 * i] = shift[2 * order[i]];
+            out[2 * i + 1] = shift[2 * order[i] + 1];
+        }
+        return out;
+    }
+
+    /** ONNX Runtime's NCHWc block size: its ReorderInput pads 4 channels to max(4, block). */
+    static int ortBlockSize(OrtEnvironment env) throws Exception {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                TimedOp reorder = new TimedOp("ReorderInput", env, BlockedModels.reorderInput(), o,
+                        Map.of("X", new float[4]), Map.of("X", new long[] {1, 4, 1, 1}), Map.of())) {
+            return reorder.runOutputLength();
         }
     }
 

@@ -58,6 +58,13 @@ final class TimedOp implements AutoCloseable {
         return System.nanoTime() - t0;
     }
 
+    /** Runs once without pinned outputs and returns the element count of output 0. */
+    int runOutputLength() throws OrtException {
+        try (OrtSession.Result r = session.run(inputs)) {
+            return ((OnnxTensor) r.get(0)).getFloatBuffer().remaining();
+        }
+    }
+
     /** A copy of an output's current contents (after a run). */
     float[] output(String outputName) {
         FloatBuffer b = outputs.get(outputName).getFloatBuffer();

@@ -17,6 +17,34 @@ import org.junit.jupiter.api.io.TempDir;
 /** The op benchmark runs end to end on a tiny shape and writes readable reports (no timing checks). */
 class OpBenchmarkTest {
     @Test
+    void blockedFormTimesActiveShiftNchwcAgainstNchwcReluAndDepthwise(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        // 16 channels fit ONNX Runtime's block (8 or 16); 20 channels fit neither: no blocked columns.
+        OpBenchmark.Result r = OpBenchmark.builder().setShapes(OpBenchmark.parseShapes("1x16x5x7;1x20x4x4"))
+                .optThreads(List.of(1)).optLevels(List.of(OptimizationLevel.BASIC)).optRounds(2).optReps(2)
+                .optBlocked(true).build().run(lines::add);
+        r.write(dir);
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("ops.json").toFile());
+        int block = json.get("machine").get("ortNchwcBlockSize").asInt();
+        assertTrue(block == 8 || block == 16, "block " + block);
+        JsonNode fits = json.get("results").get(0);
+        for (String op : new String[] {"ActiveShiftNchwc", "ActiveShiftNchwcSorted", "ReluNchwc", "DepthwiseConv3x3Nchwc"}) {
+            assertTrue(fits.get("ops").get(op).get("medianMs").asDouble() > 0, op);
+        }
+        assertTrue(fits.get("nchwcDwConvOverSorted").asDouble() > 0);
+        assertTrue(json.get("results").get(1).get("ops").get("ActiveShiftNchwc") == null);
+        assertTrue(lines.get(1).endsWith(" - | - | - | - | - | - | - |"), lines.get(1));
+    }
+
+    @Test
+    void sortedByOffsetGroupsChannelsByIntegerOffset() {
+        float[] s = {0.5f, 1.5f, -0.5f, 0.2f, 0.7f, 0.9f, -1.2f, 1.1f};  // (x, y) per channel
+        float[] sorted = OpBenchmark.sortedByOffset(s);
+        assertEquals(List.of(-0.5f, 0.2f, 0.7f, 0.9f, -1.2f, 1.1f, 0.5f, 1.5f),
+                List.of(sorted[0], sorted[1], sorted[2], sorted[3], sorted[4], sorted[5], sorted[6], sorted[7]));
+    }
+
+    @Test
     void writesMarkdownAndJsonForEveryConfiguration(@TempDir Path dir) throws Exception {
         List<String> lines = new ArrayList<>();
         OpBenchmark.Result r = OpBenchmark.builder().setShapes(OpBenchmark.parseShapes("1x3x5x7;2x2x4x4"))

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
  * reports (the {@code benchmarks} module's {@link LatencyRunner} and {@link BenchReport}).
  * {@code --suite paper} reproduces the paper's latency table, {@code --suite small} times the 28x28
  * models, {@code --suite ops} times the ASL op against Relu, depthwise conv and the portable
- * GridSample form ({@link OpBenchmark}) on AS-ResNet's shapes or on {@code --shapes}.
+ * GridSample form, in the NCHW and in ONNX Runtime's blocked NCHWc layout ({@link OpBenchmark}), on
+ * AS-ResNet's shapes or on {@code --shapes}.
  */
 @Command(name = "bench", sortOptions = false,
         description = {"Measures latency of the model zoo (or of the ASL op) on ONNX Runtime.",
@@ -158,6 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
                 opBenchmark = OpBenchmark.builder()
                         .setShapes(OpBenchmark.parseShapes(shapes != null ? shapes : OpBenchmark.AS_RESNET_SHAPES))
                         .optThreads(threadCounts).optLevels(optLevels).optRounds(rounds).optReps(reps).optPortable(true)
+                        .optBlocked(true)
                         .build();
             } else {
                 if (shapes != null) {

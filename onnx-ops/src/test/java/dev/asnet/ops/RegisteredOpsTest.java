@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * <p>What the library registers comes from {@code registered-ops.txt}, written by the Maven build
  * of the library: {@code asnet_list_ops} (native/test/list_ops.cc) calls the built library's
  * {@code RegisterCustomOps} with a recording fake of ONNX Runtime's C API, prints every
- * registered op and creates each kernel once to record the attributes it reads. Both sides are
+ * registered op and creates each kernel once to record the attributes it reads (and which one it
+ * cannot be created without: a required attribute). Both sides are
  * turned into one line per (op, provider) and compared as sets, so an op, input, output, attribute
  * or provider added, removed or renamed on one side only is reported by name. The CUDA
  * registrations are expected exactly when the library was built with nvcc.
@@ -76,6 +77,7 @@ class RegisteredOpsTest {
         String inputs = null;
         String outputs = null;
         String opset = null;
+        List<String> required = new ArrayList<>();
         for (String raw : lines) {
             String line = raw.strip();
             String[] w = line.split("\\s+");
@@ -86,13 +88,18 @@ class RegisteredOpsTest {
                 case "op" -> {
                     op = w[1] + " @ " + w[2];
                     inputs = outputs = opset = null;
+                    required = new ArrayList<>();
                 }
+                case "required" -> required.add(w[1]);
                 case "opset" -> opset = w[1];
                 case "inputs" -> inputs = types(w);
                 case "outputs" -> outputs = types(w);
                 case "attributes" -> {
                     // The last line of an op: complete it.
-                    List<String> attrs = new ArrayList<>(List.of(w).subList(1, w.length));
+                    List<String> attrs = new ArrayList<>();
+                    for (String a : List.of(w).subList(1, w.length)) {
+                        attrs.add(required.contains(a.split(":")[0]) ? a + ":required" : a);
+                    }
                     Collections.sort(attrs);
                     ops.add(op + " | opset " + opset + " | inputs " + inputs + " | outputs " + outputs
                             + " | attributes " + attrs);
@@ -119,7 +126,7 @@ class RegisteredOpsTest {
         for (OpSpec op : AsnetDomain.ops()) {
             List<String> attrs = new ArrayList<>();
             for (AttributeSpec a : op.attributes()) {
-                attrs.add(a.name() + ":" + a.type().name().toLowerCase(Locale.ROOT));
+                attrs.add(a.name() + ":" + a.type().name().toLowerCase(Locale.ROOT) + (a.required() ? ":required" : ""));
             }
             Collections.sort(attrs);
             for (Provider p : op.providers()) {
@@ -177,6 +184,12 @@ class RegisteredOpsTest {
     void sessionAcceptsEveryContractOp() throws OrtException {
         for (OpSpec op : AsnetDomain.ops()) {
             OneNodeModel m = OneNodeModel.op(AsnetDomain.DOMAIN, op.name());
+            for (AttributeSpec a : op.attributes()) {
+                if (a.required()) {  // the only required attribute so far: block_size (an int)
+                    assertEquals(AsnetDomain.BLOCK_SIZE, a.name(), "a required attribute this test cannot fill");
+                    m.integer(a.name(), 8);
+                }
+            }
             for (String in : op.inputs()) {
                 m.input(in, OneNodeModel.FLOAT, (Object[]) null);
             }

@@ -39,6 +39,17 @@ public final class AsnetDomain {
      */
     public static final String ACTIVE_SHIFT_GRAD = "ActiveShiftGrad";
     /**
+     * {@code ActiveShiftNchwc(X, shift) -> Y}: {@link #ACTIVE_SHIFT} on ONNX Runtime's blocked NCHWc
+     * layout. X is {@code [N, Cp, H, W]} stored with block size b = {@link #BLOCK_SIZE}: element
+     * {@code (n,c,h,w)} at {@code (((n*(Cp/b) + c/b)*H + h)*W + w)*b + c%b}; shift is {@code [C, 2]}
+     * with {@code Cp = roundup(C, b)}; channels {@code c >= C} are padding and produce 0. Y is
+     * {@code [N, Cp, ceil(H/sh), ceil(W/sw)]} in the same layout and equals
+     * {@code ReorderInput(ActiveShift(ReorderOutput(X)))}. Attributes {@link #STRIDES} and
+     * {@link #BLOCK_SIZE} (required). CPU only. ONNX Runtime never produces this op itself: a
+     * rewrite of its optimized graph replaces {@code ReorderOutput -> ActiveShift -> ReorderInput}.
+     */
+    public static final String ACTIVE_SHIFT_NCHWC = "ActiveShiftNchwc";
+    /**
      * Training graphs' fused op {@code BatchNormTraining(X, scale, B) -> (Y, mean, var)}: X is
      * {@code [N, C, ...]}, scale and B {@code [C]}; mean and var (biased) are the statistics of each
      * channel over every other axis, {@code Y = scale * (X - mean) / sqrt(var + epsilon) + B},
@@ -58,6 +69,11 @@ public final class AsnetDomain {
     public static final String STRIDES = "strides";
     /** The epsilon attribute of the batch-normalization ops: a finite float > 0, default 1e-5. */
     public static final String EPSILON = "epsilon";
+    /**
+     * The block_size attribute of {@link #ACTIVE_SHIFT_NCHWC}: the NCHWc block size, an int > 0 that
+     * divides X's channels; required (16 where ONNX Runtime uses AVX-512, 8 with AVX2).
+     */
+    public static final String BLOCK_SIZE = "block_size";
 
     /** An execution provider the op library registers an op for. */
     public enum Provider {
@@ -79,13 +95,25 @@ public final class AsnetDomain {
     }
 
     /**
-     * One attribute of an op. Attributes are optional: each has a default.
+     * One attribute of an op.
      *
      * @param name the attribute name
      * @param type its ONNX type
      * @param rule its valid values and default, for documentation
+     * @param required true when a node must set it (the op has no default for it)
      */
-    public record AttributeSpec(String name, AttributeType type, String rule) {}
+    public record AttributeSpec(String name, AttributeType type, String rule, boolean required) {
+        /**
+         * An optional attribute (it has a default).
+         *
+         * @param name the attribute name
+         * @param type its ONNX type
+         * @param rule its valid values and default, for documentation
+         */
+        public AttributeSpec(String name, AttributeType type, String rule) {
+            this(name, type, rule, false);
+        }
+    }
 
     /**
      * One op of the domain.
@@ -109,6 +137,8 @@ public final class AsnetDomain {
 
     private static final AttributeSpec STRIDES_SPEC =
             new AttributeSpec(STRIDES, AttributeType.INTS, "two ints (along H, along W), each >= 1; default [1, 1]");
+    private static final AttributeSpec BLOCK_SIZE_SPEC = new AttributeSpec(BLOCK_SIZE, AttributeType.INT,
+            "an int > 0 dividing X's channels Cp, with Cp = roundup(C, block_size); required", true);
     private static final AttributeSpec EPSILON_SPEC =
             new AttributeSpec(EPSILON, AttributeType.FLOAT, "a finite float > 0; default 1e-5");
 
@@ -117,6 +147,8 @@ public final class AsnetDomain {
                     EnumSet.of(Provider.CPU, Provider.CUDA)),
             new OpSpec(ACTIVE_SHIFT_GRAD, List.of("dY", "X", "shift"), List.of("dX", "dShift"), List.of(STRIDES_SPEC),
                     EnumSet.of(Provider.CPU, Provider.CUDA)),
+            new OpSpec(ACTIVE_SHIFT_NCHWC, List.of("X", "shift"), List.of("Y"), List.of(STRIDES_SPEC, BLOCK_SIZE_SPEC),
+                    EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING, List.of("X", "scale", "B"), List.of("Y", "mean", "var"),
                     List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING_GRAD, List.of("dY", "X", "scale", "mean", "var"), List.of("dX", "dscale", "dB"),

@@ -1,0 +1,3 @@
+// ActiveShiftNchwc kernel for the x86-64 baseline (SSE2); flags set in CMakeLists.txt.
+#define ASNET_ISA_NS sse2
+#include "active_shift_nchwc_impl.inc"

@@ -1,0 +1,171 @@
+// asnet_kernel_bench: single-thread timings of the ActiveShift kernels called directly (no ONNX
+// Runtime), against a ReLU pass over the same tensor as the memory-bound floor. A development
+// tool, never run by the tests (timings depend on the machine and its load).
+//
+//   asnet_kernel_bench [rounds]     medians of interleaved rounds, microseconds per call
+//
+// NCHWc cases run the op's kernel on a blocked tensor for each block size the CPU can vectorize,
+// with shift distributions from "one integer offset per block" to U(-4.7, 4.7) unsorted; NCHW
+// cases cover the small maps (14x14, 7x7) where a per-plane fixed cost shows.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "asnet/active_shift.h"
+#include "asnet/active_shift_nchwc.h"
+#include "test_util.h"
+
+namespace {
+
+double Seconds(const std::function<void()>& fn, int reps) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < reps; ++r) fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / reps;
+}
+
+// Shifts for C channels: "one" (one offset), "u1" U(-1,1), "u47" U(-4.7,4.7), "trained" (about
+// 16 distinct offsets per layer, channels sorted by offset as an exporter pass would).
+std::vector<float> Draw(const std::string& kind, int64_t c, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f), frac(0.0f, 1.0f);
+  std::normal_distribution<float> gauss(0.0f, 1.5f);
+  std::vector<float> s(2 * c);
+  if (kind == "trained") {
+    std::vector<std::pair<float, float>> offsets;
+    for (int k = 0; k < 16; ++k) offsets.push_back({std::floor(gauss(rng)), std::floor(gauss(rng))});
+    std::vector<std::pair<float, float>> ch;
+    for (int64_t i = 0; i < c; ++i) {
+      // Skewed use of offsets: the small ones dominate, like trained layers.
+      const int k = std::min<int>(15, static_cast<int>(std::fabs(gauss(rng)) * 3));
+      ch.push_back({offsets[k].first + frac(rng), offsets[k].second + frac(rng)});
+    }
+    std::sort(ch.begin(), ch.end(), [](auto a, auto b) {
+      return std::floor(a.second) != std::floor(b.second) ? std::floor(a.second) < std::floor(b.second)
+                                                          : std::floor(a.first) < std::floor(b.first);
+    });
+    for (int64_t i = 0; i < c; ++i) {
+      s[2 * i] = ch[i].first;
+      s[2 * i + 1] = ch[i].second;
+    }
+    return s;
+  }
+  for (int64_t i = 0; i < c; ++i) {
+    if (kind == "one") {
+      s[2 * i] = frac(rng) - 1.0f;
+      s[2 * i + 1] = frac(rng);
+    } else {
+      const float r = kind == "u1" ? 1.0f : 4.7f;
+      s[2 * i] = r * u(rng);
+      s[2 * i + 1] = r * u(rng);
+    }
+  }
+  return s;
+}
+
+// Average distinct integer offsets per block of b channels.
+double GroupsPerBlock(const std::vector<float>& s, int64_t c, int64_t b) {
+  double total = 0;
+  int64_t blocks = 0;
+  for (int64_t c0 = 0; c0 < c; c0 += b, ++blocks) {
+    std::vector<std::pair<float, float>> seen;
+    for (int64_t i = c0; i < std::min(c, c0 + b); ++i) {
+      const std::pair<float, float> o = {std::floor(s[2 * i]), std::floor(s[2 * i + 1])};
+      if (std::find(seen.begin(), seen.end(), o) == seen.end()) seen.push_back(o);
+    }
+    total += seen.size();
+  }
+  return total / blocks;
+}
+
+// The ReLU floor, compiled for the widest vectors the CPU has (as ONNX Runtime's is).
+__attribute__((target("avx512f"))) void Relu512(const float* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+__attribute__((target("avx2"))) void Relu256(const float* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+void Relu(const float* x, float* y, int64_t n) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  if (avx512) {
+    Relu512(x, y, n);
+  } else {
+    Relu256(x, y, n);
+  }
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 11;
+  std::mt19937 rng(5);
+  struct Shape {
+    int64_t c, h, w;
+  };
+  const Shape shapes[] = {{64, 56, 56}, {128, 28, 28}, {256, 14, 14}, {512, 7, 7}};
+  std::printf("single thread, medians of %d interleaved rounds, us per call\n", rounds);
+  std::printf("%-10s %-5s %-4s %-8s %7s %9s %9s %7s\n", "shape", "isa", "b", "shifts", "groups", "nchwc", "relu",
+              "ratio");
+  for (const asnet::Isa isa : asnet_test::AvailableIsas()) {
+    if (isa == asnet::Isa::kSse2) continue;
+    for (const int64_t b : {int64_t{8}, int64_t{16}}) {
+      if (isa == asnet::Isa::kAvx2 && b == 16) continue;  // ORT uses 8 with AVX2
+      for (const Shape& sh : shapes) {
+        const auto ng = asnet::NchwcGeometry::Make(1, sh.c, sh.h, sh.w, b, 1, 1);
+        const int64_t elems = ng.padded_channels() * sh.h * sh.w;
+        std::vector<float> x(elems), y(elems), r(elems);
+        for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
+        const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
+        const char* kinds[] = {"one", "u1", "trained", "u47"};
+        std::vector<std::vector<float>> shifts;
+        for (const char* k : kinds) shifts.push_back(Draw(k, sh.c, rng));
+        std::vector<std::vector<double>> t(5);
+        for (int round = 0; round < rounds; ++round) {
+          t[4].push_back(Seconds([&] { Relu(x.data(), r.data(), elems); }, reps));
+          for (int k = 0; k < 4; ++k) {
+            t[k].push_back(Seconds([&] {
+              asnet::ActiveShiftNchwcForward(isa, ng, x.data(), shifts[k].data(), y.data(), 0, ng.rows());
+            }, reps));
+          }
+        }
+        const double relu = Median(t[4]);
+        for (int k = 0; k < 4; ++k) {
+          const double m = Median(t[k]);
+          std::printf("%lldx%lldx%lld %-5s %-4lld %-8s %7.2f %9.2f %9.2f %7.2f\n", (long long)sh.c, (long long)sh.h,
+                      (long long)sh.w, asnet::IsaName(isa), (long long)b, kinds[k],
+                      GroupsPerBlock(shifts[k], sh.c, b), m * 1e6, relu * 1e6, m / relu);
+        }
+      }
+    }
+  }
+  // NCHW kernel on the small maps.
+  std::printf("\nNCHW ActiveShift (U(-1,1) shifts) vs ReLU\n");
+  const Shape small[] = {{64, 56, 56}, {128, 28, 28}, {128, 14, 14}, {256, 7, 7}};
+  for (const asnet::Isa isa : asnet_test::AvailableIsas()) {
+    for (const Shape& sh : small) {
+      const auto g = asnet::ShiftGeometry::Make(1, sh.c, sh.h, sh.w, 1, 1);
+      const int64_t elems = sh.c * sh.h * sh.w;
+      std::vector<float> x(elems), y(elems), r(elems);
+      for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
+      const std::vector<float> s = Draw("u1", sh.c, rng);
+      const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
+      std::vector<double> ta, tr;
+      for (int round = 0; round < rounds; ++round) {
+        tr.push_back(Seconds([&] { Relu(x.data(), r.data(), elems); }, reps));
+        ta.push_back(Seconds([&] { asnet::ActiveShiftForward(isa, g, x.data(), s.data(), y.data(), 0, g.planes()); }, reps));
+      }
+      std::printf("%lldx%lldx%lld %-6s shift %8.2f us  relu %8.2f us  ratio %5.2f\n", (long long)sh.c, (long long)sh.h,
+                  (long long)sh.w, asnet::IsaName(isa), Median(ta) * 1e6, Median(tr) * 1e6, Median(ta) / Median(tr));
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,200 @@
+// Native tests of the ActiveShiftNchwc kernel: every compiled kernel table, for vectorized block
+// sizes (4, 8, 16) and ones that take the per-channel loop (1, 3, 32), against a double-precision
+// reference computed from the definition on the de-blocked tensor. Padding channels of X hold
+// NaN, so a padding lane that leaked into a real channel (or a real lane into padding) shows up.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "asnet/active_shift_nchwc.h"
+#include "test_util.h"
+
+namespace {
+
+using asnet_test::AvailableIsas;
+using asnet_test::failures;
+
+// How the shifts of a test are drawn.
+enum class Shifts {
+  kOneOffset,  // every channel at the same integer offset (one group per block)
+  kUniform1,   // U(-1, 1): the reference initialization, up to four offsets
+  kUniform47,  // U(-4.7, 4.7): the range of trained ImageNet shifts
+  kIntegers,   // whole numbers in [-3, 3]
+  kBeyond,     // far outside the image (every tap reads 0) mixed with ordinary ones
+  kSpread,     // a few offsets per block, like the pretrained CIFAR model's sorted channels
+};
+constexpr Shifts kAllShifts[] = {Shifts::kOneOffset, Shifts::kUniform1, Shifts::kUniform47,
+                                 Shifts::kIntegers,  Shifts::kBeyond,   Shifts::kSpread};
+
+const char* Name(Shifts s) {
+  switch (s) {
+    case Shifts::kOneOffset: return "one-offset";
+    case Shifts::kUniform1: return "U(-1,1)";
+    case Shifts::kUniform47: return "U(-4.7,4.7)";
+    case Shifts::kIntegers: return "integers";
+    case Shifts::kBeyond: return "beyond";
+    case Shifts::kSpread: return "spread";
+  }
+  return "?";
+}
+
+std::vector<float> DrawShifts(Shifts kind, int64_t c, int64_t h, int64_t w, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f), frac(0.0f, 1.0f);
+  std::vector<float> s(2 * c);
+  const float base_x = std::floor(2.0f * u(rng)), base_y = std::floor(2.0f * u(rng));
+  for (int64_t k = 0; k < c; ++k) {
+    float& x = s[2 * k];
+    float& y = s[2 * k + 1];
+    switch (kind) {
+      case Shifts::kOneOffset: x = base_x + frac(rng); y = base_y + frac(rng); break;
+      case Shifts::kUniform1: x = u(rng); y = u(rng); break;
+      case Shifts::kUniform47: x = 4.7f * u(rng); y = 4.7f * u(rng); break;
+      case Shifts::kIntegers: x = std::round(3.0f * u(rng)); y = std::round(3.0f * u(rng)); break;
+      case Shifts::kBeyond: {
+        const float far = (k % 3 == 0) ? 1e30f : static_cast<float>(2 * std::max(h, w) + 5);
+        x = (k % 2 ? far : 1.0f) * u(rng);
+        y = (k % 2 ? 1.0f : far) * u(rng) + (k % 4 == 1 ? far : 0.0f);
+        break;
+      }
+      case Shifts::kSpread:  // runs of channels sharing an offset, as after sorting by offset
+        x = std::floor(static_cast<float>(k / 5 % 3) - 1.0f) + frac(rng);
+        y = std::floor(static_cast<float>(k / 3 % 2)) + frac(rng);
+        break;
+    }
+  }
+  return s;
+}
+
+// X[n, c, r, q] of a blocked tensor, 0 outside the image (doubles: the reference reads no padding).
+double At(const std::vector<float>& x, const asnet::NchwcGeometry& ng, int64_t n, int64_t c,
+          double r, double q) {
+  const auto& g = ng.g;
+  if (r < 0 || r >= g.h || q < 0 || q >= g.w) return 0.0;
+  const int64_t b = ng.block;
+  return x[(((n * ng.blocks + c / b) * g.h + static_cast<int64_t>(r)) * g.w + static_cast<int64_t>(q)) * b + c % b];
+}
+
+struct Case {
+  int64_t n, c, h, w, block, sh, sw;
+  Shifts shifts;
+  uint32_t seed;
+};
+
+void Check(asnet::Isa isa, const Case& k) {
+  const auto ng = asnet::NchwcGeometry::Make(k.n, k.c, k.h, k.w, k.block, k.sh, k.sw);
+  const auto& g = ng.g;
+  const int64_t b = ng.block, cp = ng.padded_channels();
+  std::mt19937 rng(k.seed);
+  std::uniform_real_distribution<float> val(-1.0f, 1.0f);
+  std::vector<float> x(g.n * cp * g.h * g.w);
+  for (int64_t n = 0; n < g.n; ++n) {
+    for (int64_t cb = 0; cb < ng.blocks; ++cb) {
+      for (int64_t p = 0; p < g.h * g.w; ++p) {
+        for (int64_t l = 0; l < b; ++l) {
+          x[((n * ng.blocks + cb) * g.h * g.w + p) * b + l] = cb * b + l < g.c ? val(rng) : NAN;
+        }
+      }
+    }
+  }
+  const std::vector<float> s = DrawShifts(k.shifts, g.c, g.h, g.w, rng);
+  std::vector<double> want(g.n * cp * g.oh * g.ow, 0.0);
+  double scale = 1.0;
+  for (int64_t n = 0; n < g.n; ++n) {
+    for (int64_t c = 0; c < g.c; ++c) {
+      const double sx = s[2 * c], sy = s[2 * c + 1], fx = std::floor(sx), fy = std::floor(sy);
+      const double ax = sx - fx, ay = sy - fy;
+      for (int64_t i = 0; i < g.oh; ++i) {
+        for (int64_t j = 0; j < g.ow; ++j) {
+          const double r = double(i * g.sh) + fy, q = double(j * g.sw) + fx;
+          const double v = (1 - ax) * (1 - ay) * At(x, ng, n, c, r, q) + ax * (1 - ay) * At(x, ng, n, c, r, q + 1) +
+                           (1 - ax) * ay * At(x, ng, n, c, r + 1, q) + ax * ay * At(x, ng, n, c, r + 1, q + 1);
+          want[(((n * ng.blocks + c / b) * g.oh + i) * g.ow + j) * b + c % b] = v;
+          scale = std::max(scale, std::fabs(v));
+        }
+      }
+    }
+  }
+  std::vector<float> y(want.size(), NAN);
+  asnet::ActiveShiftNchwcForward(isa, ng, x.data(), s.data(), y.data(), 0, ng.rows());
+  for (size_t e = 0; e < y.size(); ++e) {
+    CHECK(std::fabs(y[e] - want[e]) <= 1e-5 * scale,
+          "Y[%zu] isa=%s N=%lld C=%lld H=%lld W=%lld b=%lld strides=[%lld,%lld] shifts=%s: got %.8g want %.8g",
+          e, asnet::IsaName(isa), (long long)k.n, (long long)k.c, (long long)k.h, (long long)k.w,
+          (long long)b, (long long)k.sh, (long long)k.sw, Name(k.shifts), y[e], want[e]);
+  }
+  // Rows split at arbitrary points (as over a thread pool) give the same bits.
+  std::vector<float> split(y.size(), NAN);
+  std::uniform_int_distribution<int64_t> cut(1, std::max<int64_t>(1, g.oh + 1));
+  for (int64_t r = 0; r < ng.rows();) {
+    const int64_t e = std::min(ng.rows(), r + cut(rng));
+    asnet::ActiveShiftNchwcForward(isa, ng, x.data(), s.data(), split.data(), r, e);
+    r = e;
+  }
+  CHECK(std::memcmp(split.data(), y.data(), sizeof(float) * y.size()) == 0,
+        "row split changed the result (isa %s, b=%lld)", asnet::IsaName(isa), (long long)b);
+}
+
+void TestSweep() {
+  const int64_t shapes[][4] = {{1, 1, 1, 1},  {1, 16, 7, 7},  {2, 13, 14, 14}, {1, 40, 28, 28},
+                               {1, 19, 1, 7}, {2, 8, 7, 1},   {1, 33, 9, 13},  {1, 5, 56, 56},
+                               {3, 3, 5, 3},  {1, 17, 2, 30}, {1, 24, 11, 6}};
+  const int64_t huge = int64_t{1} << 62;
+  const int64_t strides[][2] = {{1, 1}, {2, 2}, {1, 3}, {3, 2}, {huge, 1}, {1, INT64_MAX}};
+  uint32_t seed = 11;
+  for (asnet::Isa isa : AvailableIsas()) {
+    for (int64_t block : {16, 8, 4, 1, 3, 32}) {
+      int k = 0;
+      for (const auto& s : shapes) {
+        for (const auto& st : strides) {
+          const Shifts kind = kAllShifts[k++ % 6];
+          Check(isa, {s[0], s[1], s[2], s[3], block, st[0], st[1], kind, seed++});
+          if (failures) return;
+        }
+      }
+    }
+    // Every shift distribution on the vectorized block sizes.
+    for (int64_t block : {16, 8, 4}) {
+      for (Shifts kind : kAllShifts) {
+        for (const auto& st : strides) {
+          Check(isa, {2, 37, 14, 15, block, st[0], st[1], kind, seed++});
+          if (failures) return;
+        }
+      }
+    }
+  }
+}
+
+// A NaN in one real channel stays in that channel (lanes of other offset groups are masked out
+// of the loads, not just weighted 0).
+void TestNanStaysInItsChannel() {
+  for (int64_t block : {16, 8, 4}) {
+    const auto gb = asnet::NchwcGeometry::Make(1, 16, 6, 6, block, 1, 1);
+    std::vector<float> x(16 * 36, 1.0f), y(x.size(), 0.0f), s(32);
+    for (int64_t c = 0; c < 16; ++c) {
+      s[2 * c] = (c % 2) ? 1.5f : -0.5f;  // two offset groups per block
+      s[2 * c + 1] = 0.25f;
+    }
+    const int64_t poisoned = 5;  // channel 5: NaN everywhere
+    for (int64_t p = 0; p < 36; ++p) x[((poisoned / block) * 36 + p) * block + poisoned % block] = NAN;
+    for (asnet::Isa isa : AvailableIsas()) {
+      asnet::ActiveShiftNchwcForward(isa, gb, x.data(), s.data(), y.data(), 0, gb.rows());
+      for (int64_t c = 0; c < 16; ++c) {
+        for (int64_t p = 0; p < 36; ++p) {
+          const float v = y[((c / block) * 36 + p) * block + c % block];
+          CHECK(c == poisoned || !std::isnan(v), "NaN of channel %lld leaked into channel %lld (isa %s, b=%lld)",
+                (long long)poisoned, (long long)c, asnet::IsaName(isa), (long long)block);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void RunNchwcKernelTests() {
+  TestSweep();
+  TestNanStaysInItsChannel();
+}
