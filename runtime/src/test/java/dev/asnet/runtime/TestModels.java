@@ -115,6 +115,20 @@ public final class TestModels {
     }
 
     /**
+     * Largest absolute value.
+     *
+     * @param a values
+     * @return max |a|
+     */
+    public static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    /**
      * Largest absolute difference.
      *
      * @param a values

@@ -133,10 +133,13 @@ public final class NchwcCache {
         Path f = file(key);
         byte[] bytes;
         try {
-            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                return new Lookup(null, Files.exists(f, LinkOption.NOFOLLOW_LINKS) ? f + " is not a regular file" : null);
+            // One look at the file: asking "regular?" and then "exists?" races with a writer's rename.
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(f,
+                    java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                return new Lookup(null, f + " is not a regular file");
             }
-            if (Files.size(f) > MAX_ENTRY) {
+            if (a.size() > MAX_ENTRY) {
                 return new Lookup(null, f + " is too large to be an entry");
             }
             bytes = Files.readAllBytes(f);
