@@ -85,8 +85,11 @@ public final class CalibrationSets {
             s.filter(Files::isRegularFile).filter(CalibrationSets::isImage).sorted().forEach(files::add);
         }
         String description = "image folder " + dir;
-        int[] chosen = choose(files.size(), Math.min(count, Math.max(1, files.size())), seed, description
-                + " (no " + String.join(", ", IMAGE_ENDINGS) + " files)");
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no calibration data: " + description + " holds no "
+                    + String.join(", ", IMAGE_ENDINGS) + " files");
+        }
+        int[] chosen = choose(files.size(), Math.min(count, files.size()), seed, description);
         ImagePreprocessor prep = new ImagePreprocessor(pre);
         long maxPixels = ImageFiles.maxPixels();
         return new Chosen(chosen.length, pre.imageSize(), description, seed) {
