@@ -107,9 +107,9 @@ public final class QuantizationPlan {
                 keptInFloat.merge(op, 1, Integer::sum);
             }
         }
-        if (weighted.isEmpty()) {
-            throw new QuantizationException("graph '" + g.name() + "' has no Conv or Gemm with constant weights;"
-                    + " nothing to quantize");
+        if (points.isEmpty()) {
+            throw new QuantizationException("graph '" + g.name() + "' has no Conv, Gemm, Add, pooling or Active Shift"
+                    + " layer; nothing to quantize");
         }
     }
 
