@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ExportCommand.class,
             ConvertCommand.class,
+            QuantizeCommand.class,
             InspectCommand.class,
             OptimizeCommand.class,
             PredictCommand.class,

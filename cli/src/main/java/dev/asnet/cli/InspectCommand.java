@@ -61,6 +61,7 @@ public final class InspectCommand implements Callable<Integer> {
         row(out, "parameters", Format.count(d.parameters())
                 + (info.params().isPresent() ? " trainable" : " stored in initializers"));
         row(out, "MACs", d.macs().isPresent() ? Format.count(d.macs().getAsLong()) + " per image" : "unknown");
+        row(out, "quantized", describeQuantization(d));
         row(out, "lowering", d.aslLowering().map(InspectCommand::describeLowering).orElse("none (no Active Shift layers)"));
         row(out, "machine", d.machineSpecific().map(m -> "specific: " + m)
                 .orElse("portable (no ONNX Runtime layout ops)"));
@@ -83,6 +84,28 @@ public final class InspectCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** How the model is quantized: from asnet's metadata, else from the QDQ ops it holds. */
+    static String describeQuantization(ModelDescription d) {
+        var method = d.metadata(ModelInfo.QUANTIZED);
+        if (method.isPresent()) {
+            StringBuilder sb = new StringBuilder("int8 QDQ (uint8 activations, int8 per-channel weights, int32 biases), ")
+                    .append(method.get()).append(" calibration");
+            d.metadata(ModelInfo.QUANTIZATION_IMAGES).ifPresent(n -> sb.append(" on ").append(n).append(" images"));
+            d.metadata(ModelInfo.QUANTIZATION_CALIBRATION).ifPresent(c -> sb.append(" of ").append(c));
+            d.metadata(ModelInfo.QUANTIZATION_SEED).ifPresent(s -> sb.append(", seed ").append(s));
+            d.metadata(ModelInfo.QUANTIZATION_ASL).ifPresent(a -> sb.append("; Active Shift in ").append(a));
+            return sb.toString();
+        }
+        int q = d.operators().getOrDefault("QuantizeLinear", 0);
+        int dq = d.operators().getOrDefault("DequantizeLinear", 0);
+        long qlinear = d.operators().keySet().stream().filter(k -> k.contains("QLinear") || k.endsWith("Integer")).count();
+        if (q + dq > 0 || qlinear > 0) {
+            return "yes (" + q + " QuantizeLinear, " + dq + " DequantizeLinear" + (qlinear > 0 ? ", integer ops" : "")
+                    + "; not quantized by asnet, no calibration metadata)";
+        }
+        return "no (float)";
     }
 
     private static String describeLowering(String id) {

@@ -87,6 +87,34 @@ class CliTest {
     }
 
     @Test
+    void quantizeWritesAQdqModelThatEvalPredictAndInspectHandle() throws Exception {
+        Path q = dir.resolve("q.onnx");
+        CliRunner.Result r = CliRunner.run("quantize", model.toString(), "-o", q.toString(), "--calibration", "synthetic",
+                "--images", "4", "--seed", "7", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("weighted layers int8"), r.out());
+        r = CliRunner.run("inspect", q.toString());
+        assertTrue(r.out().contains("int8 QDQ") && r.out().contains("4 images of synthetic"), r.out());
+        assertEquals(0, CliRunner.run("predict", q.toString(), image.toString()).exitCode());
+        fails(ExitCodes.USAGE, "is already quantized", "quantize", q.toString(), "-o", dir.resolve("q2.onnx").toString(),
+                "--calibration", "synthetic");
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        fails(ExitCodes.FILE_PROBLEM, "no calibration data", "quantize", model.toString(), "-o", q.toString(),
+                "--calibration", "img:" + empty);
+        fails(ExitCodes.USAGE, "unknown calibration method 'best'", "quantize", model.toString(), "-o", q.toString(),
+                "--method", "best");
+        fails(ExitCodes.USAGE, "--images must be >= 1", "quantize", model.toString(), "-o", q.toString(), "--images", "0");
+        Path wide = dir.resolve("wide.onnx");
+        assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--input", "1x32x32", "--classes", "10", "-o",
+                wide.toString()).exitCode());
+        if (Files.isDirectory(FashionMnist.DEFAULT_DIR)) {
+            fails(ExitCodes.INPUT_MISMATCH, "wrong calibration image size", "quantize", wide.toString(), "-o",
+                    q.toString(), "--images", "10");
+        }
+        assertTrue(CliRunner.run("quantize", "--help").out().contains("asnet quantize"));
+    }
+
+    @Test
     void helpCommandAndVersion() {
         CliRunner.Result r = CliRunner.run("help", "eval");
         assertEquals(0, r.exitCode());

@@ -104,6 +104,24 @@ public record ModelInfo(
     /** The asnet version that wrote the model. */
     public static final String ASNET_VERSION = "asnet.version";
     /**
+     * Present on quantized models only (absent means float): the calibration method, {@code
+     * minmax} or {@code percentile 99.99}. The model is static QDQ: uint8 activations (asymmetric),
+     * int8 weights (symmetric, per output channel), int32 biases.
+     */
+    public static final String QUANTIZED = "asnet.quantized";
+    /** Of a quantized model: what the activations were calibrated on, such as {@code fashion-mnist train}. */
+    public static final String QUANTIZATION_CALIBRATION = "asnet.quantization_calibration";
+    /** Of a quantized model: how many calibration images were run. */
+    public static final String QUANTIZATION_IMAGES = "asnet.quantization_images";
+    /** Of a quantized model: the seed that chose (or, for synthetic data, made) the calibration images. */
+    public static final String QUANTIZATION_SEED = "asnet.quantization_seed";
+    /**
+     * Of a quantized model: how Active Shift layers run, {@code float} (DequantizeLinear,
+     * ActiveShift, QuantizeLinear with the input's scale and zero point) or {@code uint8} (one
+     * {@code dev.asnet::ActiveShiftU8} node).
+     */
+    public static final String QUANTIZATION_ASL = "asnet.quantization_asl";
+    /**
      * Set by {@code asnet optimize} on a model rewritten for one machine's ONNX Runtime layout (what
      * it was made for: ONNX Runtime version, CPU, block size). Free text, kept as written.
      */

@@ -244,6 +244,10 @@ public final class OnnxReader {
             }
             return Tensor.ofFloats(f, dims);
         }
+        if (type.isSmallInteger()) {
+            // ONNX stores uint8, int8 and int32 elements in int32_data when not in raw_data.
+            return Tensor.ofInts(type, t.getInt32DataList().stream().mapToInt(Integer::intValue).toArray(), dims);
+        }
         return Tensor.ofLongs(t.getInt64DataList().stream().mapToLong(Long::longValue).toArray(), dims);
     }
 

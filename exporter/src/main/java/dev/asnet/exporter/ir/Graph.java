@@ -420,7 +420,20 @@ public final class Graph {
      * @return the copy
      */
     public Graph copy() {
-        Graph c = new Graph(name, ops);
+        return copy(ops);
+    }
+
+    /**
+     * A deep copy, as {@link #copy()}, whose nodes are checked against another op checker: for a
+     * pass that adds ops the source graph's checker does not know (a quantized graph's
+     * {@code dev.asnet::ActiveShiftU8}, for instance).
+     *
+     * @param checker the copy's op checker; it must accept every node of this graph
+     * @return the copy
+     * @throws IrException naming the node if the checker refuses one
+     */
+    public Graph copy(OpChecker checker) {
+        Graph c = new Graph(name, checker);
         Map<Value, Value> map = new HashMap<>();
         for (Value in : inputs) {
             map.put(in, c.addInput(in.name(), in.dataType(), in.shape()));

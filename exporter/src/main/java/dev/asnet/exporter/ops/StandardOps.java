@@ -49,6 +49,8 @@ public final class StandardOps {
         r.register(softmax());
         r.register(transpose());
         r.register(gridSample());
+        r.register(quantizeLinear());
+        r.register(dequantizeLinear());
     }
 
     private static List<ValueType> same(NodeContext ctx) {
@@ -219,6 +221,68 @@ public final class StandardOps {
             Dim w = ShapeMath.windowDim(ctx, x.dim(3), "width", k[1], s[1], p[1], p[3], 1, ceil);
             return List.of(new ValueType(DataType.FLOAT, Shape.of(x.dim(0), x.dim(1), h, w)));
         }).build();
+    }
+
+    /**
+     * QuantizeLinear (opset 13: per-tensor or per-axis): {@code y = saturate(round(x / y_scale) +
+     * y_zero_point)}, rounding half to even. The output type is the zero point's (uint8 or int8).
+     */
+    private static OpSchema quantizeLinear() {
+        return OpSchema.builder("", "QuantizeLinear").setSinceVersion(13).addInputs("x", "y_scale", "y_zero_point")
+                .optAttribute("axis", INT, Attribute.ofInt("axis", 1))
+                .setShapeFunction(ctx -> {
+                    requireFloat(ctx, 0, 1);
+                    DataType zp = ctx.input(2).dataType();
+                    if (zp != DataType.UINT8 && zp != DataType.INT8) {
+                        throw ctx.fail("y_zero_point must be uint8 or int8 but is " + zp);
+                    }
+                    checkQuantParams(ctx, 1, 2);
+                    return List.of(new ValueType(zp, ctx.shape(0)));
+                }).build();
+    }
+
+    /**
+     * DequantizeLinear (opset 13: per-tensor or per-axis): {@code y = (x - x_zero_point) *
+     * x_scale}, from uint8, int8 or int32 to float.
+     */
+    private static OpSchema dequantizeLinear() {
+        return OpSchema.builder("", "DequantizeLinear").setSinceVersion(13).addInputs("x", "x_scale")
+                .optInputs("x_zero_point")
+                .optAttribute("axis", INT, Attribute.ofInt("axis", 1))
+                .setShapeFunction(ctx -> {
+                    requireFloat(ctx, 1);
+                    DataType x = ctx.input(0).dataType();
+                    if (!x.isSmallInteger()) {
+                        throw ctx.fail("x must be uint8, int8 or int32 but is " + x);
+                    }
+                    if (ctx.input(2) != null && ctx.input(2).dataType() != x) {
+                        throw ctx.fail("x_zero_point is " + ctx.input(2).dataType() + " but x is " + x);
+                    }
+                    checkQuantParams(ctx, 1, 2);
+                    return List.of(new ValueType(DataType.FLOAT, ctx.shape(0)));
+                }).build();
+    }
+
+    /** Scale and zero point: both scalars (per tensor), or both 1-D of the size of x's axis. */
+    private static void checkQuantParams(NodeContext ctx, int scaleSlot, int zeroSlot) {
+        Shape x = ctx.shape(0);
+        Shape scale = ctx.shape(scaleSlot);
+        if (scale.rank() > 1) {
+            throw ctx.fail("the scale must be a scalar or 1-D but has shape " + scale);
+        }
+        if (ctx.input(zeroSlot) != null && !ctx.shape(zeroSlot).equals(scale)) {
+            throw ctx.fail("the zero point has shape " + ctx.shape(zeroSlot) + " but the scale " + scale);
+        }
+        if (scale.rank() == 1) {
+            long axis = ctx.intAttr("axis");
+            long a = axis < 0 ? axis + x.rank() : axis;
+            if (a < 0 || a >= x.rank()) {
+                throw ctx.fail("axis " + axis + " is outside the rank of x " + x);
+            }
+            if (!scale.dim(0).compatible(x.dim((int) a))) {
+                throw ctx.fail("per-axis scale " + scale + " does not match x " + x + " along axis " + a);
+            }
+        }
     }
 
     private static OpSchema reshape() {

@@ -7,6 +7,7 @@ import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.FloatTensor;
 import dev.asnet.runtime.InputMismatchException;
 import dev.asnet.runtime.InvalidModelException;
+import dev.asnet.runtime.ModelDescription;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.ValueSpec;
 import dev.asnet.runtime.dataset.LabeledImages;
@@ -68,6 +69,28 @@ public final class ImageClassifier implements AutoCloseable {
                         + model.input().shapeText());
             }
         }
+    }
+
+    /**
+     * The input a model's images are prepared for, as {@link #classify} and {@link #evaluate} use
+     * it: the metadata's {@link InputSpec}, or the graph input's fixed size without normalization.
+     *
+     * @param model the model's description
+     * @return the input
+     * @throws InvalidModelException if the metadata is broken or the input is not a fixed-size image batch
+     */
+    public static InputSpec inputSpecOf(ModelDescription model) throws InvalidModelException {
+        ModelInfo info = model.info();
+        ValueSpec in = model.inputs().isEmpty() ? null : model.inputs().get(0);
+        for (ValueSpec v : model.inputs()) {
+            if (info.inputName().isPresent() && v.name().equals(info.inputName().get())) {
+                in = v;
+            }
+        }
+        if (in == null) {
+            throw new InvalidModelException(model.source() + ": the model has no graph input");
+        }
+        return inputSpec(info, in, model.source());
     }
 
     /** The metadata's input, or the graph input's fixed size without normalization. */

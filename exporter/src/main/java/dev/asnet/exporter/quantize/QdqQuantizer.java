@@ -1,0 +1,89 @@
+package dev.asnet.exporter.quantize;
+
+import dev.asnet.exporter.ModelInfo;
+import dev.asnet.exporter.export.FoldBatchNorm;
+import dev.asnet.exporter.ir.DataType;
+import dev.asnet.exporter.ir.Graph;
+import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.ir.Node;
+import dev.asnet.exporter.ir.Value;
+import java.util.Set;
+
+/**
+ * Static post-training quantization of a float model into standard ONNX QDQ form, in two steps
+ * around calibration, which runs the float model (in {@code runtime}, where ONNX Runtime is):
+ *
+ * <pre>{@code
+ * QuantizationPlan plan = QdqQuantizer.plan(model, QuantizeOptions.defaults());
+ * Model calibration = plan.calibrationModel();      // exposes plan.calibratedValues() as outputs
+ * Map<String, TensorRange> ranges = ...;            // observed on calibration data
+ * Model int8 = plan.quantize(ranges, new CalibrationInfo("fashion-mnist train", 1000, 1));
+ * }</pre>
+ *
+ * <p>{@link #plan} copies the model, folds BatchNormalization into the conv before it where it can
+ * ({@link FoldBatchNorm}), rewrites every other BatchNormalization as a depthwise 1x1 conv ({@link
+ * BatchNormAsDepthwiseConv}), collapses repeated Relus ({@link CollapseRepeatedRelu}) and decides
+ * which activations are quantized; see {@link QuantizationPlan} for the patterns.
+ */
+public final class QdqQuantizer {
+    /** Op types whose presence means a model is quantized already. */
+    private static final Set<String> QUANTIZED_OPS = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv",
+            "QLinearMatMul", "QLinearAdd", "ConvInteger", "MatMulInteger", "DynamicQuantizeLinear");
+
+    private QdqQuantizer() {}
+
+    /**
+     * Prepares a model for calibration and quantization. The source is left unchanged.
+     *
+     * @param source a float model (names are assigned to it if missing)
+     * @param options calibration method and Active Shift form
+     * @return the plan
+     * @throws QuantizationException naming the node or value if the model is already quantized, has
+     *     a non-float input, or holds a pattern the quantizer does not handle
+     */
+    public static QuantizationPlan plan(Model source, QuantizeOptions options) {
+        refuseQuantized(source);
+        Graph src = source.graph();
+        src.validate();
+        src.assignNames();
+        for (Value in : src.inputs()) {
+            if (in.dataType() != DataType.FLOAT) {
+                throw new QuantizationException("graph input " + in.describe() + " is not float; asnet quantizes"
+                        + " models with float inputs only");
+            }
+        }
+        // The extended registry accepts dev.asnet::ActiveShiftU8, which the UINT8 form adds.
+        Graph g = src.copy(ActiveShiftU8.registry());
+        new FoldBatchNorm().apply(g);
+        BatchNormAsDepthwiseConv bn = new BatchNormAsDepthwiseConv();
+        bn.apply(g);
+        CollapseRepeatedRelu relu = new CollapseRepeatedRelu();
+        relu.apply(g);
+        g.removeUnusedInitializers();
+        g.assignNames();
+        Model prepared = new Model(g).setOpsetVersion(Math.max(QuantizationPlan.MIN_OPSET, source.opsetVersion()))
+                .setIrVersion(source.irVersion()).setProducer(source.producerName(), source.producerVersion());
+        source.metadata().forEach(prepared::putMetadata);
+        prepared.putMetadata(ModelInfo.BN_FOLDED, "true");
+        return new QuantizationPlan(prepared, options, bn.rewritten(), relu.removed());
+    }
+
+    private static void refuseQuantized(Model m) {
+        if (m.metadata().containsKey(ModelInfo.QUANTIZED)) {
+            throw new QuantizationException("the model is already quantized (" + ModelInfo.QUANTIZED + " = "
+                    + m.metadata().get(ModelInfo.QUANTIZED) + "); quantize its float form");
+        }
+        for (Node n : m.graph().nodes()) {
+            if (QUANTIZED_OPS.contains(n.opType()) || n.opType().equals(ActiveShiftU8.OP_TYPE)) {
+                throw new QuantizationException("the model is already quantized: it holds " + n.describe()
+                        + "; quantize its float form");
+            }
+        }
+        for (Value v : m.graph().initializers()) {
+            if (v.dataType().isSmallInteger()) {
+                throw new QuantizationException("the model is already quantized: initializer " + v.describe()
+                        + " holds integers; quantize its float form");
+            }
+        }
+    }
+}
