@@ -60,6 +60,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "paper, small or ops (default: ${DEFAULT-VALUE}; not with FILE).")
     String suite;
 
+    @Option(names = "--nchwc-rewrite", paramLabel = "WHEN", defaultValue = "on",
+            description = "Time models with asnet's NCHWc rewrite (on, as asnet runs them), without it (off: what ONNX "
+                    + "Runtime does alone), or both side by side (default: ${DEFAULT-VALUE}).")
+    String nchwcRewrite;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
             description = "With FILE: the batch fed to every model (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -145,6 +150,9 @@ public final class BenchCommand implements Callable<Integer> {
                 asl.add(AslLowering.parse(l));
             }
             where = Device.parse(device);
+            if (!List.of("on", "off", "both").contains(nchwcRewrite)) {
+                throw new IllegalArgumentException("--nchwc-rewrite must be on, off or both, got '" + nchwcRewrite + "'");
+            }
             if (files != null && !files.isEmpty()) {
                 if (!spec.findOption("--suite").originalStringValues().isEmpty() || shapes != null) {
                     throw new IllegalArgumentException("give model files or --suite, not both");
@@ -193,7 +201,14 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchModel> models = new ArrayList<>();
         for (BenchModel m : s.models()) {
             if (filters == null || filters.stream().anyMatch(f -> m.name().contains(f))) {
-                models.add(m);
+                switch (nchwcRewrite) {
+                    case "off" -> models.add(m.withoutNchwcRewrite());
+                    case "both" -> {
+                        models.add(m);
+                        models.add(m.withoutNchwcRewrite());
+                    }
+                    default -> models.add(m);
+                }
             }
         }
         if (models.isEmpty()) {

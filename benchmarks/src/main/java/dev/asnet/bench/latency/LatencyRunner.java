@@ -74,7 +74,8 @@ public final class LatencyRunner {
             for (BenchModel m : models) {
                 progress.accept(where + " loading " + m.name());
                 try {
-                    loaded.add(new Loaded(m, options, config.runtimeOptions()));
+                    loaded.add(new Loaded(m, options, config.runtimeOptions().toBuilder().optNchwcRewrite(m.nchwcRewrite())
+                            .build()));
                 } catch (Exception e) {
                     failed.add(new Measurement(m, config, null, describe(e)));
                 }

@@ -110,6 +110,24 @@ class ActiveShiftNchwcRewriterTest {
     }
 
     @Test
+    void spreadShiftsKeepOrtsReordersAndSortedOnesAreRewritten() throws Exception {
+        int b = NchwcTestModels.blockSizeOrSkip();
+        byte[] model = NchwcTestModels.pretrained();
+        // The shipped pretrained file has its channels in training order: most of its layers hold
+        // more distinct offsets per block than the cost rule allows.
+        ActiveShiftNchwcRewriter.Result limited = ActiveShiftNchwcRewriter.rewrite(optimized(model), b,
+                ActiveShiftNchwcRewriter.MAX_OFFSETS_PER_BLOCK_FRACTION * b);
+        assertTrue(limited.report().rewritten() < 9, limited.report().summary());
+        assertTrue(limited.report().summary().contains("distinct integer offsets per " + b + "-channel block"),
+                limited.report().summary());
+        // The product path orders the channels first, after which every layer passes the rule.
+        MachineSpecificModels.Built built = MachineSpecificModels.build(model, ModelProto.parseFrom(model), true,
+                "pretrained");
+        assertEquals(9, built.report().rewritten(), built.report().summary());
+        assertEquals(0, count(built.model(), AS));
+    }
+
+    @Test
     void zooAsResNet20() throws Exception {
         rewriteAll(NchwcTestModels.zoo("as-resnet20-16x1", 1, 28));
     }
