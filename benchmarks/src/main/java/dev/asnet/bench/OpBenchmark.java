@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.asnet.exporter.export.AslLowerings;
+import dev.asnet.exporter.export.SortShiftChannels;
 import dev.asnet.exporter.io.AtomicFiles;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.Attribute;
@@ -448,20 +449,13 @@ public final class OpBenchmark {
     }
 
     /**
-     * The shifts with channels reordered by integer offset (floor y, then floor x), as an exporter
-     * pass that permutes channels (and the convs around the ASL) would leave them.
+     * The shifts with channels reordered by integer offset (floor y, then floor x), as the
+     * exporter's {@link SortShiftChannels} pass leaves them.
      */
     static float[] sortedByOffset(float[] shift) {
-        int c = shift.length / 2;
-        Integer[] order = new Integer[c];
-        for (int i = 0; i < c; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, java.util.Comparator
-                .<Integer>comparingDouble(i -> Math.floor(shift[2 * i + 1]))
-                .thenComparingDouble(i -> Math.floor(shift[2 * i])));
+        int[] order = SortShiftChannels.order(shift);
         float[] out = new float[shift.length];
-        for (int i = 0; i < c; i++) {
+        for (int i = 0; i < order.length; i++) {
             out[2 * i] = shift[2 * order[i]];
             out[2 * i + 1] = shift[2 * order[i] + 1];
         }
