@@ -2,7 +2,8 @@
 // Runtime), against a ReLU pass over the same tensor as the memory-bound floor. A development
 // tool, never run by the tests (timings depend on the machine and its load).
 //
-//   asnet_kernel_bench [rounds]     medians of interleaved rounds, microseconds per call
+//   asnet_kernel_bench [rounds] [filter]   medians of interleaved rounds, microseconds per call;
+//   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling
 //
 // NCHWc cases run the op's kernel on a blocked tensor for each block size the CPU can vectorize,
 // with shift distributions from "one integer offset per block" to U(-4.7, 4.7) unsorted; NCHW
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <new>
 #include <random>
 #include <string>
 #include <vector>
@@ -98,6 +100,27 @@ void Relu(const float* x, float* y, int64_t n) {
   }
 }
 
+// 64-byte aligned buffers, as ONNX Runtime's CPU allocator gives: with malloc's 16-byte alignment
+// every 64-byte pixel-block would straddle two cache lines and the timings would not be ORT's.
+template <typename T>
+struct AlignedAllocator {
+  using value_type = T;
+  AlignedAllocator() = default;
+  template <typename U>
+  AlignedAllocator(const AlignedAllocator<U>&) {}
+  T* allocate(size_t n) {
+    void* p = std::aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64);
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) { std::free(p); }
+  template <typename U>
+  bool operator==(const AlignedAllocator<U>&) const { return true; }
+  template <typename U>
+  bool operator!=(const AlignedAllocator<U>&) const { return false; }
+};
+using Floats = std::vector<float, AlignedAllocator<float>>;
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -107,6 +130,7 @@ double Median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 11;
+  const std::string filter = argc > 2 ? argv[2] : "";
   std::mt19937 rng(5);
   struct Shape {
     int64_t c, h, w;
@@ -120,9 +144,12 @@ int main(int argc, char** argv) {
     for (const int64_t b : {int64_t{8}, int64_t{16}}) {
       if (isa == asnet::Isa::kAvx2 && b == 16) continue;  // ORT uses 8 with AVX2
       for (const Shape& sh : shapes) {
+        const std::string label = std::to_string(sh.c) + "x" + std::to_string(sh.h) + "x" + std::to_string(sh.w) +
+                                  "/" + asnet::IsaName(isa) + "/" + std::to_string(b);
+        if (label.find(filter) == std::string::npos) continue;
         const auto ng = asnet::NchwcGeometry::Make(1, sh.c, sh.h, sh.w, b, 1, 1);
         const int64_t elems = ng.padded_channels() * sh.h * sh.w;
-        std::vector<float> x(elems), y(elems), r(elems);
+        Floats x(elems), y(elems), r(elems);
         for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
         const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
         const char* kinds[] = {"one", "u1", "trained", "u47"};
@@ -147,6 +174,7 @@ int main(int argc, char** argv) {
       }
     }
   }
+  if (!filter.empty()) return 0;
   // NCHW kernel on the small maps.
   std::printf("\nNCHW ActiveShift (U(-1,1) shifts) vs ReLU\n");
   const Shape small[] = {{64, 56, 56}, {128, 28, 28}, {128, 14, 14}, {256, 7, 7}};
@@ -154,7 +182,7 @@ int main(int argc, char** argv) {
     for (const Shape& sh : small) {
       const auto g = asnet::ShiftGeometry::Make(1, sh.c, sh.h, sh.w, 1, 1);
       const int64_t elems = sh.c * sh.h * sh.w;
-      std::vector<float> x(elems), y(elems), r(elems);
+      Floats x(elems), y(elems), r(elems);
       for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
       const std::vector<float> s = Draw("u1", sh.c, rng);
       const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
