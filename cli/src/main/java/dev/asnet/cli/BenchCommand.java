@@ -233,7 +233,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (profile && where == Device.CPU) {
             BenchConfig one = new BenchConfig(1, optLevels.get(optLevels.size() - 1));
             for (BenchModel m : models) {
-                if (PROFILED.contains(m.name())) {
+                // With --nchwc-rewrite both, a profiled model's "(ORT layout)" twin is profiled too.
+                if (PROFILED.stream().anyMatch(p -> m.name().equals(p) || m.name().startsWith(p + " ("))) {
                     err.print("\r\033[Kprofiling " + m.name());
                     try {
                         profiles.add(OpProfiler.profile(m, one, 10, out.resolve("profiles")));

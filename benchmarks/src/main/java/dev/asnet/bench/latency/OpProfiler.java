@@ -58,7 +58,8 @@ public final class OpProfiler {
             byte[] bytes = model.source().bytes();
             // Profiled as asnet runs it: with the NCHWc rewrite where it applies.
             try (OrtSession session = SessionFactory.createPrepared(setup, bytes, ModelProto.parseFrom(bytes),
-                    model.name(), config.runtimeOptions(), () -> setup.createSession(bytes)).session()) {
+                    model.name(), config.runtimeOptions().toBuilder().optNchwcRewrite(model.nchwcRewrite()).build(),
+                    () -> setup.createSession(bytes)).session()) {
                 String inputName = session.getInputNames().iterator().next();
                 long count = 1;
                 for (long d : model.inputShape()) {
