@@ -19,12 +19,14 @@ import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.exporter.ops.OpRegistry;
+import dev.asnet.exporter.testing.ActiveShiftTester;
+import dev.asnet.exporter.testing.OrtRunner;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The standard-ONNX ASL lowerings in ONNX Runtime against a double-precision reference. */
+/** The standard-ONNX ASL lowerings in ONNX Runtime against the double-precision reference. */
 class AslLoweringTest {
     private static Model shiftModel(int c, int h, int w, float[] shift, int sh, int sw) {
         Graph g = new Graph("asl", OpRegistry.standard());
@@ -58,12 +60,14 @@ class AslLoweringTest {
                 ExportOptions.of(lowering)));
         double tol = lowering == AslLowering.DEPTHWISE ? 1e-5 : 1e-4;
         for (int n : new int[] {1, 3}) {
-            float[] x = OrtRunner.randn(n * 7L + c, n * c * h * w);
-            OrtRunner.Output out = OrtRunner.run(bytes, "x", x, n, c, h, w).get(0);
-            assertArrayEquals(new long[] {n, c, (h + sh - 1) / sh, (w + sw - 1) / sw}, out.shape());
-            float[] ref = ShiftReference.forward(x, n, c, h, w, shift, sh, sw);
-            double diff = OrtRunner.maxAbsDiff(ref, out.data());
-            assertTrue(diff <= tol, lowering + " differs from the reference by " + diff + " (limit " + tol + ")");
+            ActiveShiftTester t = new ActiveShiftTester().batch(n).channels(c).height(h).width(w).strides(sh, sw)
+                    .shifts(shift).seed(n * 7L + c).tolerance(tol);
+            // The shifts are baked into the model, so the kernel only takes X.
+            t.testForward((x, s) -> {
+                OrtRunner.Output out = OrtRunner.PLAIN.run(bytes, "x", x, t.inputShape()).get(0);
+                assertArrayEquals(new long[] {n, c, (h + sh - 1) / sh, (w + sw - 1) / sw}, out.shape());
+                return out.data();
+            });
         }
     }
 
@@ -75,9 +79,9 @@ class AslLoweringTest {
                 ExportOptions.builder().setLowering(AslLowering.PORTABLE).optOpsetVersion(20).build());
         assertEquals("linear", m.graph().nodes().stream().filter(n -> n.opType().equals("GridSample")).findFirst()
                 .orElseThrow().attribute("mode").orElseThrow().asString());
-        float[] x = OrtRunner.randn(3, c * h * w);
-        float[] y = OrtRunner.run(OnnxWriter.toBytes(m), "x", x, 1, c, h, w).get(0).data();
-        assertTrue(OrtRunner.maxAbsDiff(ShiftReference.forward(x, 1, c, h, w, shift, 1, 1), y) <= 1e-4);
+        byte[] bytes = OnnxWriter.toBytes(m);
+        new ActiveShiftTester().channels(c).height(h).width(w).shifts(shift).seed(3).tolerance(1e-4)
+                .testForward((x, s) -> OrtRunner.PLAIN.run(bytes, "x", x, 1, c, h, w).get(0).data());
     }
 
     @Test

@@ -23,6 +23,9 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.exporter.ops.OpRegistry;
+import dev.asnet.exporter.testing.ActiveShiftReference;
+import dev.asnet.exporter.testing.OrtRunner;
+import dev.asnet.exporter.testing.TestArrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -66,7 +69,7 @@ class GraphPassTest {
     }
 
     private static float[] run(Graph g, float[] x, int n) throws Exception {
-        return OrtRunner.run(OnnxWriter.toBytes(new Model(g)), "image", x, n, 3, 6, 6).get(0).data();
+        return OrtRunner.PLAIN.run(OnnxWriter.toBytes(new Model(g)), "image", x, n, 3, 6, 6).get(0).data();
     }
 
     @Test
@@ -90,10 +93,10 @@ class GraphPassTest {
         assertEquals(List.of("bn1.weight", "bn1.bias", "bn1.mean", "bn1.var", "bn2.weight", "bn2.bias", "bn2.mean",
                 "bn2.var"), removed.stream().map(Value::name).toList());
         for (int n : new int[] {1, 3}) {
-            float[] x = OrtRunner.randn(n, n * 3 * 6 * 6);
+            float[] x = TestArrays.randn(n, n * 3 * 6 * 6);
             float[] want = run(source, x, n);
             float[] got = run(folded, x, n);
-            double diff = OrtRunner.maxAbsDiff(want, got);
+            double diff = TestArrays.maxAbsDiff(want, got);
             assertTrue(diff < 1e-4, "folded differs from unfolded by " + diff);
         }
     }
@@ -155,16 +158,17 @@ class GraphPassTest {
                 assertEquals(1, pass.createdInitializers().size());
                 assertEquals(lowering == AslLowering.DEPTHWISE ? AslLowerings.radius(shift) : -1, pass.maxRadiusUsed());
                 int n = 2;
-                float[] x = OrtRunner.randn(stride, n * c * h * w);
-                OrtRunner.Output out = OrtRunner.run(OnnxWriter.toBytes(new Model(g)), "x", x, n, c, h, w).get(0);
+                float[] x = TestArrays.randn(stride, n * c * h * w);
+                OrtRunner.Output out = OrtRunner.PLAIN.run(OnnxWriter.toBytes(new Model(g)), "x", x, n, c, h, w).get(0);
                 assertArrayEquals(new long[] {n, c, (h + stride - 1) / stride, (w + stride - 1) / stride}, out.shape());
-                float[] ref = ShiftReference.forward(x, n, c, h, w, shift, stride, stride);
+                double[] ref = new ActiveShiftReference(n, c, h, w, stride, stride)
+                        .run(TestArrays.toDouble(x), TestArrays.toDouble(shift), null).y();
                 if (reluAfter) {
                     for (int i = 0; i < ref.length; i++) {
-                        ref[i] = Math.max(ref[i], 0f);
+                        ref[i] = Math.max(ref[i], 0);
                     }
                 }
-                double diff = OrtRunner.maxAbsDiff(ref, out.data());
+                double diff = TestArrays.maxAbsDiff(ref, out.data());
                 double tol = lowering == AslLowering.DEPTHWISE ? 1e-5 : 1e-4;
                 assertTrue(diff <= tol, lowering + " differs from the reference by " + diff);
             }

@@ -20,6 +20,7 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.exporter.ops.OpRegistry;
+import dev.asnet.exporter.testing.TestArrays;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,18 +34,18 @@ class RoundTripTest {
         Graph g = new Graph("small", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("image", DataType.FLOAT, Shape.batched("N", 3, 12, 12));
-        Value w0 = b.parameter("conv0.weight", Tensor.ofFloats(OrtRunner.randn(1, 8 * 27), 8, 3, 3, 3));
+        Value w0 = b.parameter("conv0.weight", Tensor.ofFloats(TestArrays.randn(1, 8 * 27), 8, 3, 3, 3));
         Value h = b.conv("conv0", x, w0, null, ConvOptions.builder().optPad(1).build());
         h = b.batchNorm("bn0", h, b.parameter("bn0.weight", Tensor.ofFloats(new float[] {1, 2, 3, 4, 1, 1, 1, 0.5f}, 8)),
-                b.parameter("bn0.bias", Tensor.ofFloats(OrtRunner.randn(2, 8), 8)),
-                b.buffer("bn0.running_mean", Tensor.ofFloats(OrtRunner.randn(3, 8), 8)),
+                b.parameter("bn0.bias", Tensor.ofFloats(TestArrays.randn(2, 8), 8)),
+                b.buffer("bn0.running_mean", Tensor.ofFloats(TestArrays.randn(3, 8), 8)),
                 b.buffer("bn0.running_var", Tensor.ofFloats(new float[] {1, 2, 0.5f, 1, 1, 3, 1, 1}, 8)), 1e-5f);
         h = b.relu(null, h);
-        float[] shift = OrtRunner.randn(4, 16);
+        float[] shift = TestArrays.randn(4, 16);
         h = b.activeShift("asl", h, b.parameter("asl.shift", Tensor.ofFloats(shift, 8, 2)), 2, 2);
         h = b.globalAveragePool(null, h);
         h = b.flatten(null, h, 1);
-        h = b.linear("fc", h, b.parameter("fc.weight", Tensor.ofFloats(OrtRunner.randn(5, 40), 5, 8)),
+        h = b.linear("fc", h, b.parameter("fc.weight", Tensor.ofFloats(TestArrays.randn(5, 40), 5, 8)),
                 b.parameter("fc.bias", Tensor.ofFloats(new float[5], 5)));
         b.output(h, "logits");
         Model m = new Model(g);

@@ -15,6 +15,8 @@ import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.exporter.ops.PoolOptions;
+import dev.asnet.exporter.testing.OrtRunner;
+import dev.asnet.exporter.testing.TestArrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +31,8 @@ class StandardOpsOrtTest {
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("x", DataType.FLOAT, Shape.batched("N", 4, 11, 9));
         List<Value> outs = new java.util.ArrayList<>();
-        Value conv = b.conv("conv", x, b.parameter("w", Tensor.ofFloats(OrtRunner.randn(1, 6 * 2 * 3 * 3), 6, 2, 3, 3)),
-                b.parameter("bias", Tensor.ofFloats(OrtRunner.randn(2, 6), 6)),
+        Value conv = b.conv("conv", x, b.parameter("w", Tensor.ofFloats(TestArrays.randn(1, 6 * 2 * 3 * 3), 6, 2, 3, 3)),
+                b.parameter("bias", Tensor.ofFloats(TestArrays.randn(2, 6), 6)),
                 ConvOptions.builder().optStrides(2, 1).optPads(1, 0, 2, 1).optDilations(1, 2).optGroups(2).build());
         outs.add(conv);
         Value bn = b.batchNorm("bn", conv, b.parameter(null, Tensor.ofFloats(new float[] {1, 2, 1, 1, 1, 1}, 6)),
@@ -44,10 +46,10 @@ class StandardOpsOrtTest {
         Value flat = b.flatten("flatten", gap, 1);
         Value reshaped = b.reshape("reshape", act, 0, 6, -1);
         outs.add(reshaped);
-        Value fc = b.linear("fc", flat, b.parameter(null, Tensor.ofFloats(OrtRunner.randn(3, 5 * 6), 5, 6)),
-                b.parameter(null, Tensor.ofFloats(OrtRunner.randn(4, 5), 5)));
+        Value fc = b.linear("fc", flat, b.parameter(null, Tensor.ofFloats(TestArrays.randn(3, 5 * 6), 5, 6)),
+                b.parameter(null, Tensor.ofFloats(TestArrays.randn(4, 5), 5)));
         outs.add(b.softmax("softmax", fc, -1));
-        outs.add(b.matMul("matmul", fc, b.constant(null, Tensor.ofFloats(OrtRunner.randn(5, 5 * 7), 5, 7))));
+        outs.add(b.matMul("matmul", fc, b.constant(null, Tensor.ofFloats(TestArrays.randn(5, 5 * 7), 5, 7))));
         outs.add(b.concat("concat", 1, fc, flat, fc));
         outs.add(b.div("div", b.sub("sub", b.mul("mul", fc, fc), fc), b.scalar(2f)));
         outs.add(b.transpose("transpose", act, 0, 2, 3, 1));
@@ -56,8 +58,8 @@ class StandardOpsOrtTest {
         }
         byte[] bytes = OnnxWriter.toBytes(new Model(g));
         int n = 2;
-        float[] input = OrtRunner.randn(9, n * 4 * 11 * 9);
-        List<OrtRunner.Output> results = OrtRunner.run(bytes, "x", input, n, 4, 11, 9);
+        float[] input = TestArrays.randn(9, n * 4 * 11 * 9);
+        List<OrtRunner.Output> results = OrtRunner.PLAIN.run(bytes, "x", input, n, 4, 11, 9);
         assertEquals("[N, 6, 3, 3]", outs.get(2).shape().toString(), "ceil_mode rounds (6 - 3) / 2 up");
         for (int i = 0; i < outs.size(); i++) {
             long[] inferred = outs.get(i).shape().with(0, dev.asnet.exporter.ir.Dim.of(n)).toArray();
@@ -92,7 +94,7 @@ class StandardOpsOrtTest {
         float[] bias = {0.25f, -1};
         b.output(b.linear("fc", x, b.parameter("w", Tensor.ofFloats(w, 2, 3)), b.parameter("b", Tensor.ofFloats(bias, 2))), "y");
         float[] in = {1, 2, 3, -2, 0, 1};
-        float[] y = OrtRunner.run(OnnxWriter.toBytes(new Model(g)), "x", in, 2, 3).get(0).data();
+        float[] y = OrtRunner.PLAIN.run(OnnxWriter.toBytes(new Model(g)), "x", in, 2, 3).get(0).data();
         assertArrayEquals(new float[] {14.25f, 5f, 1.25f, 3f}, y, 1e-6f);
     }
 }

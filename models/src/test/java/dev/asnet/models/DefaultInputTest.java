@@ -8,6 +8,9 @@ import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.testing.OrtRunner;
+import dev.asnet.exporter.testing.TestArrays;
+import dev.asnet.ops.testing.OpSessions;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +28,8 @@ class DefaultInputTest {
         Model m = arch.buildForInference(arch.defaultConfig(), ExportOptions.of(AslLowering.CUSTOM));
         assertEquals("3,224,224", m.metadata().get(ModelInfo.INPUT_SHAPE));
         assertEquals("1000", m.metadata().get(ModelInfo.NUM_CLASSES));
-        OrtSessions.Output out = OrtSessions.run(OnnxWriter.toBytes(m), true, "input",
-                OrtSessions.randn(224, 3 * 224 * 224), 1, 3, 224, 224);
+        OrtRunner.Output out = OpSessions.WITH_OPS.run(OnnxWriter.toBytes(m), "input",
+                TestArrays.randn(224, 3 * 224 * 224), 1, 3, 224, 224).get(0);
         assertArrayEquals(new long[] {1, 1000}, out.shape());
         for (float v : out.data()) {
             if (!Float.isFinite(v)) {

@@ -14,6 +14,9 @@ import dev.asnet.exporter.ir.InitializerRole;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.testing.OrtRunner;
+import dev.asnet.exporter.testing.TestArrays;
+import dev.asnet.ops.testing.OpSessions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +44,8 @@ class ModelZooTest {
         assertEquals("0.286", m.metadata().get(ModelInfo.CHANNEL_MEAN));
         assertEquals(ModelConfig.FASHION_MNIST_LABELS,
                 ModelInfo.of(m).classLabels().orElseThrow());
-        OrtSessions.Output out = OrtSessions.run(OnnxWriter.toBytes(m), false, "input",
-                OrtSessions.randn(5, 4 * 28 * 28), 4, 1, 28, 28);
+        OrtRunner.Output out = OpSessions.PLAIN.run(OnnxWriter.toBytes(m), "input",
+                TestArrays.randn(5, 4 * 28 * 28), 4, 1, 28, 28).get(0);
         assertArrayEquals(new long[] {4, 10}, out.shape());
     }
 

@@ -6,6 +6,9 @@ import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.testing.OrtRunner;
+import dev.asnet.exporter.testing.TestArrays;
+import dev.asnet.ops.testing.OpSessions;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,10 +55,10 @@ class SortedExportTest {
             }
         }
         org.junit.jupiter.api.Assertions.assertTrue(asls > 0 && changed == asls, changed + " of " + asls + " reordered");
-        float[] x = OrtSessions.randn(3, 2 * 3 * 32 * 32);
-        OrtSessions.Output want = OrtSessions.run(plain, true, "input", x, 2, 3, 32, 32);
-        OrtSessions.Output got = OrtSessions.run(sortedSame, true, "input", x, 2, 3, 32, 32);
-        double scale = Math.max(1, OrtSessions.maxAbs(want.data()));
+        float[] x = TestArrays.randn(3, 2 * 3 * 32 * 32);
+        OrtRunner.Output want = OpSessions.WITH_OPS.run(plain, "input", x, 2, 3, 32, 32).get(0);
+        OrtRunner.Output got = OpSessions.WITH_OPS.run(sortedSame, "input", x, 2, 3, 32, 32).get(0);
+        double scale = Math.max(1, TestArrays.maxAbs(want.data()));
         assertEquals(want.data().length, got.data().length);
         for (int i = 0; i < want.data().length; i++) {
             assertEquals(want.data()[i], got.data()[i], 1e-5 * scale, name + " output " + i);

@@ -17,9 +17,11 @@ import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.TypeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.testing.ActiveShiftTester;
+import dev.asnet.exporter.testing.TestArrays;
 import dev.asnet.ops.testing.OneNodeModel;
+import dev.asnet.ops.testing.OpSessions;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,15 +124,6 @@ class ActiveShiftNchwcOpTest {
         return m.build().toByteArray();
     }
 
-    private static float[] uniform(int n, double range, long seed) {
-        Random r = new Random(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) ((2 * r.nextDouble() - 1) * range);
-        }
-        return v;
-    }
-
     private static float[] run(OpSessions sessions, String key, byte[] model, float[] x, long[] shape, float[] shift)
             throws OrtException {
         OrtSession s = sessions.session(key, model);
@@ -139,7 +132,7 @@ class ActiveShiftNchwcOpTest {
     }
 
     @Test
-    void blockedChainEqualsNchwActiveShift() throws OrtException {
+    void blockedChainEqualsNchwActiveShift() throws Exception {
         int[][] shapes = {{1, 20, 7, 7}, {2, 20, 14, 14}, {1, 32, 28, 28}, {1, 4, 1, 1}, {1, 16, 5, 56}, {3, 12, 9, 13}};
         long[][] strides = {{1, 1}, {2, 2}, {1, 3}};
         double[] ranges = {1.0, 4.7, 40.0};
@@ -147,21 +140,27 @@ class ActiveShiftNchwcOpTest {
         for (int[] s : shapes) {
             for (long[] st : strides) {
                 for (double range : ranges) {
-                    long[] shape = {s[0], s[1], s[2], s[3]};
-                    float[] x = uniform(s[0] * s[1] * s[2] * s[3], 1.0, seed++);
-                    float[] shift = uniform(2 * s[1], range, seed++);
-                    String what = java.util.Arrays.toString(s) + " strides " + java.util.Arrays.toString(st)
-                            + " shifts in +-" + range + " block " + block;
+                    // X from seed, shifts from seed + 1: the values this sweep has always used.
+                    ActiveShiftTester t = new ActiveShiftTester().batch(s[0]).channels(s[1]).height(s[2]).width(s[3])
+                            .strides(st[0], st[1]).shiftRange(range).seed(seed);
+                    seed += 2;
+                    long[] shape = t.inputShape();
+                    float[] x = TestArrays.toFloat(t.x());
+                    float[] shift = TestArrays.toFloat(t.shift());
+                    String what = t + " block " + block;
+                    byte[] chain = blockedChain(s[1], st[0], st[1], block);
+                    String key = "chain" + st[0] + st[1] + "c" + s[1];
+                    // The blocked chain against the Java reference...
+                    float[] got = t.testForward((xs, shifts) -> run(single, key, chain, xs, shape, shifts));
+                    // ... and, tighter, against the NCHW op, which does the same float arithmetic.
                     float[] want = run(single, "nchw" + st[0] + st[1] + "c" + s[1],
                             OneNodeModel.activeShift(st[0], st[1]).bytes(), x, shape, shift);
-                    byte[] chain = blockedChain(s[1], st[0], st[1], block);
-                    float[] got = run(single, "chain" + st[0] + st[1] + "c" + s[1], chain, x, shape, shift);
                     assertEquals(want.length, got.length, what);
                     for (int i = 0; i < want.length; i++) {
                         assertEquals(want[i], got[i], 2e-6f, what + " at " + i);
                     }
                     // Any thread count gives the same bits.
-                    float[] two = run(multi, "chain" + st[0] + st[1] + "c" + s[1], chain, x, shape, shift);
+                    float[] two = run(multi, key, chain, x, shape, shift);
                     assertArrayEquals(got, two, what + " with 2 threads");
                 }
             }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.OneNodeModel;
+import dev.asnet.ops.testing.OpSessions;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

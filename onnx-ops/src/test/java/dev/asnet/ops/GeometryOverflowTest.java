@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ops.AsnetDomain;
-import dev.asnet.ops.testing.ActiveShiftReference;
+import dev.asnet.exporter.testing.ActiveShiftReference;
+import dev.asnet.exporter.testing.ActiveShiftTester;
+import dev.asnet.exporter.testing.TestArrays;
 import dev.asnet.ops.testing.OneNodeModel;
+import dev.asnet.ops.testing.OpSessions;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Huge strides: strides up to {@code Long.MAX_VALUE} are valid and must neither crash the JVM (the
  * native geometry arithmetic once overflowed and read and wrote outside the tensors) nor give
- * wrong values. Everything is compared with {@link ActiveShiftReference}, which takes the strides as
- * longs.
+ * wrong values. Everything is compared with the Java reference through {@link ActiveShiftTester};
+ * both take the strides as longs.
  */
 class GeometryOverflowTest {
     private static final long MAX = Long.MAX_VALUE;
@@ -43,17 +43,18 @@ class GeometryOverflowTest {
     @Test
     void maxStrideOnOnePixelImagesGivesTheReferenceForEveryImage() throws Exception {
         for (int n : new int[] {1, 30}) {
-            Case k = new Case(n, 1, 1, 1, 1, MAX, new double[] {-3, 0}, 11 + n);
+            ActiveShiftTester k = tester(n, 1, 1, 1, 1, MAX, new double[] {-3, 0}, 11 + n);
             float[] y = check(k);
             for (int i = 0; i < n; i++) {
                 assertEquals(0.0f, y[i], "image " + i + " of " + n);  // every tap is outside
             }
             // Repeated runs of one batch agree (the overflow read whatever lay before the tensor).
-            assertArrayEquals(y, forward(k)[0]);
+            float[] again = ActiveShiftOpTest.forward(sessions, k).run(TestArrays.toFloat(k.x()), TestArrays.toFloat(k.shift()));
+            assertArrayEquals(y, again);
             // The transposed case, and fractional shifts that do read the pixel.
-            check(new Case(n, 1, 1, 1, MAX, 1, new double[] {0, -3}, 12 + n));
-            check(new Case(n, 1, 1, 1, 1, MAX, new double[] {0.25, 0}, 13 + n));
-            check(new Case(n, 1, 1, 1, MAX, MAX, new double[] {-0.5, -0.75}, 14 + n));
+            check(tester(n, 1, 1, 1, MAX, 1, new double[] {0, -3}, 12 + n));
+            check(tester(n, 1, 1, 1, 1, MAX, new double[] {0.25, 0}, 13 + n));
+            check(tester(n, 1, 1, 1, MAX, MAX, new double[] {-0.5, -0.75}, 14 + n));
         }
     }
 
@@ -70,13 +71,13 @@ class GeometryOverflowTest {
                 long sh = strides[rnd.nextInt(strides.length)];
                 long sw = strides[rnd.nextInt(strides.length)];
                 double range = shiftRanges[t % shiftRanges.length][0];
-                double[] shift = ActiveShiftOpTest.uniform(2 * s[1], range, seed);
+                double[] shift = TestArrays.uniform(2 * s[1], range, seed);
                 if (t % 4 == 3) {  // exact integers, including -extent .. extent
                     for (int i = 0; i < shift.length; i++) {
                         shift[i] = Math.rint(shift[i]);
                     }
                 }
-                check(new Case(s[0], s[1], s[2], s[3], sh, sw, shift, seed++));
+                check(tester(s[0], s[1], s[2], s[3], sh, sw, shift, seed++));
             }
         }
     }
@@ -105,7 +106,7 @@ class GeometryOverflowTest {
                 .input("X", OneNodeModel.FLOAT, 2L, 1L, 5L, 7L).input("shift", OneNodeModel.FLOAT, 1L, 2L)
                 .output("Y", OneNodeModel.FLOAT).ints(AsnetDomain.STRIDES, MAX, MAX - 1).bytes();
         OrtSession s = sessions.session("declared", model);
-        float[] x = ActiveShiftOpTest.toFloat(ActiveShiftOpTest.uniform(70, 1, 3));
+        float[] x = TestArrays.toFloat(TestArrays.uniform(70, 1, 3));
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
         try {
             in.put("X", OnnxTensor.createTensor(OpSessions.ENV, FloatBuffer.wrap(x), new long[] {2, 1, 5, 7}));
@@ -140,66 +141,13 @@ class GeometryOverflowTest {
 
     // ---- helpers ---------------------------------------------------------------------------
 
-    /** One case with explicit long strides and shifts (exactly representable as float). */
-    record Case(int n, int c, int h, int w, long sh, long sw, double[] shift, long seed) {
-        ActiveShiftReference reference() {
-            return new ActiveShiftReference(n, c, h, w, sh, sw);
-        }
-
-        double[] x() {
-            return ActiveShiftOpTest.uniform(n * c * h * w, 1.0, seed);
-        }
-
-        double[] dy() {
-            ActiveShiftReference r = reference();
-            return ActiveShiftOpTest.uniform(n * c * r.outH() * r.outW(), 1.0, seed + 1);
-        }
-
-        double[] shiftAsFloat() {
-            double[] s = new double[shift.length];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = (float) shift[i];
-            }
-            return s;
-        }
-
-        @Override
-        public String toString() {
-            List<String> sh = new ArrayList<>();
-            for (double v : shift) {
-                sh.add(Double.toString(v));
-            }
-            return "X [" + n + "," + c + "," + h + "," + w + "] strides [" + this.sh + "," + sw + "] shift " + sh;
-        }
+    /** One case with explicit long strides and shifts (each rounded to float). */
+    private static ActiveShiftTester tester(int n, int c, int h, int w, long sh, long sw, double[] shift, long seed) {
+        return new ActiveShiftTester().batch(n).channels(c).height(h).width(w).strides(sh, sw).shifts(shift).seed(seed);
     }
 
-    /** Forward and gradient of k vs. the reference; returns Y. */
-    private static float[] check(Case k) throws Exception {
-        ActiveShiftReference.Result ref = k.reference().run(k.x(), k.shiftAsFloat(), k.dy());
-        float[] y = forward(k)[0];
-        ActiveShiftOpTest.assertClose(ref.y(), y, 1e-5, "Y " + k);
-        float[][] g = gradient(k);
-        ActiveShiftOpTest.assertClose(ref.dx(), g[0], 1e-5, "dX " + k);
-        ActiveShiftReference r = k.reference();
-        double terms = Math.max(1, (double) k.n() * r.outH() * r.outW());
-        ActiveShiftOpTest.assertClose(ref.dshift(), g[1], 1e-5 * Math.sqrt(terms), "dShift " + k);
-        return y;
-    }
-
-    private static float[][] forward(Case k) throws OrtException {
-        OrtSession s = sessions.session("fwd" + k.sh() + "x" + k.sw(), OneNodeModel.activeShift(k.sh(), k.sw()).bytes());
-        return OpSessions.run(s,
-                Map.of("X", ActiveShiftOpTest.toFloat(k.x()), "shift", ActiveShiftOpTest.toFloat(k.shiftAsFloat())),
-                Map.of("X", new long[] {k.n(), k.c(), k.h(), k.w()}, "shift", new long[] {k.c(), 2}));
-    }
-
-    private static float[][] gradient(Case k) throws OrtException {
-        OrtSession s = sessions.session("grad" + k.sh() + "x" + k.sw(), OneNodeModel.activeShiftGrad(k.sh(), k.sw()).bytes());
-        ActiveShiftReference r = k.reference();
-        return OpSessions.run(s,
-                Map.of("dY", ActiveShiftOpTest.toFloat(k.dy()), "X", ActiveShiftOpTest.toFloat(k.x()),
-                        "shift", ActiveShiftOpTest.toFloat(k.shiftAsFloat())),
-                Map.of("dY", new long[] {k.n(), k.c(), r.outH(), r.outW()},
-                        "X", new long[] {k.n(), k.c(), k.h(), k.w()}, "shift", new long[] {k.c(), 2}));
+    /** Forward and gradient of the case vs. the reference; returns Y. */
+    private static float[] check(ActiveShiftTester k) throws Exception {
+        return k.test(ActiveShiftOpTest.forward(sessions, k), ActiveShiftOpTest.gradient(sessions, k));
     }
 }

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.onnxruntime.OrtException;
-import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.AsnetDomain.AttributeSpec;
 import dev.asnet.exporter.ops.AsnetDomain.OpSpec;
 import dev.asnet.exporter.ops.AsnetDomain.Provider;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.OneNodeModel;
+import dev.asnet.ops.testing.OpSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.OneNodeModel;
+import dev.asnet.ops.testing.OpSessions;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;

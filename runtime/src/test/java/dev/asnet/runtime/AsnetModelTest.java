@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.exporter.testing.OrtRunner;
+import dev.asnet.exporter.testing.TestArrays;
 import dev.asnet.ops.AsnetOps;
+import dev.asnet.ops.testing.OpSessions;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,6 +25,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class AsnetModelTest {
+    /**
+     * ONNX Runtime on its own, with the op library and its default thread count like AsnetModel's
+     * sessions: the reference for what AsnetModel returns.
+     */
+    private static final OrtRunner DIRECT = OpSessions.runner(0);
     private static final int IMAGE = 28 * 28;
 
     @TempDir
@@ -42,13 +50,13 @@ class AsnetModelTest {
             assertArrayEquals(new long[] {3, 10}, y.shape());
             // With the NCHWc rewrite (custom lowering at ALL) the shifts run on the blocked layout:
             // the same arithmetic in another order, so equal to float rounding.
-            float[] direct = TestModels.directRun(bytes, x, 3, 1, 28, 28);
-            assertTrue(TestModels.maxAbsDiff(direct, y.data()) <= 1e-5 * Math.max(1, TestModels.maxAbs(direct)),
-                    "differs by " + TestModels.maxAbsDiff(direct, y.data()));
+            float[] direct = DIRECT.run(bytes, "input", x, 3, 1, 28, 28).get(0).data();
+            assertTrue(TestArrays.maxAbsDiff(direct, y.data()) <= 1e-5 * Math.max(1, TestArrays.maxAbs(direct)),
+                    "differs by " + TestArrays.maxAbsDiff(direct, y.data()));
         }
         // Without the rewrite AsnetModel runs exactly what ONNX Runtime runs.
         try (AsnetModel model = AsnetModel.open(bytes, RuntimeOptions.builder().optNchwcRewrite(false).build())) {
-            assertArrayEquals(TestModels.directRun(bytes, x, 3, 1, 28, 28),
+            assertArrayEquals(DIRECT.run(bytes, "input", x, 3, 1, 28, 28).get(0).data(),
                     model.run(FloatTensor.of(x, 3, 1, 28, 28)).data(), 0f);
         }
     }
@@ -63,7 +71,7 @@ class AsnetModelTest {
                 if (ref == null) {
                     ref = y;
                 } else {
-                    assertTrue(TestModels.maxAbsDiff(ref, y) < 1e-3, l + " differs by " + TestModels.maxAbsDiff(ref, y));
+                    assertTrue(TestArrays.maxAbsDiff(ref, y) < 1e-3, l + " differs by " + TestArrays.maxAbsDiff(ref, y));
                 }
             }
         }
@@ -75,7 +83,7 @@ class AsnetModelTest {
         try (AsnetModel model = AsnetModel.open(bytes, RuntimeOptions.defaults())) {
             assertFalse(model.usesAsnetOps());
             float[] x = TestModels.random(3, IMAGE);
-            assertArrayEquals(TestModels.directRun(bytes, x, 1, 1, 28, 28), model.run(FloatTensor.of(x, 1, 1, 28, 28)).data(), 0f);
+            assertArrayEquals(DIRECT.run(bytes, "input", x, 1, 1, 28, 28).get(0).data(), model.run(FloatTensor.of(x, 1, 1, 28, 28)).data(), 0f);
         }
     }
 
@@ -129,7 +137,7 @@ class AsnetModelTest {
                 try (AsnetModel m = AsnetModel.open(bytes, o)) {
                     assertEquals(o, m.options());
                     float[] y = m.run(FloatTensor.of(x, 4, 1, 28, 28)).data();
-                    assertTrue(TestModels.maxAbsDiff(ref, y) < 1e-4, o + " differs by " + TestModels.maxAbsDiff(ref, y));
+                    assertTrue(TestArrays.maxAbsDiff(ref, y) < 1e-4, o + " differs by " + TestArrays.maxAbsDiff(ref, y));
                 }
             }
         }

@@ -1,8 +1,5 @@
 package dev.asnet.runtime;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
@@ -11,14 +8,14 @@ import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.OperatorSetIdProto;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
-import dev.asnet.ops.AsnetOps;
-import dev.asnet.ops.OrtEnvironments;
-import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Zoo networks with random weights, exported for the tests and cached per JVM. */
+/**
+ * Zoo networks with random weights, exported for the tests and cached per JVM, and edits of them.
+ * Running them directly in ONNX Runtime is {@code dev.asnet.ops.testing.OpSessions}'s job.
+ */
 public final class TestModels {
     /** A small AS-ResNet20 (W=16, E=1) for Fashion-MNIST. */
     public static final String AS_RESNET = "as-resnet20-16x1";
@@ -112,60 +109,5 @@ public final class TestModels {
             x[i] = (float) (r.nextDouble() * 2 - 1);
         }
         return x;
-    }
-
-    /**
-     * Largest absolute value.
-     *
-     * @param a values
-     * @return max |a|
-     */
-    public static double maxAbs(float[] a) {
-        double m = 0;
-        for (float v : a) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    /**
-     * Largest absolute difference.
-     *
-     * @param a values
-     * @param b values of the same length
-     * @return max |a - b|
-     */
-    public static double maxAbsDiff(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException(a.length + " vs " + b.length);
-        }
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs((double) a[i] - b[i]));
-        }
-        return m;
-    }
-
-    /**
-     * Runs a model with the plain ONNX Runtime API, the reference for what AsnetModel returns.
-     *
-     * @param model ONNX bytes with an input named {@code input}
-     * @param x input values
-     * @param shape input shape
-     * @return the first output's values
-     */
-    public static float[] directRun(byte[] model, float[] x, long... shape) throws Exception {
-        OrtEnvironment env = OrtEnvironments.get();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            AsnetOps.register(so);
-            try (OrtSession s = env.createSession(model, so);
-                    OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                    OrtSession.Result r = s.run(Map.of("input", t))) {
-                FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                float[] out = new float[fb.remaining()];
-                fb.get(out);
-                return out;
-            }
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.asnet.exporter.quantize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.asnet.exporter.OrtRunner;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.DataType;
 import dev.asnet.exporter.ir.Graph;
@@ -15,6 +14,8 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.exporter.ops.OpRegistry;
+import dev.asnet.exporter.testing.OrtRunner;
+import dev.asnet.exporter.testing.TestArrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ class QdqPatternTest {
     static Quantized quantize(Model m, Map<String, float[]> inputs, Map<String, long[]> shapes) throws Exception {
         QuantizationPlan plan = QdqQuantizer.plan(m, QuantizeOptions.defaults());
         Model calib = plan.calibrationModel();
-        List<OrtRunner.Output> outs = OrtRunner.run(OnnxWriter.toBytes(calib), inputs, shapes);
+        List<OrtRunner.Output> outs = OrtRunner.PLAIN.run(OnnxWriter.toBytes(calib), inputs, shapes);
         Map<String, TensorRange> ranges = new HashMap<>();
         List<Value> outputs = calib.graph().outputs();
         for (String name : plan.calibratedValues()) {
@@ -108,7 +109,7 @@ class QdqPatternTest {
     }
 
     static void assertWithinSteps(float[] want, float[] got, float step, String what) {
-        double worst = OrtRunner.maxAbsDiff(want, got);
+        double worst = TestArrays.maxAbsDiff(want, got);
         assertTrue(worst <= step * 1.01 + 1e-5, what + ": worst difference " + worst + " > one step " + step);
     }
 
@@ -144,12 +145,12 @@ class QdqPatternTest {
         Graph g = new Graph("conv", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("x", DataType.FLOAT, Shape.of(X));
-        float[] w = OrtRunner.randn(2, 4 * 3 * 9);
-        float[] bias = OrtRunner.randn(3, 4);
+        float[] w = TestArrays.randn(2, 4 * 3 * 9);
+        float[] bias = TestArrays.randn(3, 4);
         Value y = b.relu("relu", b.conv("conv", x, b.parameter("w", Tensor.ofFloats(w, 4, 3, 3, 3)),
                 b.parameter("b", Tensor.ofFloats(bias, 4)), ConvOptions.builder().optPad(1).build()));
         b.output(b.flatten("flat", y, 1), "y");
-        float[] xd = OrtRunner.randn(1, 2 * 3 * 36);
+        float[] xd = TestArrays.randn(1, 2 * 3 * 36);
         Quantized q = quantize(new Model(g), Map.of("x", xd), Map.of("x", X));
         Node conv = only(q.model(), "Conv");
         assertEquals("DequantizeLinear", conv.input(1).producer().opType());
@@ -163,7 +164,7 @@ class QdqPatternTest {
         }
         float[] want = fq(map(conv(fq(xd, q.p("x")), X, dequantizedWeight(q.model(), conv), new long[] {4, 3, 3, 3},
                 dequantizedBias(conv), 1, 1, 1), v -> Math.max(v, 0f)), q.p("relu_out"));
-        float[] got = OrtRunner.run(OnnxWriter.toBytes(q.model()), "x", xd, X).get(0).data();
+        float[] got = OrtRunner.PLAIN.run(OnnxWriter.toBytes(q.model()), "x", xd, X).get(0).data();
         assertWithinSteps(want, got, q.p("relu_out").scale(), "conv + bias + relu");
     }
 
@@ -172,11 +173,11 @@ class QdqPatternTest {
         Graph g = new Graph("gemm", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x = b.input("x", DataType.FLOAT, Shape.of(4, 6));
-        float[] w = OrtRunner.randn(5, 5 * 6);
-        float[] bias = OrtRunner.randn(6, 5);
+        float[] w = TestArrays.randn(5, 5 * 6);
+        float[] bias = TestArrays.randn(6, 5);
         b.output(b.linear("fc", x, b.parameter("w", Tensor.ofFloats(w, 5, 6)), b.parameter("b", Tensor.ofFloats(bias, 5))),
                 "logits");
-        float[] xd = OrtRunner.randn(7, 24);
+        float[] xd = TestArrays.randn(7, 24);
         Quantized q = quantize(new Model(g), Map.of("x", xd), Map.of("x", new long[] {4, 6}));
         Node fc = only(q.model(), "Gemm");
         float[] wq = dequantizedWeight(q.model(), fc);
@@ -194,7 +195,7 @@ class QdqPatternTest {
         }
         assertEquals(DataType.FLOAT, q.model().graph().outputs().get(0).dataType());
         assertEquals("Gemm", q.model().graph().outputs().get(0).producer().opType(), "the logits are not quantized");
-        float[] got = OrtRunner.run(OnnxWriter.toBytes(q.model()), "x", xd, 4, 6).get(0).data();
+        float[] got = OrtRunner.PLAIN.run(OnnxWriter.toBytes(q.model()), "x", xd, 4, 6).get(0).data();
         assertWithinSteps(want, got, 1e-4f, "gemm");
     }
 
@@ -206,8 +207,8 @@ class QdqPatternTest {
         Value x2 = b.input("b", DataType.FLOAT, Shape.of(X));
         Value sum = b.add("add", x1, x2);
         b.output(b.flatten("flat", b.globalAveragePool("gap", sum), 1), "y");
-        float[] a = OrtRunner.randn(8, 216);
-        float[] c = map(OrtRunner.randn(9, 216), v -> 3 * v + 1);
+        float[] a = TestArrays.randn(8, 216);
+        float[] c = map(TestArrays.randn(9, 216), v -> 3 * v + 1);
         Quantized q = quantize(new Model(g), Map.of("a", a, "b", c), Map.of("a", X, "b", X));
         float[] s = new float[216];
         float[] aq = fq(a, q.p("a"));
@@ -227,7 +228,7 @@ class QdqPatternTest {
         }
         QuantParams pm = q.p("gap_out");
         float[] want = fq(mean, pm);
-        float[] got = OrtRunner.run(OnnxWriter.toBytes(q.model()), Map.of("a", a, "b", c), Map.of("a", X, "b", X))
+        float[] got = OrtRunner.PLAIN.run(OnnxWriter.toBytes(q.model()), Map.of("a", a, "b", c), Map.of("a", X, "b", X))
                 .get(0).data();
         // The pool reads a sum that may itself be one step off: allow a step of each.
         assertWithinSteps(want, got, pm.scale() + ps.scale(), "add + global average pool");
@@ -248,16 +249,16 @@ class QdqPatternTest {
                 b.buffer("m", Tensor.ofFloats(mean, 3)), b.buffer("v", Tensor.ofFloats(var, 3)), 1e-5f);
         b.output(b.flatten("flat", b.relu("relu", bn), 1), "y");
         Model source = new Model(g);
-        float[] a = OrtRunner.randn(10, 216);
-        float[] c = OrtRunner.randn(11, 216);
+        float[] a = TestArrays.randn(10, 216);
+        float[] c = TestArrays.randn(11, 216);
         Map<String, float[]> in = Map.of("a", a, "b", c);
         Map<String, long[]> shapes = Map.of("a", X, "b", X);
         Quantized q = quantize(source, in, shapes);
         assertEquals(1, q.plan().batchNormsRewritten());
         // The rewritten float model computes what the BN did.
-        float[] before = OrtRunner.run(OnnxWriter.toBytes(source), in, shapes).get(0).data();
-        float[] after = OrtRunner.run(OnnxWriter.toBytes(q.plan().floatModel()), in, shapes).get(0).data();
-        assertTrue(OrtRunner.maxAbsDiff(before, after) < 1e-5);
+        float[] before = OrtRunner.PLAIN.run(OnnxWriter.toBytes(source), in, shapes).get(0).data();
+        float[] after = OrtRunner.PLAIN.run(OnnxWriter.toBytes(q.plan().floatModel()), in, shapes).get(0).data();
+        assertTrue(TestArrays.maxAbsDiff(before, after) < 1e-5);
         Node dw = only(q.model(), "Conv");
         assertEquals(3L, dw.attribute("group").orElseThrow().asInt());
         // One weight per channel: per-channel int8 holds it exactly (127 * s / 127).
@@ -275,7 +276,7 @@ class QdqPatternTest {
         float[] sq = fq(s, q.p("add_out"));
         float[] want = fq(map(conv(sq, X, wq, new long[] {3, 1, 1, 1}, dequantizedBias(dw), 1, 0, 3),
                 v -> Math.max(v, 0f)), q.p("relu_out"));
-        float[] got = OrtRunner.run(OnnxWriter.toBytes(q.model()), in, shapes).get(0).data();
+        float[] got = OrtRunner.PLAIN.run(OnnxWriter.toBytes(q.model()), in, shapes).get(0).data();
         assertWithinSteps(want, got, q.p("relu_out").scale() + q.p("add_out").scale() * 2.5f, "BN as depthwise conv");
         assertEquals(0, q.model().graph().nodes().stream().filter(n -> n.opType().equals("BatchNormalization")).count());
     }

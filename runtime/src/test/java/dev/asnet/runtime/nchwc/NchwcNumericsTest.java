@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.NodeProto;
-import dev.asnet.models.ModelZoo;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.testing.TestArrays;
+import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.FloatTensor;
 import dev.asnet.runtime.RuntimeOptions;
@@ -82,7 +83,7 @@ class NchwcNumericsTest {
                 for (float v : want) {
                     scale = Math.max(scale, Math.abs(v));
                 }
-                double diff = TestModels.maxAbsDiff(want, got);
+                double diff = TestArrays.maxAbsDiff(want, got);
                 assertTrue(diff <= 1e-5 * Math.max(scale, 1e-30),
                         name + " batch " + batch + ": max diff " + diff + " at output scale " + scale);
             }

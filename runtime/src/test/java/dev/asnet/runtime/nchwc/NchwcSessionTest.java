@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
+import dev.asnet.exporter.testing.TestArrays;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.FloatTensor;
 import dev.asnet.runtime.OptimizationLevel;
@@ -79,7 +80,7 @@ class NchwcSessionTest {
             assertTrue(reopened.description().machineSpecific().isPresent());
             float[] a = run(original, 3);
             float[] b = run(reopened, 3);
-            assertTrue(TestModels.maxAbsDiff(a, b) <= 1e-5, "max diff " + TestModels.maxAbsDiff(a, b));
+            assertTrue(TestArrays.maxAbsDiff(a, b) <= 1e-5, "max diff " + TestArrays.maxAbsDiff(a, b));
         }
     }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.asnet.exporter.InputSpec;
 import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.exporter.testing.TestArrays;
+import dev.asnet.ops.testing.OpSessions;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.InvalidModelException;
 import dev.asnet.runtime.RuntimeOptions;
@@ -105,7 +107,7 @@ class ImageClassifierTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (Byte.toUnsignedInt(test200.images().pixels()[i]) / 255f - 0.2860f) / 0.3530f;
             }
-            float[] logits = TestModels.directRun(bytes, x, 200, 1, 28, 28);
+            float[] logits = OpSessions.runner(0).run(bytes, "input", x, 200, 1, 28, 28).get(0).data();
             int correct = 0;
             int[] predicted = e.predicted();
             for (int i = 0; i < 200; i++) {

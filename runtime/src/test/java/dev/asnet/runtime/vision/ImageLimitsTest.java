@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.exporter.testing.TestArrays;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.TestModels;
@@ -139,7 +140,7 @@ class ImageLimitsTest {
             ImageToTensor pre = new ImageToTensor(c.input());
             float[] fromSub = pre.toInput(sub);
             float[] fromFull = pre.toInput(ImageIO.read(big.toFile()));
-            double maxPixelDiff = TestModels.maxAbsDiff(fromSub, fromFull) * c.input().std()[0] * 255;
+            double maxPixelDiff = TestArrays.maxAbsDiff(fromSub, fromFull) * c.input().std()[0] * 255;
             assertTrue(maxPixelDiff <= 4, "subsampled input differs by " + maxPixelDiff + " gray levels");
         }
     }

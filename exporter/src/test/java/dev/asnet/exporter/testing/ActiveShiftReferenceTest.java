@@ -1,19 +1,18 @@
-package dev.asnet.ops;
+package dev.asnet.exporter.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.asnet.ops.testing.ActiveShiftReference;
 import org.junit.jupiter.api.Test;
 
 /** The Java reference's gradient agrees with central finite differences of its forward. */
-class ReferenceGradientTest {
+class ActiveShiftReferenceTest {
     @Test
     void referenceGradientMatchesFiniteDifferences() {
         int[][] shapes = {{2, 3, 6, 7, 1, 1}, {1, 2, 5, 9, 2, 1}, {2, 2, 7, 7, 3, 2}, {1, 1, 1, 1, 1, 1}};
         for (int[] s : shapes) {
             ActiveShiftReference ref = new ActiveShiftReference(s[0], s[1], s[2], s[3], s[4], s[5]);
-            double[] x = ActiveShiftOpTest.uniform(s[0] * s[1] * s[2] * s[3], 1, 3);
-            double[] dy = ActiveShiftOpTest.uniform(s[0] * s[1] * ref.outH() * ref.outW(), 1, 4);
+            double[] x = TestArrays.uniform(s[0] * s[1] * s[2] * s[3], 1, 3);
+            double[] dy = TestArrays.uniform(s[0] * s[1] * ref.outH() * ref.outW(), 1, 4);
             double[] shift = new double[2 * s[1]];
             double[] pick = {0.3, -1.7, 2.45, 0.61, -0.2, -0.85};  // never integers
             for (int i = 0; i < shift.length; i++) {

@@ -1,9 +1,12 @@
-package dev.asnet.ops.testing;
+package dev.asnet.exporter.testing;
 
 /**
  * A plain, double-precision reference of ActiveShift and its gradient, written straight from the
  * definition (docs/asl.md): every output pixel sums its four bilinear taps, and the
- * gradient is the same loop run backwards. Slow on purpose; used to check the native kernels.
+ * gradient is the same loop run backwards. Slow on purpose: the one Java reference that the native
+ * kernels (onnx-ops) and the standard-ONNX lowerings (exporter, models) are checked against, most
+ * often through {@link ActiveShiftTester}. Strides are longs because the op accepts any stride up to
+ * {@code Long.MAX_VALUE}.
  */
 public final class ActiveShiftReference {
     /** Results of one forward + backward evaluation. */
