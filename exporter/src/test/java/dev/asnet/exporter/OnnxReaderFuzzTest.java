@@ -1,5 +1,6 @@
 package dev.asnet.exporter;
 
+import dev.asnet.exporter.testing.ModelFuzzer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

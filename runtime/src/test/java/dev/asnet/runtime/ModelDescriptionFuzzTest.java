@@ -1,5 +1,6 @@
 package dev.asnet.runtime;
 
+import dev.asnet.exporter.testing.ModelFuzzer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.asnet.exporter;
+package dev.asnet.exporter.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
