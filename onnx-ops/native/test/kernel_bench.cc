@@ -6,7 +6,8 @@
 //   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling
 //
 // NCHWc cases run the op's kernel on a blocked tensor for each block size the CPU can vectorize,
-// with shift distributions from "one integer offset per block" to U(-4.7, 4.7) unsorted; NCHW
+// both planning per call ("nchwc") and with plans made beforehand as the op caches them for a
+// constant shift ("planned"), with shift distributions from "one integer offset per block" to U(-4.7, 4.7) unsorted; NCHW
 // cases cover the small maps (14x14, 7x7) where a per-plane fixed cost shows.
 #include <algorithm>
 #include <chrono>
@@ -137,8 +138,8 @@ int main(int argc, char** argv) {
   };
   const Shape shapes[] = {{64, 56, 56}, {128, 28, 28}, {256, 14, 14}, {512, 7, 7}};
   std::printf("single thread, medians of %d interleaved rounds, us per call\n", rounds);
-  std::printf("%-10s %-5s %-4s %-8s %7s %9s %9s %7s\n", "shape", "isa", "b", "shifts", "groups", "nchwc", "relu",
-              "ratio");
+  std::printf("%-10s %-5s %-4s %-8s %7s %9s %9s %9s %7s %7s\n", "shape", "isa", "b", "shifts", "groups", "nchwc",
+              "planned", "relu", "ratio", "pl/relu");
   for (const asnet::Isa isa : asnet_test::AvailableIsas()) {
     if (isa == asnet::Isa::kSse2) continue;
     for (const int64_t b : {int64_t{8}, int64_t{16}}) {
@@ -155,21 +156,27 @@ int main(int argc, char** argv) {
         const char* kinds[] = {"one", "u1", "trained", "u47"};
         std::vector<std::vector<float>> shifts;
         for (const char* k : kinds) shifts.push_back(Draw(k, sh.c, rng));
-        std::vector<std::vector<double>> t(5);
+        std::vector<std::vector<asnet::NchwcBlockPlan>> plans(4, std::vector<asnet::NchwcBlockPlan>(ng.blocks));
+        for (int k = 0; k < 4; ++k) asnet::ActiveShiftNchwcMakePlans(isa, ng, shifts[k].data(), plans[k].data());
+        std::vector<std::vector<double>> t(9);
         for (int round = 0; round < rounds; ++round) {
-          t[4].push_back(Seconds([&] { Relu(x.data(), r.data(), elems); }, reps));
+          t[8].push_back(Seconds([&] { Relu(x.data(), r.data(), elems); }, reps));
           for (int k = 0; k < 4; ++k) {
             t[k].push_back(Seconds([&] {
               asnet::ActiveShiftNchwcForward(isa, ng, x.data(), shifts[k].data(), y.data(), 0, ng.rows());
             }, reps));
+            t[4 + k].push_back(Seconds([&] {
+              asnet::ActiveShiftNchwcForward(isa, ng, x.data(), shifts[k].data(), y.data(), 0, ng.rows(),
+                                             plans[k].data());
+            }, reps));
           }
         }
-        const double relu = Median(t[4]);
+        const double relu = Median(t[8]);
         for (int k = 0; k < 4; ++k) {
-          const double m = Median(t[k]);
-          std::printf("%lldx%lldx%lld %-5s %-4lld %-8s %7.2f %9.2f %9.2f %7.2f\n", (long long)sh.c, (long long)sh.h,
-                      (long long)sh.w, asnet::IsaName(isa), (long long)b, kinds[k],
-                      GroupsPerBlock(shifts[k], sh.c, b), m * 1e6, relu * 1e6, m / relu);
+          const double m = Median(t[k]), mp = Median(t[4 + k]);
+          std::printf("%lldx%lldx%lld %-5s %-4lld %-8s %7.2f %9.2f %9.2f %9.2f %7.2f %7.2f\n", (long long)sh.c,
+                      (long long)sh.h, (long long)sh.w, asnet::IsaName(isa), (long long)b, kinds[k],
+                      GroupsPerBlock(shifts[k], sh.c, b), m * 1e6, mp * 1e6, relu * 1e6, m / relu, mp / relu);
         }
       }
     }

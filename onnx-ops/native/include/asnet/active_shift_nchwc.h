@@ -11,7 +11,7 @@
 // Work is addressed in output rows: row r in [0, N * (Cp/b) * OH) is row r % OH of block plane
 // r / OH (one (n, channel block) pair, OH x OW pixel-blocks). Calls on disjoint row ranges write
 // disjoint outputs and may run concurrently; each row's values do not depend on how rows are
-// split. No function allocates memory.
+// split. No function allocates memory (plans are the caller's).
 #pragma once
 
 #include <cstdint>
@@ -42,10 +42,40 @@ struct NchwcGeometry {
   int64_t rows() const { return g.n * blocks * g.oh; }
 };
 
+/// The plan of one channel block for the vectorized block sizes: its lanes grouped by integer
+/// offset (floor y, floor x), each lane's four bilinear weights, and the output columns where
+/// every group's column taps are inside the image. It depends only on the block's shifts and on
+/// C, H, W, the column stride and b (not on N, X or the row stride), so a kernel whose shift is a
+/// constant can make the plans once and reuse them on every call (ActiveShiftNchwcMakePlans).
+struct NchwcBlockPlan {
+  static constexpr int kMaxLanes = 16;  // the widest vectorized block
+  struct Group {
+    int64_t by = 0, bx = 0;  // floor(y_c), floor(x_c), clamped as ShiftGeometry's Split does
+    uint32_t bits = 0;       // the lanes in the group
+  };
+  // Per-lane weights of taps (0,0) (0,1) (1,0) (1,1); 0 in padding lanes. Aligned for vector loads.
+  alignas(64) float w[4][kMaxLanes];
+  Group groups[kMaxLanes];
+  int count = 0;           // groups in use
+  bool full = false;       // one group holding every lane (no padding lanes)
+  int64_t col_lo = 0, col_hi = 0;  // the common interior columns [col_lo, col_hi)
+};
+
+/// Whether block size b has vectorized kernels, and so plans (4, 8, 16).
+inline bool NchwcPlannable(int64_t block) { return block == 4 || block == 8 || block == 16; }
+
+/// Makes the plans of all g.blocks channel blocks (plans[cb] for block cb) from shift [C, 2],
+/// finite; b must be plannable. Plans made by any ISA serve every ISA (plain float math).
+void ActiveShiftNchwcMakePlans(Isa isa, const NchwcGeometry& g, const float* shift,
+                               NchwcBlockPlan* plans);
+
 /// Forward: output rows [row_begin, row_end) of Y (blocked, [N, Cp, OH, OW]) from X (blocked,
 /// [N, Cp, H, W]); shift is [C, 2] (x_c, y_c), finite. Vectorized for b = 4, 8 and 16 (one or two
-/// registers per pixel-block), any other b > 0 takes a per-channel loop.
+/// registers per pixel-block), any other b > 0 takes a per-channel loop. plans: null (each call
+/// plans the blocks it touches) or the g.blocks plans ActiveShiftNchwcMakePlans made from this
+/// shift and a geometry with the same C, H, W, column stride and b; the results are identical.
 void ActiveShiftNchwcForward(Isa isa, const NchwcGeometry& g, const float* x, const float* shift,
-                             float* y, int64_t row_begin, int64_t row_end);
+                             float* y, int64_t row_begin, int64_t row_end,
+                             const NchwcBlockPlan* plans = nullptr);
 
 }  // namespace asnet

@@ -19,7 +19,9 @@ namespace asnet {
   void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
                   const float*, float, float*, float*, float*, int64_t, int64_t);             \
   void ReluBack(const float*, const float*, float*, int64_t, int64_t);                        \
-  void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t); \
+  void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t,  \
+                    const NchwcBlockPlan*);                                                   \
+  void NchwcMakePlans(const NchwcGeometry&, const float*, NchwcBlockPlan*);                  \
   }
 ASNET_DECLARE_ISA(sse2)
 ASNET_DECLARE_ISA(avx2)
@@ -80,11 +82,20 @@ void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const
 }
 
 void ActiveShiftNchwcForward(Isa isa, const NchwcGeometry& g, const float* x, const float* shift,
-                             float* y, int64_t row_begin, int64_t row_end) {
+                             float* y, int64_t row_begin, int64_t row_end, const NchwcBlockPlan* plans) {
   switch (isa) {
-    case Isa::kAvx512: return avx512::NchwcForward(g, x, shift, y, row_begin, row_end);
-    case Isa::kAvx2: return avx2::NchwcForward(g, x, shift, y, row_begin, row_end);
-    default: return sse2::NchwcForward(g, x, shift, y, row_begin, row_end);
+    case Isa::kAvx512: return avx512::NchwcForward(g, x, shift, y, row_begin, row_end, plans);
+    case Isa::kAvx2: return avx2::NchwcForward(g, x, shift, y, row_begin, row_end, plans);
+    default: return sse2::NchwcForward(g, x, shift, y, row_begin, row_end, plans);
+  }
+}
+
+void ActiveShiftNchwcMakePlans(Isa isa, const NchwcGeometry& g, const float* shift,
+                               NchwcBlockPlan* plans) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::NchwcMakePlans(g, shift, plans);
+    case Isa::kAvx2: return avx2::NchwcMakePlans(g, shift, plans);
+    default: return sse2::NchwcMakePlans(g, shift, plans);
   }
 }
 
