@@ -3,13 +3,17 @@
 // reference computed from the definition on the de-blocked tensor. Padding channels of X hold
 // NaN, so a padding lane that leaked into a real channel (or a real lane into padding) shows up.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "asnet/active_shift_nchwc.h"
+#include "ops/active_shift_ops.h"
 #include "test_util.h"
 
 namespace {
@@ -135,6 +139,19 @@ void Check(asnet::Isa isa, const Case& k) {
   }
   CHECK(std::memcmp(split.data(), y.data(), sizeof(float) * y.size()) == 0,
         "row split changed the result (isa %s, b=%lld)", asnet::IsaName(isa), (long long)b);
+  // Plans made beforehand (as the op caches them), over the same split, give the same bits.
+  if (asnet::NchwcPlannable(b)) {
+    std::vector<asnet::NchwcBlockPlan> plans(ng.blocks);
+    asnet::ActiveShiftNchwcMakePlans(isa, ng, s.data(), plans.data());
+    std::fill(split.begin(), split.end(), NAN);
+    for (int64_t r = 0; r < ng.rows();) {
+      const int64_t e = std::min(ng.rows(), r + cut(rng));
+      asnet::ActiveShiftNchwcForward(isa, ng, x.data(), s.data(), split.data(), r, e, plans.data());
+      r = e;
+    }
+    CHECK(std::memcmp(split.data(), y.data(), sizeof(float) * y.size()) == 0,
+          "planned kernel differs from per-call planning (isa %s, b=%lld)", asnet::IsaName(isa), (long long)b);
+  }
 }
 
 void TestSweep() {
@@ -192,9 +209,94 @@ void TestNanStaysInItsChannel() {
   }
 }
 
+// The op's plan cache (what ActiveShiftNchwcCpu::Compute runs after its shape checks), fed two
+// shift tensors alternately, a new image size, a non-finite shift, and then from several threads
+// at once: every output equals the kernel's with per-call planning, bit for bit.
+struct CacheCase {
+  asnet::NchwcGeometry g;
+  std::vector<float> x, want;
+};
+
+CacheCase MakeCacheCase(asnet::Isa isa, int64_t n, int64_t c, int64_t h, int64_t w, int64_t b,
+                        const std::vector<float>& s, std::mt19937& rng) {
+  CacheCase k{asnet::NchwcGeometry::Make(n, c, h, w, b, 1, 1), {}, {}};
+  std::uniform_real_distribution<float> val(-1.0f, 1.0f);
+  k.x.resize(n * k.g.padded_channels() * h * w);
+  for (auto& v : k.x) v = val(rng);
+  k.want.assign(n * k.g.padded_channels() * k.g.g.oh * k.g.g.ow, NAN);
+  asnet::ActiveShiftNchwcForward(isa, k.g, k.x.data(), s.data(), k.want.data(), 0, k.g.rows());
+  return k;
+}
+
+// One Compute's worth: plans from the cache, then the kernel; false on a mismatch or an error.
+bool CachedRun(asnet::NchwcPlanCache& cache, asnet::Isa isa, const CacheCase& k, const std::vector<float>& s,
+               const asnet::NchwcPlanCache::Entry** used = nullptr) {
+  std::string error;
+  const auto plan = cache.Get(isa, k.g, s.data(), &error);
+  if (!error.empty()) return false;
+  if (used != nullptr) *used = plan.get();
+  std::vector<float> y(k.want.size(), NAN);
+  asnet::ActiveShiftNchwcForward(isa, k.g, k.x.data(), s.data(), y.data(), 0, k.g.rows(),
+                                 plan != nullptr ? plan->plans.data() : nullptr);
+  return std::memcmp(y.data(), k.want.data(), sizeof(float) * y.size()) == 0;
+}
+
+void TestPlanCache() {
+  const asnet::Isa isa = asnet::DetectIsa();
+  std::mt19937 rng(97);
+  for (int64_t b : {16, 8, 4}) {
+    const int64_t c = 40;
+    const std::vector<float> sa = DrawShifts(Shifts::kSpread, c, 7, 7, rng);
+    const std::vector<float> sb = DrawShifts(Shifts::kUniform47, c, 7, 7, rng);
+    const CacheCase a = MakeCacheCase(isa, 2, c, 7, 7, b, sa, rng), bb = MakeCacheCase(isa, 2, c, 7, 7, b, sb, rng);
+    const CacheCase a14 = MakeCacheCase(isa, 1, c, 14, 9, b, sa, rng);
+
+    asnet::NchwcPlanCache cache;
+    const asnet::NchwcPlanCache::Entry *first = nullptr, *again = nullptr, *other = nullptr;
+    CHECK(CachedRun(cache, isa, a, sa, &first) && first != nullptr, "first call (b=%lld)", (long long)b);
+    CHECK(CachedRun(cache, isa, a, sa, &again) && again == first, "unchanged shift not served from the cache");
+    // A new image size with the same shift: new plans, not counted as a changed shift.
+    CHECK(CachedRun(cache, isa, a14, sa, &other) && other != nullptr && other != first, "new geometry");
+    // Alternating shifts (a shift fed as a graph input): right every time; after the rebuild limit
+    // the cache gives up and the kernel plans per call (a shift equal to the plans it kept, a's,
+    // is still served from them: the last call is b's).
+    const asnet::NchwcPlanCache::Entry* last = first;
+    for (int r = 0; r < 2 * asnet::NchwcPlanCache::kMaxValueRebuilds + 5; ++r) {
+      const bool use_b = r % 2 == 0;
+      CHECK(CachedRun(cache, isa, use_b ? bb : a, use_b ? sb : sa, &last), "alternating shifts, call %d (b=%lld)", r,
+            (long long)b);
+    }
+    CHECK(last == nullptr, "a shift that keeps changing should be planned per call");
+    // A non-finite shift is rejected even though the cache holds plans of its shape.
+    std::vector<float> bad = sa;
+    bad[7] = NAN;
+    std::string error;
+    CHECK(cache.Get(isa, a.g, bad.data(), &error) == nullptr && error.find("not finite") != std::string::npos,
+          "non-finite shift accepted: '%s'", error.c_str());
+
+    // Several threads on one cache (one kernel object), two shifts alternately.
+    asnet::NchwcPlanCache shared;
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int r = 0; r < 60; ++r) {
+          // Mostly shift a, sometimes b: the cache is rebuilt and replaced while others read it.
+          const bool use_b = (r + t) % 7 == 0;
+          if (!CachedRun(shared, isa, use_b ? bb : a, use_b ? sb : sa)) ++wrong;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(wrong.load() == 0, "%d of 240 concurrent calls differ from single-threaded ones (b=%lld)", wrong.load(),
+          (long long)b);
+  }
+}
+
 }  // namespace
 
 void RunNchwcKernelTests() {
   TestSweep();
   TestNanStaysInItsChannel();
+  TestPlanCache();
 }
