@@ -167,6 +167,54 @@ class ActiveShiftNchwcOpTest {
         }
     }
 
+    /**
+     * The kernel caches its channel-block plans per kernel object, keyed by the shift values: with
+     * the shift a graph input that changes between runs of one session (more changes than the
+     * kernel keeps caching for, then planning per call), every run must follow its own shift,
+     * a shift seen before must give the bits it gave then, and a non-finite shift after cached
+     * finite ones of the same shape is still rejected.
+     */
+    @Test
+    void shiftFedAsGraphInputMayChangeBetweenRuns() throws Exception {
+        int c = 20;
+        byte[] chain = blockedChain(c, 1, 1, block);
+        byte[] nchw = OneNodeModel.activeShift(1, 1).bytes();
+        float[][] xs = new float[2][];
+        float[][] shifts = new float[3][];
+        long[] shape = null;
+        for (int k = 0; k < 3; k++) {
+            ActiveShiftTester t = new ActiveShiftTester().batch(1).channels(c).height(7).width(7)
+                    .shiftRange(k == 2 ? 40.0 : 1.0 + 1.7 * k).seed(100 + 2 * k);
+            shape = t.inputShape();
+            shifts[k] = TestArrays.toFloat(t.shift());
+            if (k < 2) {
+                xs[k] = TestArrays.toFloat(t.x());
+            }
+        }
+        float[][][] first = new float[2][3][];
+        for (int run = 0; run < 30; run++) {
+            int k = run % 3;                 // three shifts in turn
+            int xi = (run / 3) % 2;          // and two inputs
+            OpSessions sessions = run % 2 == 0 ? single : multi;
+            float[] got = run(sessions, "changing-shift", chain, xs[xi], shape, shifts[k]);
+            if (first[xi][k] == null) {
+                float[] want = run(single, "changing-shift-nchw", nchw, xs[xi], shape, shifts[k]);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 2e-6f, "run " + run + " shift " + k + " at " + i);
+                }
+                first[xi][k] = got;
+            } else {
+                assertArrayEquals(first[xi][k], got, "run " + run + ": shift " + k + " gave other bits than before");
+            }
+        }
+        float[] nan = shifts[0].clone();
+        nan[2 * 3] = Float.NaN;
+        long[] fshape = shape;
+        OrtException e = assertThrows(OrtException.class, () -> run(single, "changing-shift", chain, xs[0], fshape, nan));
+        assertTrue(e.getMessage().contains("ActiveShiftNchwc: shift of channel 3 is not finite"), e.getMessage());
+        assertArrayEquals(first[0][0], run(single, "changing-shift", chain, xs[0], shape, shifts[0]), "after the error");
+    }
+
     /** A one-node ActiveShiftNchwc model with declared shapes (null: undeclared). */
     private static OneNodeModel oneNode(Object[] x, Object[] shift) {
         return OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_NCHWC)
