@@ -38,6 +38,11 @@ final class Jar {
     }
 
     static Proc run(Path workDir, Map<String, String> env, List<String> cmd) throws IOException, InterruptedException {
+        return run(workDir, env, cmd, 180);
+    }
+
+    static Proc run(Path workDir, Map<String, String> env, List<String> cmd, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("asnet-out", ".txt");
         Path err = Files.createTempFile("asnet-err", ".txt");
         try {
@@ -45,7 +50,7 @@ final class Jar {
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("timed out: " + cmd);
             }
