@@ -219,4 +219,16 @@ class BuilderValidationTest {
         e = assertThrows(IllegalArgumentException.class, () -> PoolOptions.builder().optStride(2).build());
         assertEquals("pool options need a kernel: call setKernel", e.getMessage());
     }
+
+    @Test
+    void hugeStridesGiveTheExactShapeOrAClearError() {
+        // ActiveShift: a stride beyond the extent gives one output, never a wrapped size.
+        Value shift = b.parameter(null, Tensor.ofFloats(new float[16], 8, 2));
+        Value y = b.activeShift("asl", x, shift, Long.MAX_VALUE, 1);
+        assertEquals(Shape.batched("N", 8, 1, 16).toString(), y.shape().toString());
+        // Conv: a stride of Long.MAX_VALUE also leaves one window.
+        Value w = weight(4, 8, 3, 3);
+        Value c = b.conv("c", x, w, null, ConvOptions.builder().optStride(Long.MAX_VALUE).build());
+        assertEquals(Shape.batched("N", 4, 1, 1).toString(), c.shape().toString());
+    }
 }

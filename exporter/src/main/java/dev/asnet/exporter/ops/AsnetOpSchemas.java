@@ -59,8 +59,9 @@ public final class AsnetOpSchemas {
             throw ctx.fail("shift must be [C, 2] with C = " + x.dim(1) + " (channels of X " + x + ") but is " + s);
         }
         long[] st = ctx.intsAttr(AsnetDomain.STRIDES, 2, 1, new long[] {1, 1});
-        Dim h = x.dim(2).isKnown() ? Dim.of((x.dim(2).value() + st[0] - 1) / st[0]) : Dim.unknown();
-        Dim w = x.dim(3).isKnown() ? Dim.of((x.dim(3).value() + st[1] - 1) / st[1]) : Dim.unknown();
+        // outputExtent, not (x + st - 1) / st: the latter overflows for strides near Long.MAX_VALUE.
+        Dim h = x.dim(2).isKnown() ? Dim.of(AsnetDomain.outputExtent(x.dim(2).value(), st[0])) : Dim.unknown();
+        Dim w = x.dim(3).isKnown() ? Dim.of(AsnetDomain.outputExtent(x.dim(3).value(), st[1])) : Dim.unknown();
         return new ValueType(DataType.FLOAT, Shape.of(x.dim(0), x.dim(1), h, w));
     }
 }

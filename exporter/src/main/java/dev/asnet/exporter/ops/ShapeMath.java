@@ -20,17 +20,22 @@ public final class ShapeMath {
      * @param dilation the dilation
      * @param ceil round up (pooling {@code ceil_mode}) instead of down
      * @return the output extent, possibly {@code <= 0} for a window larger than the input
+     * @throws ArithmeticException if the sizes are too large to compute with 64-bit integers
      */
     public static long windowExtent(long in, long kernel, long stride, long padBegin, long padEnd, long dilation,
             boolean ceil) {
-        long span = (kernel - 1) * dilation + 1;
-        long room = in + padBegin + padEnd - span;
+        // Exact arithmetic: absurd kernels, pads, dilations or strides (up to Long.MAX_VALUE) must be
+        // refused, not wrap around to a plausible-looking size.
+        long span = Math.addExact(Math.multiplyExact(kernel - 1, dilation), 1);
+        long room = Math.subtractExact(Math.addExact(Math.addExact(in, padBegin), padEnd), span);
         if (room < 0) {
             return 0;
         }
-        long out = (ceil ? Math.floorDiv(room + stride - 1, stride) : Math.floorDiv(room, stride)) + 1;
+        // ceil(room / stride) without room + stride - 1, which overflows for huge strides.
+        long q = Math.floorDiv(room, stride);
+        long out = (ceil && q * stride != room ? q + 1 : q) + 1;
         // With ceil_mode the last window must start inside the input or its leading padding.
-        if (ceil && (out - 1) * stride >= in + padBegin) {
+        if (ceil && Math.multiplyExact(out - 1, stride) >= Math.addExact(in, padBegin)) {
             out--;
         }
         return out;
@@ -55,7 +60,13 @@ public final class ShapeMath {
         if (!in.isKnown()) {
             return Dim.unknown();
         }
-        long out = windowExtent(in.value(), kernel, stride, padBegin, padEnd, dilation, ceil);
+        long out;
+        try {
+            out = windowExtent(in.value(), kernel, stride, padBegin, padEnd, dilation, ceil);
+        } catch (ArithmeticException e) {
+            throw ctx.fail("window of " + kernel + " (dilation " + dilation + ", stride " + stride + ", pads " + padBegin
+                    + "+" + padEnd + ") over input " + axis + " " + in.value() + " is too large to compute");
+        }
         if (out <= 0) {
             throw ctx.fail("window of " + kernel + " (dilation " + dilation + ") does not fit input " + axis + " " + in.value()
                     + " with pads " + padBegin + "+" + padEnd);
