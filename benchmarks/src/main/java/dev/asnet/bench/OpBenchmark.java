@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.asnet.bench.report.BenchReport;
 import dev.asnet.exporter.export.AslLowerings;
 import dev.asnet.exporter.export.SortShiftChannels;
 import dev.asnet.exporter.io.AtomicFiles;
@@ -259,8 +260,9 @@ public final class OpBenchmark {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder();
-        md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(machine).append("\n\n")
-                .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds.\n\n")
+        md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(MachineInfo.summary(machine)).append("\n\n")
+                .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds")
+                .append(rounds < BenchReport.RELIABLE_P90_SAMPLES ? " (too few for a reliable p90)" : "").append(".\n\n")
                 .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |")
                 .append(portable ? " GridSample form | GridSample/fwd |" : "")
                 .append(blocked ? " NCHWc shift | NCHWc shift, sorted | NCHWc Relu | NCHWc DW conv 3x3 | NCHWc fwd/Relu"
