@@ -234,13 +234,23 @@ public final class OpBenchmark {
         public Path write(Path out) throws IOException {
             Files.createDirectories(out);
             AtomicFiles.writeString(out.resolve("ops.md"), markdown);
+            AtomicFiles.writeString(out.resolve("ops.json"),
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json()));
+            return out.resolve("ops.md");
+        }
+
+        /**
+         * The result as a JSON-ready tree, as written to {@code ops.json}: {@code machine}, {@code
+         * rounds} and {@code results} (one entry per thread count, level and shape).
+         *
+         * @return the tree
+         */
+        public Map<String, Object> json() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("machine", machine);
             json.put("rounds", rounds);
             json.put("results", rows);
-            AtomicFiles.writeString(out.resolve("ops.json"),
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-            return out.resolve("ops.md");
+            return json;
         }
     }
 
