@@ -37,10 +37,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", sortOptions = false,
         description = {"Train a zoo model on Fashion-MNIST with ONNX Runtime (autodiff training graphs, Nesterov SGD). "
                 + "Writes metrics, a checkpoint per epoch, the exported model and charts to --out."},
+        // Picocli wraps footer lines at 80 columns, mid-word: every example line stays shorter.
         footer = {"%nExamples:",
             "  asnet train as-resnet20-16x3 --epochs 15 --lr 0.05 --out runs/as16x3",
-            "  asnet train as-resnet20-16x3 --epochs 15 --lr 0.05 --out runs/as16x3 --resume runs/as16x3",
-            "  asnet train as-resnet20-16x1 --epochs 1 --limit 2000 --out runs/quick > train.log"})
+            "  asnet train as-resnet20-16x3 --epochs 15 --lr 0.05 --out runs/as16x3 \\",
+            "      --resume runs/as16x3",
+            "  asnet train as-resnet20-16x1 --epochs 1 --limit 2000 --out quick > log"})
 public final class TrainCommand implements Callable<Integer> {
     /** Folder of the charts inside {@code --out}. */
     static final String CHARTS_DIR = "charts";
