@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.asnet.bench.report.BenchReport;
 import dev.asnet.exporter.export.AslLowerings;
 import dev.asnet.exporter.export.SortShiftChannels;
 import dev.asnet.exporter.io.AtomicFiles;
@@ -233,13 +234,23 @@ public final class OpBenchmark {
         public Path write(Path out) throws IOException {
             Files.createDirectories(out);
             AtomicFiles.writeString(out.resolve("ops.md"), markdown);
+            AtomicFiles.writeString(out.resolve("ops.json"),
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json()));
+            return out.resolve("ops.md");
+        }
+
+        /**
+         * The result as a JSON-ready tree, as written to {@code ops.json}: {@code machine}, {@code
+         * rounds} and {@code results} (one entry per thread count, level and shape).
+         *
+         * @return the tree
+         */
+        public Map<String, Object> json() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("machine", machine);
             json.put("rounds", rounds);
             json.put("results", rows);
-            AtomicFiles.writeString(out.resolve("ops.json"),
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-            return out.resolve("ops.md");
+            return json;
         }
     }
 
@@ -259,8 +270,9 @@ public final class OpBenchmark {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder();
-        md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(machine).append("\n\n")
-                .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds.\n\n")
+        md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(MachineInfo.summary(machine)).append("\n\n")
+                .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds")
+                .append(rounds < BenchReport.RELIABLE_P90_SAMPLES ? " (too few for a reliable p90)" : "").append(".\n\n")
                 .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |")
                 .append(portable ? " GridSample form | GridSample/fwd |" : "")
                 .append(blocked ? " NCHWc shift | NCHWc shift, sorted | NCHWc Relu | NCHWc DW conv 3x3 | NCHWc fwd/Relu"

@@ -86,6 +86,16 @@ class LatencyHarnessTest {
         assertTrue(md.contains("| broken-net | - |") && md.contains("failed"), md);
         assertTrue(md.contains("shift-net / relu-net"), md);
         assertTrue(md.contains("| ActiveShift | 1 |"), md);
+        assertTrue(md.contains("Machine: test\n"), "readable machine line, not a map: " + md);
+        // A p90 from fewer than 10 runs is flagged in the table and explained under it.
+        boolean few = false;
+        for (JsonNode r : json.get("results")) {
+            if (r.get("ok").asBoolean()) {
+                assertEquals(r.get("runs").asInt() >= 10, r.get("p90Reliable").asBoolean(), r.toString());
+                few |= !r.get("p90Reliable").asBoolean();
+            }
+        }
+        assertEquals(few, md.contains("p90 of fewer than 10 runs: not reliable"), md);
         for (Path png : files.subList(2, 4)) {
             assertTrue(ImageIO.read(png.toFile()).getWidth() > 100, png.toString());
         }

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
             "Models run interleaved after warm-up; reports give median and p90 per model and configuration."},
         footer = {"%nExamples:", "  asnet bench --suite paper --threads 1 --levels all --lowerings custom,depthwise -o bench-out",
             "  asnet bench runs/as16x3/model.onnx mobilenetv2.onnx --batch-size 64 --threads 1 --levels all",
+            "  asnet bench model.onnx --rounds 20 --json > bench.json",
             "  asnet bench --suite ops --shapes \"1x64x56x56;32x64x56x56\" --levels basic,all --rounds 15 -o op-bench"})
 public final class BenchCommand implements Callable<Integer> {
     private static final Set<String> PROFILED = Set.of("as-resnet-w32/custom", "as-resnet-w32/depthwise",
@@ -113,6 +115,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "bench-out",
             description = "Report folder (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--no-progress", description = "Plain progress lines instead of a progress bar (the default "
+            + "when stderr is not a terminal).")
+    boolean noProgress;
+
+    @Mixin
+    JsonOutput json;
 
     @Spec
     CommandSpec spec;
@@ -186,12 +195,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
         prepareOutputFolder(out);
         PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
         if (ops) {
+            // The table rows are the text output; with --json they are progress, and stdout gets the document.
+            PrintWriter rows = json.enabled ? err : stdout;
             OpBenchmark.Result r = opBenchmark.run(line -> {
-                spec.commandLine().getOut().println(line);
-                spec.commandLine().getOut().flush();
+                rows.println(line);
+                rows.flush();
             });
             err.println("report: " + r.write(out).toAbsolutePath());
+            if (json.enabled) {
+                JsonOutput.print(stdout, r.json());
+            }
             return ExitCodes.OK;
         }
         if (!fileModels.isEmpty()) {
@@ -221,34 +236,40 @@ public final class BenchCommand implements Callable<Integer> {
                 configs.add(new BenchConfig(t, l, where));
             }
         }
+        Map<String, Object> machine = MachineInfo.describe();
         err.printf(Locale.ROOT, "bench %s: %d models x %d configurations, %d rounds%n", suite, models.size(),
                 configs.size(), rounds);
-        List<Measurement> results = LatencyRunner.builder().optRounds(rounds).optWarmupMs(warmupMs)
-                .optProgress(line -> {
-                    err.print("\r\033[K" + line);
-                    err.flush();
-                }).build().run(models, configs);
-        err.println();
+        err.println("machine: " + MachineInfo.summary(machine));
+        List<Measurement> results;
+        // LatencyRunner reports each model's loading and warm-up and each round, per configuration.
+        long steps = (long) configs.size() * (2L * models.size() + rounds);
+        try (Progress progress = Progress.of(err, "bench", steps, !noProgress)) {
+            results = LatencyRunner.builder().optRounds(rounds).optWarmupMs(warmupMs).optProgress(progress).build()
+                    .run(models, configs);
+        }
         List<OpProfiler.Profile> profiles = new ArrayList<>();
         if (profile && where == Device.CPU) {
             BenchConfig one = new BenchConfig(1, optLevels.get(optLevels.size() - 1));
             for (BenchModel m : models) {
                 // With --nchwc-rewrite both, a profiled model's "(ORT layout)" twin is profiled too.
                 if (PROFILED.stream().anyMatch(p -> m.name().equals(p) || m.name().startsWith(p + " ("))) {
-                    err.print("\r\033[Kprofiling " + m.name());
+                    err.println("profiling " + m.name());
                     try {
                         profiles.add(OpProfiler.profile(m, one, 10, out.resolve("profiles")));
                     } catch (Exception e) {
-                        err.print("\r\033[Kprofiling " + m.name() + " failed: " + e.getMessage() + "\n");
+                        err.println("profiling " + m.name() + " failed: " + e.getMessage());
                     }
                 }
             }
-            err.println();
         }
-        BenchReport report = new BenchReport(s.name(), s.title(), MachineInfo.describe(), results, s.comparisons(),
+        BenchReport report = new BenchReport(s.name(), s.title(), machine, results, s.comparisons(),
                 s.published(), profiles);
         List<Path> files = report.write(out);
-        spec.commandLine().getOut().println(report.markdown());
+        if (json.enabled) {
+            JsonOutput.print(stdout, report.json());
+        } else {
+            stdout.println(report.markdown());
+        }
         err.println("report: " + files.get(0).toAbsolutePath());
         long failed = results.stream().filter(m -> !m.ok()).count();
         if (failed > 0) {

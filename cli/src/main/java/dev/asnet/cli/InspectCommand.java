@@ -9,10 +9,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,13 +24,16 @@ import picocli.CommandLine.Spec;
         description = "Describe an ONNX model without running it: architecture, inputs and outputs, parameter and "
                 + "MAC counts, operators used, custom operator domains, ASL lowering, whether the file is machine-specific "
                 + "(an ONNX Runtime optimized graph, as asnet optimize writes) and metadata.",
-        footer = {"%nExample:%n  asnet inspect as-resnet20.onnx"})
+        footer = {"%nExamples:%n  asnet inspect as-resnet20.onnx%n  asnet inspect as-resnet20.onnx --json"})
 public final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx file.")
     Path model;
+
+    @Mixin
+    JsonOutput json;
 
     /** Creates the command. */
     public InspectCommand() {}
@@ -46,6 +51,10 @@ public final class InspectCommand implements Callable<Integer> {
             broken = e.getMessage();
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled) {
+            JsonOutput.print(out, json(d, info, broken));
+            return ExitCodes.OK;
+        }
         row(out, "model", model + " (" + Format.bytes(Files.size(model)) + ")");
         row(out, "architecture", d.architecture().orElse("unknown (no asnet metadata)"));
         row(out, "producer", d.producer().isEmpty() ? "unknown" : d.producer());
@@ -84,6 +93,54 @@ public final class InspectCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The JSON document of {@code inspect --json}; the README lists the fields. Absent facts are
+     * null rather than missing, so that every document has the same fields.
+     */
+    private Map<String, Object> json(ModelDescription d, ModelInfo info, String broken) throws java.io.IOException {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("file", model.toString());
+        j.put("sizeBytes", Files.size(model));
+        j.put("architecture", d.architecture().orElse(null));
+        j.put("producer", d.producer().isEmpty() ? null : d.producer());
+        j.put("irVersion", d.irVersion());
+        j.put("opsets", d.opsetImports());
+        j.put("inputs", values(d.inputs()));
+        j.put("outputs", values(d.outputs()));
+        j.put("parameters", d.parameters());
+        j.put("parametersTrainable", info.params().isPresent());
+        j.put("macsPerImage", d.macs().isPresent() ? d.macs().getAsLong() : null);
+        String quantization = describeQuantization(d);
+        j.put("quantized", !quantization.startsWith("no "));
+        j.put("quantization", quantization);
+        j.put("lowering", d.aslLowering().orElse(null));
+        j.put("machineSpecific", d.machineSpecific().orElse(null));
+        j.put("customDomains", List.copyOf(d.customDomains()));
+        j.put("nodeCount", d.nodeCount());
+        j.put("operators", d.operators());
+        j.put("metadata", d.metadata());
+        j.put("metadataError", broken);
+        return j;
+    }
+
+    private static List<Map<String, Object>> values(List<ValueSpec> specs) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ValueSpec v : specs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", v.name());
+            m.put("elementType", v.elementType());
+            // Dynamic dimensions are -1 in dims, so that dims stays a list of numbers; shape names them.
+            long[] dims = v.dims();
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = Math.max(-1, dims[i]);
+            }
+            m.put("dims", dims);
+            m.put("shape", v.shapeText());
+            list.add(m);
+        }
+        return list;
     }
 
     /** How the model is quantized: from asnet's metadata, else from the QDQ ops it holds. */

@@ -7,7 +7,9 @@ import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Classify PNG, JPEG or BMP images: each is scaled to cover the model's input size, "
                 + "center-cropped, converted to grayscale or RGB as the model needs and normalized with the mean/std "
                 + "in the model's metadata; prints the top classes with softmax probabilities."},
-        footer = {"%nExample:%n  asnet predict as-resnet20.onnx shoe.png shirt.jpg --top 3"})
+        footer = {"%nExamples:%n  asnet predict as-resnet20.onnx shoe.png shirt.jpg --top 3",
+            "  asnet predict as-resnet20.onnx shoe.png --json"})
 public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,6 +42,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptionsMixin runtime;
 
+    @Mixin
+    JsonOutput json;
+
     /** Creates the command. */
     public PredictCommand() {}
 
@@ -55,6 +61,10 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ImageClassifier classifier = ImageClassifier.open(model, runtime.toRuntimeOptions())) {
             List<List<Prediction>> results = classifier.classifyAll(decoded, top);
+            if (json.enabled) {
+                JsonOutput.print(out, json(results));
+                return ExitCodes.OK;
+            }
             for (int i = 0; i < images.size(); i++) {
                 out.println(images.get(i));
                 List<Prediction> preds = results.get(i);
@@ -65,5 +75,29 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The JSON document of {@code predict --json}; the README lists the fields. */
+    private Map<String, Object> json(List<List<Prediction>> results) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            List<Map<String, Object>> ranked = new ArrayList<>();
+            for (Prediction p : results.get(i)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rank", ranked.size() + 1);
+                m.put("label", p.label());
+                m.put("index", p.index());
+                m.put("probability", JsonOutput.number(p.probability()));
+                ranked.add(m);
+            }
+            Map<String, Object> image = new LinkedHashMap<>();
+            image.put("file", images.get(i).toString());
+            image.put("top", ranked);
+            list.add(image);
+        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("model", model.toString());
+        j.put("images", list);
+        return j;
     }
 }

@@ -37,8 +37,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", sortOptions = false,
         description = {"Train a zoo model on Fashion-MNIST with ONNX Runtime (autodiff training graphs, Nesterov SGD). "
                 + "Writes metrics, a checkpoint per epoch, the exported model and charts to --out."},
-        footer = {"%nExamples:", "  asnet train as-resnet20-16x3 --epochs 15 --batch-size 64 --lr 0.05 --out runs/as16x3",
-            "  asnet train as-resnet20-16x3 --epochs 15 --batch-size 64 --lr 0.05 --out runs/as16x3 --resume runs/as16x3"})
+        // Picocli wraps footer lines at 80 columns, mid-word: every example line stays shorter.
+        footer = {"%nExamples:",
+            "  asnet train as-resnet20-16x3 --epochs 15 --lr 0.05 --out runs/as16x3",
+            "  asnet train as-resnet20-16x3 --epochs 15 --lr 0.05 --out runs/as16x3 \\",
+            "      --resume runs/as16x3",
+            "  asnet train as-resnet20-16x1 --epochs 1 --limit 2000 --out quick > log"})
 public final class TrainCommand implements Callable<Integer> {
     /** Folder of the charts inside {@code --out}. */
     static final String CHARTS_DIR = "charts";
@@ -118,7 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "needs the GPU build, mvn -Pgpu; default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--no-progress", description = "No progress bar (per-epoch lines only), e.g. for log files.")
+    @Option(names = "--no-progress", description = "No progress display, per-epoch lines only. Without a terminal "
+            + "(a log file, a pipe) the bar is replaced by a plain line every few seconds anyway.")
     boolean noProgress;
 
     /** Creates the command. */
@@ -140,7 +145,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         TrainingListener lines = TrainingListener.printing(System.out);
-        TrainingListener listener = noProgress ? lines : new TrainingProgress(lines);
+        // A bar only on a terminal: redirected, its carriage returns and escape codes would fill the log.
+        TrainingListener listener = noProgress ? lines
+                : Progress.terminal() ? new TrainingProgress(lines)
+                : TrainingProgress.plain(lines, spec.commandLine().getErr());
         Trainer trainer = Trainer.builder(config).setOutput(out).optResume(resume).optDevice(where)
                 .optOverwrite(overwrite).optCommand(commandLine()).optListener(new ChartsOnFinish(listener, out))
                 .build();
@@ -177,9 +185,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (result.completed() && !result.history().isEmpty()) {
             EpochMetrics last = result.history().get(result.history().size() - 1);
-            System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epochs; model %s; mean step overhead "
-                    + "outside ONNX Runtime %.1f us%n", 100 * last.testAccuracy(), last.epoch(), result.model(),
-                    result.stepOverheadMicros());
+            System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epoch%s; model %s; mean step overhead "
+                    + "outside ONNX Runtime %.1f us%n", 100 * last.testAccuracy(), last.epoch(),
+                    last.epoch() == 1 ? "" : "s", result.model(), result.stepOverheadMicros());
         }
         return ExitCodes.OK;
     }

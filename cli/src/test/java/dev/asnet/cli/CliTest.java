@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.TensorProto;
@@ -412,6 +415,146 @@ class CliTest {
                 "--batch-size", "0");
         Path text = Files.writeString(dir.resolve("notes.onnx"), "not a model");
         fails(ExitCodes.FILE_PROBLEM, "not an ONNX model", "bench", text.toString(), "-o", out.toString());
+    }
+
+    /** Parses stdout as exactly one JSON document: anything else printed there fails the parse. */
+    private static JsonNode json(CliRunner.Result r) throws Exception {
+        assertEquals(0, r.exitCode(), r.toString());
+        return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(r.out());
+    }
+
+    @Test
+    void inspectJson() throws Exception {
+        JsonNode j = json(CliRunner.run("inspect", model.toString(), "--json"));
+        assertEquals(model.toString(), j.get("file").asText());
+        assertTrue(j.get("sizeBytes").isNumber() && j.get("sizeBytes").asLong() == Files.size(model), j.toString());
+        assertEquals("as-resnet20-16x1", j.get("architecture").asText());
+        JsonNode in = j.get("inputs").get(0);
+        assertEquals("float", in.get("elementType").asText().toLowerCase(java.util.Locale.ROOT), in.toString());
+        assertEquals("[-1,1,28,28]", in.get("dims").toString().replace(" ", ""), in.toString());
+        assertEquals(1, j.get("outputs").size());
+        assertEquals(9, j.get("operators").get("dev.asnet:ActiveShift").asInt(), j.get("operators").toString());
+        assertTrue(j.get("parameters").isIntegralNumber() && j.get("parameters").asLong() > 10_000, j.toString());
+        assertTrue(j.get("parametersTrainable").asBoolean());
+        assertTrue(j.get("macsPerImage").asLong() > 0);
+        assertEquals("custom", j.get("lowering").asText());
+        assertFalse(j.get("quantized").asBoolean());
+        assertTrue(j.get("machineSpecific").isNull() && j.get("metadataError").isNull(), j.toString());
+        assertTrue(j.get("metadata").has(ModelInfo.CHANNEL_STD), j.get("metadata").toString());
+        assertTrue(j.get("opsets").has("dev.asnet"), j.get("opsets").toString());
+    }
+
+    @Test
+    void predictJson() throws Exception {
+        JsonNode j = json(CliRunner.run("predict", model.toString(), image.toString(), image.toString(), "--top", "3",
+                "--json"));
+        assertEquals(2, j.get("images").size());
+        for (JsonNode im : j.get("images")) {
+            assertEquals(image.toString(), im.get("file").asText());
+            assertEquals(3, im.get("top").size());
+            JsonNode first = im.get("top").get(0);
+            assertEquals(1, first.get("rank").asInt());
+            assertTrue(first.get("label").isTextual() && first.get("index").isInt(), first.toString());
+            double p = first.get("probability").asDouble();
+            assertTrue(first.get("probability").isNumber() && p > 0 && p <= 1, first.toString());
+            assertTrue(p >= im.get("top").get(1).get("probability").asDouble(), "ranked: " + im);
+        }
+    }
+
+    @Test
+    void evalJson() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+        JsonNode j = json(CliRunner.run("eval", model.toString(), "--limit", "50", "--batch-size", "25", "--json"));
+        assertEquals(50, j.get("count").asInt());
+        int correct = j.get("correct").asInt();
+        assertEquals(correct / 50.0, j.get("accuracy").asDouble(), 1e-9);
+        assertTrue(j.get("imagesPerSecond").asDouble() > 0 && j.get("seconds").isNumber(), j.toString());
+        assertEquals("t10k", j.get("split").asText());
+        assertEquals(10, j.get("perClass").size());
+        int images = 0;
+        for (JsonNode c : j.get("perClass")) {
+            images += c.get("count").asInt();
+            assertTrue(c.get("label").isTextual() && c.has("accuracy"), c.toString());
+        }
+        assertEquals(50, images);
+        assertEquals("T-shirt/top", j.get("perClass").get(0).get("label").asText());
+    }
+
+    @Test
+    void modelsJson() throws Exception {
+        JsonNode j = json(CliRunner.run("models", "--json"));
+        java.util.List<String> names = new java.util.ArrayList<>();
+        j.get("models").forEach(m -> names.add(m.get("name").asText()));
+        assertEquals(new java.util.ArrayList<>(dev.asnet.models.ModelZoo.names()), names);
+        JsonNode one = json(CliRunner.run("models", "as-resnet20-16x1", "--input", "1x28x28", "--classes", "10",
+                "--json")).get("models").get(0);
+        assertEquals(28, one.get("input").get("height").asInt());
+        assertEquals(10, one.get("classes").asInt());
+        assertTrue(one.get("parameters").isIntegralNumber() && one.get("macs").asLong() > 0, one.toString());
+        assertTrue(one.get("description").isTextual());
+    }
+
+    @Test
+    void benchJsonAndProgressWithoutATerminal() throws Exception {
+        Path out = dir.resolve("bench-json");
+        CliRunner.Result r = CliRunner.run("bench", model.toString(), "--threads", "1", "--levels", "basic", "--rounds",
+                "2", "--warmup-ms", "0", "--no-profile", "--json", "-o", out.toString());
+        JsonNode j = json(r);
+        assertEquals(1, j.get("results").size(), j.toString());
+        JsonNode m = j.get("results").get(0);
+        assertEquals(model.toString(), m.get("model").asText());
+        assertEquals("1T basic cpu", m.get("config").asText());
+        assertEquals(1, m.get("threads").asInt());
+        assertTrue(m.get("medianMs").isNumber() && m.get("medianMs").asDouble() > 0, m.toString());
+        assertTrue(m.get("p90Ms").asDouble() >= m.get("medianMs").asDouble(), m.toString());
+        assertEquals(m.get("runs").asInt() >= 10, m.get("p90Reliable").asBoolean(), m.toString());
+        assertTrue(j.get("machine").get("logicalCores").isInt(), j.get("machine").toString());
+        // Not a terminal: plain progress lines on stderr, no carriage returns or escape codes.
+        assertFalse(r.err().contains("\u001b") || r.err().contains("\r"), r.err());
+        assertTrue(r.err().contains("machine: ") && r.err().contains("bench: "), r.err());
+        String md = Files.readString(out.resolve("files.md"));
+        assertTrue(md.contains("Machine: ") && md.contains(" logical core") && !md.contains("logicalCores="), md);
+    }
+
+    @Test
+    void trainingWithoutATerminalPrintsPlainProgress() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+        // The per-epoch lines go to System.out and a bar would go to System.err: capture both.
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream sysOut = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream sysErr = new java.io.ByteArrayOutputStream();
+        CliRunner.Result r;
+        try {
+            System.setOut(new java.io.PrintStream(sysOut, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(sysErr, true, java.nio.charset.StandardCharsets.UTF_8));
+            r = CliRunner.run("train", "as-resnet20-16x1", "--epochs", "1", "--limit", "64", "--test-limit", "20",
+                    "--batch", "32", "--threads", "1", "--out", dir.resolve("run").toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String printed = sysOut.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String errors = r.err() + sysErr.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, r.exitCode(), r + printed + errors);
+        assertFalse(errors.contains("\u001b") || errors.contains("\r") || printed.contains("\u001b"), errors);
+        assertTrue(r.err().contains("epoch 1/1: 32/64 images, loss "), r.err());
+        assertTrue(printed.contains("after 1 epoch;"), printed);
+    }
+
+    @Test
+    void trainHelpExamplesFitTheScreen() {
+        String help = CliRunner.run("train", "--help").out();
+        String examples = help.substring(help.indexOf("Examples:"));
+        String previous = "";
+        for (String line : examples.substring(0, examples.indexOf("\n\n") < 0 ? examples.length()
+                : examples.indexOf("\n\n")).split("\\R")) {
+            // Each line is an example, or the continuation of one that ends in a backslash; none is wrapped.
+            assertTrue(line.startsWith("Examples:") || line.startsWith("  asnet train ") || previous.endsWith(" \\"),
+                    "an example wrapped mid-word: '" + line + "'\n" + help);
+            assertTrue(line.length() < 80, "long line: " + line);
+            previous = line;
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.asnet.bench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.asnet.bench.MachineInfo;
 import dev.asnet.bench.latency.BenchConfig;
 import dev.asnet.bench.latency.Measurement;
 import dev.asnet.bench.latency.OpProfiler;
@@ -22,6 +23,12 @@ import java.util.Set;
  * <name>.json} (every statistic and the machine) and PNG charts. Files are written atomically.
  */
 public final class BenchReport {
+    /**
+     * Samples below which a p90 is flagged as unreliable: with fewer than ten, the nearest-rank
+     * 90th percentile is simply the slowest run, one outlier.
+     */
+    public static final int RELIABLE_P90_SAMPLES = 10;
+
     private final String name;
     private final String title;
     private final Map<String, Object> machine;
@@ -64,7 +71,7 @@ public final class BenchReport {
         AtomicFiles.writeString(md, markdown());
         written.add(md);
         Path json = dir.resolve(name + ".json");
-        AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(jsonTree()));
+        AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json()));
         written.add(json);
         written.addAll(LatencyCharts.write(dir, name, results));
         return written;
@@ -74,7 +81,8 @@ public final class BenchReport {
     public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(title).append("\n\n");
-        md.append("Machine: ").append(machine).append("\n\n");
+        md.append("Machine: ").append(MachineInfo.summary(machine)).append("\n\n");
+        boolean fewSamples = false;
         for (BenchConfig config : configs()) {
             md.append("## ").append(config.label()).append("\n\n");
             md.append("| model | variant | params (M) | MACs (M) | median ms | p90 ms | runs |");
@@ -88,7 +96,9 @@ public final class BenchReport {
                 }
                 md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.1f | %s | %s | %d |", m.model().family(),
                         m.model().variant(), m.model().params() / 1e6, m.model().macs() / 1e6,
-                        m.ok() ? fmt(m.medianMs()) : "failed", m.ok() ? fmt(m.p90Ms()) : "-", m.samplesMs().length));
+                        m.ok() ? fmt(m.medianMs()) : "failed",
+                        m.ok() ? fmt(m.p90Ms()) + (reliableP90(m) ? "" : "*") : "-", m.samplesMs().length));
+                fewSamples |= m.ok() && !reliableP90(m);
                 if (!published.isEmpty()) {
                     Published p = published.get(m.model().family());
                     md.append(' ').append(p == null ? "-" : num(p.top1())).append(" | ")
@@ -106,6 +116,11 @@ public final class BenchReport {
                 md.append("\nFailed:\n").append(String.join("\n", failures)).append('\n');
             }
             md.append('\n');
+            if (fewSamples) {
+                md.append("\\* p90 of fewer than ").append(RELIABLE_P90_SAMPLES)
+                        .append(" runs: not reliable (more --rounds give more runs).\n\n");
+                fewSamples = false;
+            }
             if (!comparisons.isEmpty()) {
                 md.append("| ratio | variant | measured | published |\n|---|---|---|---|\n");
                 for (Comparison c : comparisons) {
@@ -138,7 +153,25 @@ public final class BenchReport {
         return md.toString();
     }
 
-    private Map<String, Object> jsonTree() {
+    /**
+     * Whether a measurement has enough runs for its p90 to mean something.
+     *
+     * @param m a measurement
+     * @return true with at least {@link #RELIABLE_P90_SAMPLES} runs
+     */
+    public static boolean reliableP90(Measurement m) {
+        return m.samplesMs().length >= RELIABLE_P90_SAMPLES;
+    }
+
+    /**
+     * The report as a JSON-ready tree (maps, lists, strings and numbers), as written to {@code
+     * <name>.json} and printed by {@code asnet bench --json}: {@code title}, {@code machine},
+     * {@code results} (one entry per model and configuration), {@code ratios}, {@code
+     * publishedFigures} and {@code profiles}. Non-finite numbers are null.
+     *
+     * @return the tree
+     */
+    public Map<String, Object> json() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("title", title);
         root.put("machine", machine);
@@ -154,10 +187,12 @@ public final class BenchReport {
             r.put("threads", m.config().threads());
             r.put("level", m.config().level().id());
             r.put("device", m.config().device().toString());
+            r.put("config", m.config().label());
             r.put("ok", m.ok());
             if (m.ok()) {
                 r.put("medianMs", m.medianMs());
                 r.put("p90Ms", m.p90Ms());
+                r.put("p90Reliable", reliableP90(m));
                 r.put("minMs", m.minMs());
                 r.put("runs", m.samplesMs().length);
                 r.put("samplesMs", m.samplesMs());
