@@ -207,6 +207,26 @@ public final class AsnetModel implements AutoCloseable {
     }
 
     /**
+     * The ONNX Runtime session underneath, for advanced use that {@link #run} does not cover (other
+     * output types, {@code OrtSession.run} with run options, profiling, the session's own
+     * metadata). <b>Do not close it</b>: the model owns it and closes it in {@link #close()}, after
+     * which the session must not be used. Runs on it bypass this model's input checks and reused
+     * buffers, and are not waited for by {@link #close()}: finish them before closing the model.
+     *
+     * @return the session, owned by this model
+     * @throws IllegalStateException if the model is closed
+     */
+    public OrtSession session() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            return session;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
      * What the model declares (inputs, outputs, ops, metadata).
      *
      * @return the description
@@ -277,6 +297,13 @@ public final class AsnetModel implements AutoCloseable {
     /**
      * Runs the model on its primary input and returns its primary output.
      *
+     * <p>The input is the network's tensor as it is, with no preprocessing: for the image models of
+     * asnet a float batch in NCHW order ({@code [N, C, H, W]}, row-major), each value already
+     * normalized as the metadata's mean and std define, {@code (pixel / 255 - mean[c]) / std[c]}
+     * (see {@link dev.asnet.exporter.InputSpec#normalize(int, int)}). To classify raw pixels or
+     * images, use {@link dev.asnet.runtime.vision.ImageClassifier}, which applies the model's own
+     * preprocessing.
+     *
      * @param x the input, whose shape must fit {@link #input()} (same rank, fixed dimensions equal)
      * @return the output
      * @throws IllegalArgumentException if the shape does not fit the model's input
@@ -294,6 +321,10 @@ public final class AsnetModel implements AutoCloseable {
     /**
      * Runs a batch of samples in one call: stacks them along a new first axis, runs the model on its
      * primary input and splits the primary output per sample.
+     *
+     * <p>Like {@link #run(FloatTensor)}, no preprocessing is applied: each sample is one image's
+     * normalized float values in CHW order ({@code (pixel / 255 - mean[c]) / std[c]} with the
+     * metadata's mean and std). {@link dev.asnet.runtime.vision.ImageClassifier} takes raw pixels.
      *
      * @param samples the samples, each holding exactly one item of the input (for an input
      *     {@code [N, 1, 28, 28]}, 784 values); the model's first input dimension must be free

@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -489,5 +490,104 @@ public final class ModelDescription {
      */
     public OptionalLong macs() {
         return info.macs().isPresent() ? info.macs() : countedMacs;
+    }
+
+    /**
+     * Width of the operator list in {@link #toString()}: the rest are counted, so that the summary
+     * keeps to one line per item on a terminal.
+     */
+    private static final int SUMMARY_OPS_WIDTH = 90;
+
+    /**
+     * A summary of a few lines for logs and the console: source, architecture, ONNX version and
+     * opsets, inputs and outputs with shapes, parameters, MACs and nodes, the most used operators,
+     * the Active Shift lowering, custom domains, and anything that stops the model from being
+     * portable (machine-specific graph, external data, broken metadata). For example:
+     *
+     * <pre>
+     * model.onnx: as-resnet20-16x1, ONNX IR 8, producer asnet 0.2.0, opsets ai.onnx 17, dev.asnet 1
+     *   inputs:  input: float[N, 1, 28, 28]
+     *   outputs: logits: float[N, 10]
+     *   size:    35,098 parameters, 4.33 M MACs per image, 71 nodes
+     *   ops:     Conv 21, Relu 19, BatchNormalization 10, Add 9, dev.asnet:ActiveShift 9, ... (3 more)
+     *   Active Shift lowering: custom
+     *   custom domains: dev.asnet (needs the asnet op library)
+     * </pre>
+     *
+     * @return the summary, lines separated by {@code \n}
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(source);
+        sb.append(": ").append(info.architecture().orElse("unknown architecture"));
+        sb.append(", ONNX IR ").append(irVersion);
+        if (!producer.isEmpty()) {
+            sb.append(", producer ").append(producer);
+        }
+        if (!opsetImports.isEmpty()) {
+            sb.append(", opsets ");
+            joinCounts(sb, opsetImports, Integer.MAX_VALUE);
+        }
+        sb.append("\n  inputs:  ").append(specs(inputs));
+        sb.append("\n  outputs: ").append(specs(outputs));
+        long params = parameters();
+        sb.append("\n  size:    ").append(params == CostCounter.SATURATED ? "too many to count"
+                : String.format(Locale.ROOT, "%,d", params)).append(" parameters, ");
+        OptionalLong m = macs();
+        sb.append(m.isPresent() ? String.format(Locale.ROOT, "%.2f M MACs per image", m.getAsLong() / 1e6)
+                : "MACs unknown");
+        sb.append(", ").append(nodeCount).append(nodeCount == 1 ? " node" : " nodes");
+        if (!operators.isEmpty()) {
+            // Most used first (name order among equals): what the network is made of at a glance.
+            Map<String, Integer> byCount = new LinkedHashMap<>();
+            operators.entrySet().stream()
+                    .sorted((a, b) -> b.getValue().equals(a.getValue()) ? a.getKey().compareTo(b.getKey())
+                            : Integer.compare(b.getValue(), a.getValue()))
+                    .forEach(e -> byCount.put(e.getKey(), e.getValue()));
+            sb.append("\n  ops:     ");
+            joinCounts(sb, byCount, SUMMARY_OPS_WIDTH);
+        }
+        sb.append("\n  Active Shift lowering: ").append(aslLowering().orElse("none (no Active Shift layers)"));
+        Set<String> custom = customDomains();
+        sb.append("\n  custom domains: ").append(custom.isEmpty() ? "none (runs on any ONNX Runtime)"
+                : String.join(", ", custom) + (custom.contains(AsnetDomain.DOMAIN) ? " (needs the asnet op library)" : ""));
+        machineSpecific().ifPresent(x -> sb.append("\n  machine-specific: ").append(x));
+        if (externalData) {
+            sb.append("\n  weights in external data files");
+        }
+        if (metadataError != null) {
+            sb.append("\n  broken asnet metadata: ").append(metadataError.getMessage());
+        }
+        return sb.toString();
+    }
+
+    private static String specs(List<ValueSpec> values) {
+        if (values.isEmpty()) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (ValueSpec v : values) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(v);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code key value, key value, ... (n more)}: as many entries as fit in {@code maxChars}
+     * (at least one), the rest counted.
+     */
+    private static void joinCounts(StringBuilder sb, Map<String, ? extends Number> entries, int maxChars) {
+        int i = 0;
+        int width = 0;
+        for (Map.Entry<String, ? extends Number> e : entries.entrySet()) {
+            String item = (i == 0 ? "" : ", ") + e.getKey() + " " + e.getValue();
+            if (i > 0 && (long) width + item.length() > maxChars) {
+                sb.append(", ... (").append(entries.size() - i).append(" more)");
+                return;
+            }
+            sb.append(item);
+            width += item.length();
+            i++;
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.asnet.runtime;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,6 +31,7 @@ public final class RuntimeOptions {
     private final boolean spinning;
     private final boolean nchwcRewrite;
     private final Path nchwcCacheDir;
+    private final Map<String, String> sessionConfigEntries;
 
     private RuntimeOptions(Builder b) {
         this.intraOpThreads = b.intraOpThreads;
@@ -38,6 +42,7 @@ public final class RuntimeOptions {
         this.spinning = b.spinning;
         this.nchwcRewrite = b.nchwcRewrite;
         this.nchwcCacheDir = b.nchwcCacheDir;
+        this.sessionConfigEntries = Collections.unmodifiableMap(new LinkedHashMap<>(b.sessionConfigEntries));
     }
 
     /**
@@ -185,6 +190,7 @@ public final class RuntimeOptions {
         b.spinning = spinning;
         b.nchwcRewrite = nchwcRewrite;
         b.nchwcCacheDir = nchwcCacheDir;
+        b.sessionConfigEntries.putAll(sessionConfigEntries);
         return b;
     }
 
@@ -198,6 +204,17 @@ public final class RuntimeOptions {
         return fallbackToCpu;
     }
 
+    /**
+     * Extra ONNX Runtime session configuration entries, in the order they were set, applied with
+     * {@code SessionOptions.addConfigEntry} after asnet's own settings (so an entry here overrides
+     * one asnet sets, such as {@code session.intra_op.allow_spinning}).
+     *
+     * @return key to value; unmodifiable, empty by default
+     */
+    public Map<String, String> sessionConfigEntries() {
+        return sessionConfigEntries;
+    }
+
     @Override
     public String toString() {
         return "RuntimeOptions{threads=" + (intraOpThreads == 0 ? "auto" : intraOpThreads)
@@ -205,7 +222,8 @@ public final class RuntimeOptions {
                 + (executionProvider == ExecutionProvider.CUDA
                         ? ", device=" + cudaDevice + ", fallback=" + (fallbackToCpu ? "cpu" : "fail") : "")
                 + (spinning ? "" : ", spinning=off") + (nchwcRewrite ? "" : ", nchwc-rewrite=off")
-                + (nchwcCacheDir == null ? "" : ", nchwc-cache=" + nchwcCacheDir) + "}";
+                + (nchwcCacheDir == null ? "" : ", nchwc-cache=" + nchwcCacheDir)
+                + (sessionConfigEntries.isEmpty() ? "" : ", config=" + sessionConfigEntries) + "}";
     }
 
     /** Builds {@link RuntimeOptions}; every setting is optional. */
@@ -218,8 +236,33 @@ public final class RuntimeOptions {
         private boolean spinning = true;
         private boolean nchwcRewrite = true;
         private Path nchwcCacheDir;
+        private final Map<String, String> sessionConfigEntries = new LinkedHashMap<>();
+        // The first invalid entry, kept so that build() reports it: the opt* methods do not throw.
+        private String badConfigEntry;
 
         private Builder() {}
+
+        /**
+         * Adds an ONNX Runtime session configuration entry (advanced): a key of ONNX Runtime's
+         * session options, such as {@code session.disable_prepacking} or
+         * {@code session.intra_op.allow_spinning}, passed to {@code SessionOptions.addConfigEntry}
+         * as it is. asnet does not know these keys; ONNX Runtime checks them when the session is
+         * created. Setting a key again replaces its value.
+         *
+         * @param key the key, not empty
+         * @param value the value, not null
+         * @return this builder
+         * @throws NullPointerException if key or value is null
+         */
+        public Builder optSessionConfigEntry(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            if (key.isBlank() && badConfigEntry == null) {
+                badConfigEntry = "session config entry key must not be empty (value '" + value + "')";
+            }
+            sessionConfigEntries.put(key, value);
+            return this;
+        }
 
         /**
          * Turns the NCHWc rewrite on (default) or off; see {@link RuntimeOptions#nchwcRewrite()}.
@@ -334,6 +377,9 @@ public final class RuntimeOptions {
             checkThreads("intra-op threads", intraOpThreads, true);
             if (cudaDevice < 0) {
                 throw new IllegalArgumentException("CUDA device must be >= 0, got " + cudaDevice);
+            }
+            if (badConfigEntry != null) {
+                throw new IllegalArgumentException(badConfigEntry);
             }
             return new RuntimeOptions(this);
         }

@@ -9,6 +9,7 @@ import dev.asnet.ops.AsnetOps;
 import dev.asnet.ops.OrtEnvironments;
 import dev.asnet.runtime.nchwc.NchwcRewrite;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -149,6 +150,10 @@ public final class SessionFactory {
             so.setInterOpNumThreads(1);
             if (!options.spinning()) {
                 so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+            // The caller's entries come last, so that they can override what asnet set above.
+            for (Map.Entry<String, String> e : options.sessionConfigEntries().entrySet()) {
+                so.addConfigEntry(e.getKey(), e.getValue());
             }
             if (asnetOps) {
                 registerAsnetOps(so, source);

@@ -177,6 +177,56 @@ class AsnetModelTest {
     }
 
     @Test
+    void sessionConfigEntriesAreValidatedKeptAndApplied() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> RuntimeOptions.builder().optSessionConfigEntry("", "1").build());
+        assertThrows(IllegalArgumentException.class, () -> RuntimeOptions.builder().optSessionConfigEntry(" ", "1").build());
+        assertThrows(NullPointerException.class, () -> RuntimeOptions.builder().optSessionConfigEntry("k", null));
+        RuntimeOptions options = RuntimeOptions.builder()
+                .optSessionConfigEntry("session.disable_prepacking", "0")
+                .optSessionConfigEntry("session.disable_prepacking", "1")   // set again: replaces
+                .optSessionConfigEntry("session.intra_op.allow_spinning", "0")
+                .build();
+        assertEquals(Map.of("session.disable_prepacking", "1", "session.intra_op.allow_spinning", "0"),
+                options.sessionConfigEntries());
+        assertEquals(options.sessionConfigEntries(), options.toBuilder().build().sessionConfigEntries());
+        assertTrue(options.toString().contains("config={session.disable_prepacking=1"), options.toString());
+        byte[] bytes = TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE);
+        float[] x = TestModels.random(3, IMAGE);
+        try (AsnetModel plain = AsnetModel.open(bytes, RuntimeOptions.defaults());
+                AsnetModel configured = AsnetModel.open(bytes, options)) {
+            assertArrayEquals(plain.runBatch(List.of(x)).get(0), configured.runBatch(List.of(x)).get(0), 1e-5f);
+        }
+        // The entries reach ONNX Runtime: told to read the ORT format, it cannot load an ONNX model.
+        RuntimeOptions ortFormat = RuntimeOptions.builder().optSessionConfigEntry("session.load_model_format", "ORT")
+                .build();
+        Exception e = assertThrows(Exception.class, () -> AsnetModel.open(bytes, ortFormat).close());
+        assertTrue(e instanceof ai.onnxruntime.OrtException || e instanceof InvalidModelException, e.toString());
+    }
+
+    @Test
+    void theSessionIsReachableUntilClose() throws Exception {
+        AsnetModel model = AsnetModel.open(TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE),
+                RuntimeOptions.defaults());
+        try {
+            ai.onnxruntime.OrtSession session = model.session();
+            assertEquals(List.of(model.input().name()), List.copyOf(session.getInputNames()));
+            assertTrue(session.getOutputNames().contains(model.output().name()));
+            // A run on the session itself computes what run() does.
+            float[] x = TestModels.random(4, IMAGE);
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (ai.onnxruntime.OnnxTensor t = ai.onnxruntime.OnnxTensor.createTensor(env,
+                    java.nio.FloatBuffer.wrap(x), new long[] {1, 1, 28, 28});
+                    ai.onnxruntime.OrtSession.Result r = session.run(Map.of(model.input().name(), t))) {
+                float[][] direct = (float[][]) r.get(0).getValue();
+                assertArrayEquals(model.runBatch(List.of(x)).get(0), direct[0], 1e-6f);
+            }
+        } finally {
+            model.close();
+        }
+        assertThrows(IllegalStateException.class, model::session);
+    }
+
+    @Test
     void wrongInputSizeIsRejectedBeforeOnnxRuntime() throws Exception {
         try (AsnetModel m = AsnetModel.open(TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE),
                 RuntimeOptions.defaults())) {

@@ -31,6 +31,36 @@ class ModelDescriptionTest {
     }
 
     @Test
+    void toStringSummarizesOnOneScreen() throws Exception {
+        ModelDescription d = ModelDescription.parse(TestModels.fashion(TestModels.AS_RESNET, AslLowering.CUSTOM), "m.onnx");
+        String s = d.toString();
+        assertTrue(s.startsWith("m.onnx: " + TestModels.AS_RESNET + ", ONNX IR "), s);
+        assertTrue(s.contains("opsets ai.onnx 17, dev.asnet 1"), s);
+        assertTrue(s.contains("\n  inputs:  input: float[N, 1, 28, 28]\n"), s);
+        assertTrue(s.contains("\n  outputs: logits: float[N, 10]\n"), s);
+        assertTrue(s.contains(String.format(java.util.Locale.ROOT, "%,d parameters, ", d.parameters())), s);
+        assertTrue(s.contains(String.format(java.util.Locale.ROOT, "%.2f M MACs per image, %d nodes",
+                d.macs().getAsLong() / 1e6, d.nodeCount())), s);
+        assertTrue(s.contains("\n  ops:     Conv "), "most used first: " + s);
+        assertTrue(s.contains("dev.asnet:ActiveShift"), s);
+        assertTrue(s.contains("\n  Active Shift lowering: custom"), s);
+        assertTrue(s.contains("\n  custom domains: dev.asnet (needs the asnet op library)"), s);
+        long lines = s.lines().count();
+        assertTrue(lines <= 12 && s.lines().allMatch(l -> l.length() <= 120), s);
+
+        ModelDescription plain = ModelDescription.parse(
+                TestModels.withoutMetadata(TestModels.fashion(TestModels.DW_RESNET, AslLowering.PORTABLE)), "p");
+        String p = plain.toString();
+        assertTrue(p.startsWith("p: unknown architecture, ONNX IR "), p);
+        assertTrue(p.contains("Active Shift lowering: none") && p.contains("custom domains: none"), p);
+
+        ModelDescription broken = ModelDescription.parse(TestModels.withMetadata(
+                TestModels.fashion(TestModels.AS_RESNET, AslLowering.CUSTOM), ModelInfo.CHANNEL_STD, "0.3,0.3"), "b");
+        assertTrue(broken.toString().contains("\n  broken asnet metadata: ") && broken.toString().contains("asnet.channel_std"),
+                broken.toString());
+    }
+
+    @Test
     void portableAndDepthwiseNeedNoCustomDomain() throws Exception {
         for (AslLowering l : new AslLowering[] {AslLowering.PORTABLE, AslLowering.DEPTHWISE}) {
             ModelDescription d = ModelDescription.parse(TestModels.fashion(TestModels.AS_RESNET, l), "m");

@@ -222,6 +222,60 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     /**
+     * Classifies raw 8-bit pixels, preparing them exactly as {@link #classify(BufferedImage, int)}
+     * does (scale to cover the input, center crop, grayscale or RGB as the model needs, then the
+     * metadata's normalization): for callers holding a camera frame or a decoded buffer rather than
+     * a file. Unlike {@link AsnetModel#run(FloatTensor)}, which takes normalized floats, this takes
+     * pixel values 0-255.
+     *
+     * @param pixels row-major pixels, either grayscale (one byte per pixel, {@code width * height}
+     *     bytes) or interleaved RGB (three bytes per pixel, R then G then B, {@code 3 * width * height}
+     *     bytes); each byte unsigned
+     * @param width the image's width, >= 1
+     * @param height the image's height, >= 1
+     * @param topK how many classes to return (>= 1; capped at the class count)
+     * @return the most probable classes, most probable first
+     * @throws IllegalArgumentException if the size is not positive or the array is neither
+     *     grayscale nor RGB of that size
+     * @throws OrtException if ONNX Runtime fails
+     */
+    public List<Prediction> classifyPixels(byte[] pixels, int width, int height, int topK) throws OrtException {
+        return classify(pixelImage(pixels, width, height), topK);
+    }
+
+    /** The pixels as an RGB image, the form every other entry point is prepared from. */
+    static BufferedImage pixelImage(byte[] pixels, int width, int height) {
+        Objects.requireNonNull(pixels, "pixels");
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("image size must be >= 1x1, got " + width + "x" + height);
+        }
+        long plane = (long) width * height;
+        boolean gray = pixels.length == plane;
+        if (!gray && pixels.length != 3 * plane) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " image has " + plane
+                    + " bytes in grayscale or " + 3 * plane + " in RGB, got " + pixels.length);
+        }
+        int[] rgb = new int[(int) plane];
+        for (int i = 0; i < rgb.length; i++) {
+            int r;
+            int g;
+            int b;
+            if (gray) {
+                // Equal channels: the BT.601 luma that a grayscale model takes gives the value back.
+                r = g = b = Byte.toUnsignedInt(pixels[i]);
+            } else {
+                r = Byte.toUnsignedInt(pixels[3 * i]);
+                g = Byte.toUnsignedInt(pixels[3 * i + 1]);
+                b = Byte.toUnsignedInt(pixels[3 * i + 2]);
+            }
+            rgb[i] = r << 16 | g << 8 | b;
+        }
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, width, height, rgb, 0, width);
+        return image;
+    }
+
+    /**
      * Classifies several images in one model call.
      *
      * @param images the images

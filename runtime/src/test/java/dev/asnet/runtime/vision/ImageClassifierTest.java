@@ -189,6 +189,46 @@ class ImageClassifierTest {
     }
 
     @Test
+    void rawPixelsArePreparedLikeImages() throws Exception {
+        try (AsnetModel gray = AsnetModel.open(TestModels.fashion(TestModels.AS_RESNET, AslLowering.PORTABLE),
+                RuntimeOptions.defaults())) {
+            ImageClassifier c = ImageClassifier.of(gray);
+            int w = 40;
+            int h = 30;
+            byte[] luma = new byte[w * h];
+            byte[] rgb = new byte[3 * w * h];
+            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < w * h; i++) {
+                int v = random.nextInt(256);
+                luma[i] = (byte) v;
+                rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (byte) v;
+                image.setRGB(i % w, i / w, v << 16 | v << 8 | v);
+            }
+            List<Prediction> fromImage = c.classify(image, 10);
+            assertEquals(fromImage, c.classifyPixels(luma, w, h, 10));
+            assertEquals(fromImage, c.classifyPixels(rgb, w, h, 10));
+            assertThrows(IllegalArgumentException.class, () -> c.classifyPixels(new byte[w * h + 1], w, h, 1));
+            assertThrows(IllegalArgumentException.class, () -> c.classifyPixels(new byte[0], 0, 5, 1));
+        }
+        try (AsnetModel color = AsnetModel.open(TestModels.rgb(TestModels.AS_RESNET, 32), RuntimeOptions.defaults())) {
+            ImageClassifier c = ImageClassifier.of(color);
+            byte[] rgb = new byte[3 * 32 * 32];
+            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+            for (int i = 0; i < 32 * 32; i++) {
+                int r = i % 256;
+                int g = (i * 7) % 256;
+                int b = (i * 13) % 256;
+                rgb[3 * i] = (byte) r;
+                rgb[3 * i + 1] = (byte) g;
+                rgb[3 * i + 2] = (byte) b;
+                image.setRGB(i % 32, i / 32, r << 16 | g << 8 | b);
+            }
+            assertEquals(c.classify(image, 3), c.classifyPixels(rgb, 32, 32, 3));
+        }
+    }
+
+    @Test
     void inputSpecAndImageToTensorValidate() {
         assertThrows(IllegalArgumentException.class, () -> new ImageToTensor(InputSpec.unnormalized(2, 28, 28)));
         assertThrows(IllegalArgumentException.class, () -> InputSpec.unnormalized(3, 0, 28));
