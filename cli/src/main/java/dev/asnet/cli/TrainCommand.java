@@ -144,14 +144,14 @@ public final class TrainCommand implements Callable<Integer> {
             // Bad option values are usage errors, reported as such rather than as failures.
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        TrainingListener lines = TrainingListener.printing(System.out);
         // A bar only on a terminal: redirected, its carriage returns and escape codes would fill the log.
-        TrainingListener listener = noProgress ? lines
-                : Progress.terminal() ? new TrainingProgress(lines)
-                : TrainingProgress.plain(lines, spec.commandLine().getErr());
+        TrainingListener progress = noProgress ? TrainingListener.NONE
+                : Progress.terminal() ? new TrainingProgress()
+                : TrainingProgress.plain(spec.commandLine().getErr());
+        TrainingListener listener = TrainingListener.all(progress, TrainingListener.printing(System.out),
+                new ChartsOnFinish(out));
         Trainer trainer = Trainer.builder(config).setOutput(out).optResume(resume).optDevice(where)
-                .optOverwrite(overwrite).optCommand(commandLine()).optListener(new ChartsOnFinish(listener, out))
-                .build();
+                .optOverwrite(overwrite).optCommand(commandLine()).optListener(listener).build();
         CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: ask the loop to stop after the current step and wait until its checkpoint is written.
         Thread hook = new Thread(() -> {
@@ -199,33 +199,8 @@ public final class TrainCommand implements Callable<Integer> {
                 + " --lowering " + lowering + " --device " + device + " --out " + out;
     }
 
-    /** Passes everything on, and draws the run's charts into {@code --out/charts} when it finishes. */
-    private record ChartsOnFinish(TrainingListener next, Path out) implements TrainingListener {
-        @Override
-        public void epochStarted(int epoch, int epochs, long images, long firstImage) {
-            next.epochStarted(epoch, epochs, images, firstImage);
-        }
-
-        @Override
-        public void stepFinished(long imagesDone, double meanLoss, double accuracy, float learningRate) {
-            next.stepFinished(imagesDone, meanLoss, accuracy, learningRate);
-        }
-
-        @Override
-        public void epochStepsEnded(int epoch) {
-            next.epochStepsEnded(epoch);
-        }
-
-        @Override
-        public void epochFinished(EpochMetrics metrics, int epochs) {
-            next.epochFinished(metrics, epochs);
-        }
-
-        @Override
-        public void note(String line) {
-            next.note(line);
-        }
-
+    /** Draws the run's charts into {@code --out/charts} when it finishes. */
+    private record ChartsOnFinish(Path out) implements TrainingListener {
         @Override
         public void trainingFinished(Path model, List<EpochMetrics> history, Map<String, float[]> shifts) {
             Path charts = out.resolve(CHARTS_DIR);
@@ -235,7 +210,6 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            next.trainingFinished(model, history, shifts);
         }
     }
 }

@@ -1,39 +1,32 @@
 package dev.asnet.cli;
 
-import dev.asnet.training.trainer.EpochMetrics;
 import dev.asnet.training.trainer.TrainingListener;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar per epoch on the terminal (images per second, running loss, accuracy and
- * learning rate), in front of another listener that prints the lines.
+ * Progress within an epoch: a bar on the terminal (images per second, running loss, accuracy and
+ * learning rate), or {@link #plain} lines elsewhere. Per-epoch lines and notes are another
+ * listener's job ({@link TrainingListener#all} combines them).
  */
 final class TrainingProgress implements TrainingListener {
-    private final TrainingListener lines;
     private ProgressBar bar;
     private long shown;
 
-    TrainingProgress(TrainingListener lines) {
-        this.lines = lines;
-    }
+    TrainingProgress() {}
 
     /**
      * Progress for a log file or a pipe: a plain line on {@code err} at most every {@link
      * Progress#PLAIN_INTERVAL_NANOS} (epoch, images done, loss, accuracy, learning rate), no bar and
-     * no escape codes, in front of a listener that prints the per-epoch lines.
+     * no escape codes.
      *
-     * @param lines the listener that prints epochs and notes
      * @param err where the progress lines go
      * @return the listener
      */
-    static TrainingListener plain(TrainingListener lines, PrintWriter err) {
+    static TrainingListener plain(PrintWriter err) {
         return new TrainingListener() {
             private int epoch;
             private int epochs;
@@ -57,21 +50,6 @@ final class TrainingProgress implements TrainingListener {
                             imagesDone, images, meanLoss, 100 * accuracy, learningRate);
                     err.flush();
                 }
-            }
-
-            @Override
-            public void epochFinished(EpochMetrics metrics, int epochs) {
-                lines.epochFinished(metrics, epochs);
-            }
-
-            @Override
-            public void trainingFinished(Path model, List<EpochMetrics> history, Map<String, float[]> shifts) {
-                lines.trainingFinished(model, history, shifts);
-            }
-
-            @Override
-            public void note(String line) {
-                lines.note(line);
             }
         };
     }
@@ -101,20 +79,5 @@ final class TrainingProgress implements TrainingListener {
             bar.close();
             bar = null;
         }
-    }
-
-    @Override
-    public void epochFinished(EpochMetrics metrics, int epochs) {
-        lines.epochFinished(metrics, epochs);
-    }
-
-    @Override
-    public void trainingFinished(Path model, List<EpochMetrics> history, Map<String, float[]> shifts) {
-        lines.trainingFinished(model, history, shifts);
-    }
-
-    @Override
-    public void note(String line) {
-        lines.note(line);
     }
 }

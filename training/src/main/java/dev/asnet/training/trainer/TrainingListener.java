@@ -68,6 +68,48 @@ public interface TrainingListener {
     default void note(String line) {}
 
     /**
+     * One listener that passes every event to several, in order; each implements only what it
+     * shows (a progress bar, per-epoch lines, charts at the end).
+     *
+     * @param listeners the listeners
+     * @return the combined listener
+     */
+    static TrainingListener all(TrainingListener... listeners) {
+        List<TrainingListener> each = List.of(listeners);
+        return new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int epochs, long images, long firstImage) {
+                each.forEach(l -> l.epochStarted(epoch, epochs, images, firstImage));
+            }
+
+            @Override
+            public void stepFinished(long imagesDone, double meanLoss, double accuracy, float learningRate) {
+                each.forEach(l -> l.stepFinished(imagesDone, meanLoss, accuracy, learningRate));
+            }
+
+            @Override
+            public void epochStepsEnded(int epoch) {
+                each.forEach(l -> l.epochStepsEnded(epoch));
+            }
+
+            @Override
+            public void epochFinished(EpochMetrics metrics, int epochs) {
+                each.forEach(l -> l.epochFinished(metrics, epochs));
+            }
+
+            @Override
+            public void trainingFinished(Path model, List<EpochMetrics> history, Map<String, float[]> shifts) {
+                each.forEach(l -> l.trainingFinished(model, history, shifts));
+            }
+
+            @Override
+            public void note(String line) {
+                each.forEach(l -> l.note(line));
+            }
+        };
+    }
+
+    /**
      * A listener that prints one line per finished epoch and every note.
      *
      * @param out where to print
