@@ -212,13 +212,14 @@ struct Ops {
   SelfDescribedOp<asnet::BatchNormTrainingCpu> batch_norm{asnet::kBatchNormOp, kCpu};
   SelfDescribedOp<asnet::BatchNormTrainingGradCpu> batch_norm_grad{asnet::kBatchNormGradOp, kCpu};
   SelfDescribedOp<asnet::ReluGradCpu> relu_grad{asnet::kReluGradOp, kCpu};
+  SelfDescribedOp<asnet::DepthwiseConvGradCpu> depthwise_grad{asnet::kDepthwiseConvGradOp, kCpu};
 #ifdef ASNET_WITH_CUDA
   ActiveShiftOp<asnet::ActiveShiftCuda, false> forward_cuda{asnet::kForwardOp, kCuda};
   ActiveShiftOp<asnet::ActiveShiftGradCuda, true> grad_cuda{asnet::kGradOp, kCuda};
 #endif
 
   std::vector<const OrtCustomOp*> All() const {
-    return {&forward, &grad, &nchwc, &batch_norm, &batch_norm_grad, &relu_grad,
+    return {&forward, &grad, &nchwc, &batch_norm, &batch_norm_grad, &relu_grad, &depthwise_grad,
 #ifdef ASNET_WITH_CUDA
             &forward_cuda, &grad_cuda,
 #endif

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "asnet/batch_norm.h"
+#include "asnet/depthwise_conv.h"
 #include "test_util.h"
 
 namespace {
@@ -227,9 +228,169 @@ void TestInvalidVariance() {
   CHECK(asnet::FirstInvalidVariance(var + 3, 1e-5f, 1) == 0, "NaN variance not found");
 }
 
+// ---- depthwise convolution gradients ---------------------------------------------------------
+
+// The forward straight from the definition (taps outside X read 0), in double.
+std::vector<double> DwForward(const asnet::DepthwiseGeometry& g, const std::vector<double>& x,
+                              const std::vector<double>& w) {
+  std::vector<double> y(static_cast<size_t>(g.n * g.c * g.oh * g.ow), 0.0);
+  for (int64_t n = 0; n < g.n; ++n)
+    for (int64_t c = 0; c < g.c; ++c)
+      for (int64_t i = 0; i < g.oh; ++i)
+        for (int64_t j = 0; j < g.ow; ++j) {
+          double v = 0.0;
+          for (int64_t ky = 0; ky < g.kh; ++ky)
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t r = i * g.sh + ky - g.pt, q = j * g.sw + kx - g.pl;
+              if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;
+              v += w[(c * g.kh + ky) * g.kw + kx] * x[((n * g.c + c) * g.h + r) * g.w + q];
+            }
+          y[((n * g.c + c) * g.oh + i) * g.ow + j] = v;
+        }
+  return y;
+}
+
+// Gradients of sum(dY * Y) by the chain rule of the same loops: the reference for the kernels.
+void DwReference(const asnet::DepthwiseGeometry& g, const std::vector<double>& dy,
+                 const std::vector<double>& x, const std::vector<double>& w, std::vector<double>* dx,
+                 std::vector<double>* dw) {
+  dx->assign(x.size(), 0.0);
+  dw->assign(w.size(), 0.0);
+  for (int64_t n = 0; n < g.n; ++n)
+    for (int64_t c = 0; c < g.c; ++c)
+      for (int64_t i = 0; i < g.oh; ++i)
+        for (int64_t j = 0; j < g.ow; ++j) {
+          const double gy = dy[((n * g.c + c) * g.oh + i) * g.ow + j];
+          for (int64_t ky = 0; ky < g.kh; ++ky)
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t r = i * g.sh + ky - g.pt, q = j * g.sw + kx - g.pl;
+              if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;
+              const int64_t xi = ((n * g.c + c) * g.h + r) * g.w + q, wi = (c * g.kh + ky) * g.kw + kx;
+              (*dx)[xi] += w[wi] * gy;
+              (*dw)[wi] += x[xi] * gy;
+            }
+        }
+}
+
+asnet::DepthwiseGeometry DwGeometry(int64_t n, int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                                    int64_t s, int64_t pad) {
+  asnet::DepthwiseGeometry g;
+  g.n = n; g.c = c; g.h = h; g.w = w; g.kh = kh; g.kw = kw; g.sh = s; g.sw = s;
+  g.pt = pad; g.pl = pad; g.pb = pad; g.pr = pad;
+  g.oh = (h + 2 * pad - kh) / s + 1;
+  g.ow = (w + 2 * pad - kw) / s + 1;
+  return g;
+}
+
+// The reference itself against central differences of the forward (it is linear in x and w, so
+// the differences are exact up to rounding).
+void TestDwReferenceAgainstFiniteDifferences() {
+  const asnet::DepthwiseGeometry g = DwGeometry(2, 2, 5, 4, 3, 2, 2, 1);
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  std::vector<double> x(g.n * g.c * g.h * g.w), w(g.c * g.kh * g.kw), dy(g.n * g.c * g.oh * g.ow);
+  for (double& v : x) v = u(rng);
+  for (double& v : w) v = u(rng);
+  for (double& v : dy) v = u(rng);
+  std::vector<double> dx, dw;
+  DwReference(g, dy, x, w, &dx, &dw);
+  auto loss = [&](const std::vector<double>& xs, const std::vector<double>& ws) {
+    const std::vector<double> y = DwForward(g, xs, ws);
+    double l = 0.0;
+    for (size_t i = 0; i < y.size(); ++i) l += y[i] * dy[i];
+    return l;
+  };
+  const double h = 1e-4;
+  for (size_t i = 0; i < x.size(); ++i) {
+    std::vector<double> a = x, b = x;
+    a[i] += h;
+    b[i] -= h;
+    const double fd = (loss(a, w) - loss(b, w)) / (2 * h);
+    CHECK(std::abs(fd - dx[i]) < 1e-8, "dX reference at %zu: %g vs finite difference %g", i, dx[i], fd);
+  }
+  for (size_t i = 0; i < w.size(); ++i) {
+    std::vector<double> a = w, b = w;
+    a[i] += h;
+    b[i] -= h;
+    const double fd = (loss(x, a) - loss(x, b)) / (2 * h);
+    CHECK(std::abs(fd - dw[i]) < 1e-8, "dW reference at %zu: %g vs finite difference %g", i, dw[i], fd);
+  }
+}
+
+void CheckDwCase(asnet::Isa isa, const asnet::DepthwiseGeometry& g, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> x(g.n * g.c * g.h * g.w), w(g.c * g.kh * g.kw), dy(g.n * g.c * g.oh * g.ow);
+  for (float& v : x) v = u(rng);
+  for (float& v : w) v = u(rng);
+  for (float& v : dy) v = u(rng);
+  std::vector<float> dx(x.size(), 7.0f), dw(w.size(), 7.0f);  // 7: must all be overwritten
+  std::vector<double> acc(g.kh * g.kw);
+  // Exactly the scratch asked for: ASan catches a kernel that writes past it.
+  std::vector<float> scratch(static_cast<size_t>(g.scratch_floats()));
+  // Two calls on disjoint channel ranges, as two threads would make them.
+  const int64_t mid = g.c / 2;
+  asnet::DepthwiseConvBackward(isa, g, dy.data(), x.data(), w.data(), dx.data(), dw.data(), acc.data(),
+                               scratch.data(), 0, mid);
+  asnet::DepthwiseConvBackward(isa, g, dy.data(), x.data(), w.data(), dx.data(), dw.data(), acc.data(),
+                               scratch.data(), mid, g.c);
+  std::vector<double> rdx, rdw;
+  DwReference(g, std::vector<double>(dy.begin(), dy.end()), std::vector<double>(x.begin(), x.end()),
+              std::vector<double>(w.begin(), w.end()), &rdx, &rdw);
+  // Each dX element sums at most kH*kW products, each dW element N*oH*oW: float rounding of those.
+  const double tol_x = 1e-6 * static_cast<double>(g.kh * g.kw + 1);
+  const double tol_w = 1e-6 * static_cast<double>(g.oh * g.ow + 1) * 4;
+  for (size_t i = 0; i < dx.size(); ++i) {
+    CHECK(std::abs(dx[i] - rdx[i]) <= tol_x, "%s dX[%zu] %g vs %g (N%lld C%lld %lldx%lld k%lldx%lld s%lld p%lld)",
+          asnet::IsaName(isa), i, dx[i], rdx[i], (long long)g.n, (long long)g.c, (long long)g.h, (long long)g.w,
+          (long long)g.kh, (long long)g.kw, (long long)g.sh, (long long)g.pt);
+  }
+  for (size_t i = 0; i < dw.size(); ++i) {
+    CHECK(std::abs(dw[i] - rdw[i]) <= tol_w, "%s dW[%zu] %g vs %g (N%lld C%lld %lldx%lld k%lldx%lld s%lld p%lld)",
+          asnet::IsaName(isa), i, dw[i], rdw[i], (long long)g.n, (long long)g.c, (long long)g.h, (long long)g.w,
+          (long long)g.kh, (long long)g.kw, (long long)g.sh, (long long)g.pt);
+  }
+}
+
+// Kernel sizes 1-5 (square and not), strides 1-3, pads 0-2, maps from 1x1 to wider than one
+// vector of every ISA, with the pads set so the kernel fits.
+void TestDwSweep() {
+  uint32_t seed = 1;
+  for (asnet::Isa isa : AvailableIsas()) {
+    for (int64_t kh : {1, 2, 3, 5}) {
+      for (int64_t kw : {1, 3, 4}) {
+        for (int64_t s : {1, 2, 3}) {
+          for (int64_t pad : {0, 1, 2}) {
+            for (int64_t hw : {1, 2, 7, 19, 37}) {
+              if (hw + 2 * pad < kh || hw + 2 * pad < kw) continue;
+              const int64_t n = 1 + static_cast<int64_t>(seed % 3), c = 1 + static_cast<int64_t>(seed % 4);
+              CheckDwCase(isa, DwGeometry(n, c, hw, hw + static_cast<int64_t>(seed % 5), kh, kw, s, pad), seed);
+              ++seed;
+            }
+          }
+        }
+      }
+    }
+    // Planes past the flat path's limit take the row path (unit and strided columns).
+    for (int64_t s : {1, 2}) {
+      const asnet::DepthwiseGeometry big = DwGeometry(1, 2, 300, 260, 3, 3, s, 1);
+      CHECK(!big.flat(), "a 302x262 padded plane should take the row path");
+      CheckDwCase(isa, big, seed++);
+    }
+    // Asymmetric pads on both paths.
+    asnet::DepthwiseGeometry asym = DwGeometry(2, 3, 9, 11, 3, 4, 2, 0);
+    asym.pt = 2; asym.pl = 0; asym.pb = 0; asym.pr = 3;
+    asym.oh = (asym.h + 2 - asym.kh) / asym.sh + 1;
+    asym.ow = (asym.w + 3 - asym.kw) / asym.sw + 1;
+    CheckDwCase(isa, asym, seed++);
+  }
+}
+
 }  // namespace
 
 void RunTrainingKernelTests() {
+  TestDwReferenceAgainstFiniteDifferences();
+  TestDwSweep();
   TestBnReferenceAgainstFiniteDifferences();
   TestBnConstantChannel();
   TestInvalidVariance();

@@ -6,6 +6,7 @@
 #include "asnet/active_shift.h"
 #include "asnet/active_shift_nchwc.h"
 #include "asnet/batch_norm.h"
+#include "asnet/depthwise_conv.h"
 
 namespace asnet {
 
@@ -22,6 +23,8 @@ namespace asnet {
   void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t,  \
                     const NchwcBlockPlan*);                                                   \
   void NchwcMakePlans(const NchwcGeometry&, const float*, NchwcBlockPlan*);                  \
+  void DwBackward(const DepthwiseGeometry&, const float*, const float*, const float*, float*,   \
+                  float*, double*, float*, int64_t, int64_t);                                 \
   }
 ASNET_DECLARE_ISA(sse2)
 ASNET_DECLARE_ISA(avx2)
@@ -128,6 +131,16 @@ void ReluBackward(Isa isa, const float* dy, const float* y, float* dx, int64_t b
     case Isa::kAvx512: return avx512::ReluBack(dy, y, dx, begin, end);
     case Isa::kAvx2: return avx2::ReluBack(dy, y, dx, begin, end);
     default: return sse2::ReluBack(dy, y, dx, begin, end);
+  }
+}
+
+void DepthwiseConvBackward(Isa isa, const DepthwiseGeometry& g, const float* dy, const float* x,
+                           const float* w, float* dx, float* dw, double* acc, float* scratch,
+                           int64_t c_begin, int64_t c_end) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::DwBackward(g, dy, x, w, dx, dw, acc, scratch, c_begin, c_end);
+    case Isa::kAvx2: return avx2::DwBackward(g, dy, x, w, dx, dw, acc, scratch, c_begin, c_end);
+    default: return sse2::DwBackward(g, dy, x, w, dx, dw, acc, scratch, c_begin, c_end);
   }
 }
 

@@ -25,10 +25,15 @@ inline constexpr const char* kNchwcOp = "ActiveShiftNchwc";
 inline constexpr const char* kBatchNormOp = "BatchNormTraining";
 inline constexpr const char* kBatchNormGradOp = "BatchNormTrainingGrad";
 inline constexpr const char* kReluGradOp = "ReluGrad";
+/// The gradients of a depthwise Conv (asnet/depthwise_conv.h), for training graphs.
+inline constexpr const char* kDepthwiseConvGradOp = "DepthwiseConvGrad";
 /// Attribute of the ActiveShift ops: two ints (along H, W), each >= 1; absent means [1, 1].
 inline constexpr const char* kStridesAttr = "strides";
 /// Attribute of ActiveShiftNchwc: the layout's block size, an int > 0 dividing X's channels; required.
 inline constexpr const char* kBlockSizeAttr = "block_size";
+/// Attribute of DepthwiseConvGrad: four ints >= 0 (top, left, bottom, right), as in Conv; absent
+/// means [0, 0, 0, 0].
+inline constexpr const char* kPadsAttr = "pads";
 /// Attribute of the batch-normalization ops: a finite float > 0; absent means 1e-5.
 inline constexpr const char* kEpsilonAttr = "epsilon";
 

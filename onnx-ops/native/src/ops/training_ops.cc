@@ -1,6 +1,7 @@
 #include "training_ops.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <sstream>
 #include <vector>
@@ -231,6 +232,152 @@ Ort::Status ReluGradCpu::Compute(OrtKernelContext* ctx, const InputTensor& dy,
   const Isa isa = DetectIsa();
   return ParallelForRanges(ctx, total, 1, [&](int64_t begin, int64_t end) {
     ReluBackward(isa, gy, in, out, begin, end);
+  });
+}
+
+// ---- DepthwiseConvGrad -------------------------------------------------------------------
+
+Pads ReadPads(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
+  Pads p;
+  size_t count = 0;
+  OrtStatus* st = api->KernelInfoGetAttributeArray_int64(info, kPadsAttr, nullptr, &count);
+  if (st != nullptr) {  // absent
+    api->ReleaseStatus(st);
+    return p;
+  }
+  std::vector<int64_t> v(count);
+  if (count > 0) {
+    st = api->KernelInfoGetAttributeArray_int64(info, kPadsAttr, v.data(), &count);
+    if (st != nullptr) {
+      p.error = std::string(op) + ": cannot read attribute 'pads': " + api->GetErrorMessage(st);
+      api->ReleaseStatus(st);
+      return p;
+    }
+  }
+  if (v.size() != 4) {
+    p.error = std::string(op) + ": attribute 'pads' must have 4 values (top, left, bottom, right), got " +
+              std::to_string(v.size());
+    return p;
+  }
+  for (int64_t x : v) {
+    if (x < 0) {
+      p.error = std::string(op) + ": attribute 'pads' must be >= 0, got " + ShapeText(v);
+      return p;
+    }
+  }
+  p.top = v[0];
+  p.left = v[1];
+  p.bottom = v[2];
+  p.right = v[3];
+  return p;
+}
+
+std::string CheckDepthwiseInputs(const Dims& dy, const Dims& x, const Dims& w, const Strides& s,
+                                 const Pads& p, DepthwiseGeometry* g) {
+  if (x.size() != 4) return "input X must be [N, C, H, W], got shape " + ShapeText(x);
+  if (w.size() != 4) return "input W must be [C, 1, kH, kW], got shape " + ShapeText(w);
+  if (dy.size() != 4) return "input dY must be [N, C, oH, oW], got shape " + ShapeText(dy);
+  for (const Dims* d : {&x, &w, &dy}) {
+    for (int64_t v : *d) {
+      if (v < 0) return "shapes must not have negative dimensions: X " + ShapeText(x) + ", W " +
+                        ShapeText(w) + ", dY " + ShapeText(dy);
+    }
+  }
+  if (w[0] != x[1] || w[1] != 1) {
+    return "input W must be [C, 1, kH, kW] with C = " + std::to_string(x[1]) +
+           " (one filter per channel of X " + ShapeText(x) + "), got " + ShapeText(w);
+  }
+  if (w[2] < 1 || w[3] < 1) return "input W must have a kernel of at least 1x1, got " + ShapeText(w);
+  int64_t bytes = 0;
+  for (const Dims* d : {&x, &w, &dy}) {
+    if (!CheckedProduct(d->data(), d->data() + d->size(), int64_t{sizeof(float)}, &bytes)) {
+      return "input of shape " + ShapeText(*d) + " is too large: its size in bytes overflows int64";
+    }
+  }
+  // Padded extents: bounded here, so every index the kernels form (at most padded extent) fits.
+  int64_t ph = 0, pw = 0;
+  if (__builtin_add_overflow(x[2], p.top, &ph) || __builtin_add_overflow(ph, p.bottom, &ph) ||
+      __builtin_add_overflow(x[3], p.left, &pw) || __builtin_add_overflow(pw, p.right, &pw)) {
+    return "pads " + ShapeText({p.top, p.left, p.bottom, p.right}) + " overflow with X " + ShapeText(x);
+  }
+  if (ph < w[2] || pw < w[3]) {
+    return "the " + std::to_string(w[2]) + "x" + std::to_string(w[3]) + " kernel does not fit X " +
+           ShapeText(x) + " with pads " + ShapeText({p.top, p.left, p.bottom, p.right});
+  }
+  g->n = x[0];
+  g->c = x[1];
+  g->h = x[2];
+  g->w = x[3];
+  g->kh = w[2];
+  g->kw = w[3];
+  g->sh = s.h;
+  g->sw = s.w;
+  g->pt = p.top;
+  g->pl = p.left;
+  g->pb = p.bottom;
+  g->pr = p.right;
+  g->oh = (ph - g->kh) / g->sh + 1;
+  g->ow = (pw - g->kw) / g->sw + 1;
+  const Dims want = {g->n, g->c, g->oh, g->ow};
+  if (dy != want) {
+    return "input dY must have the Conv's output shape " + ShapeText(want) + " (X " + ShapeText(x) +
+           ", W " + ShapeText(w) + ", strides " + ShapeText({s.h, s.w}) + "), got " + ShapeText(dy);
+  }
+  return {};
+}
+
+void DepthwiseConvGradCpu::InferShapes(OrtShapeInferContext* raw) {
+  try {
+    Ort::ShapeInferContext ctx(&Ort::GetApi(), raw);
+    if (ctx.GetInputCount() != 3) return;
+    Ort::Status st = ctx.SetOutputShape(0, ctx.GetInputShape(1));
+    if (st.IsOK()) st = ctx.SetOutputShape(1, ctx.GetInputShape(2));
+  } catch (const std::exception&) {
+    // Leave the outputs unset: the kernel reports the problem when it is created or run.
+  }
+}
+
+std::string DepthwiseConvGradCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
+  const Strides s = ReadStrides(api, info, kName);
+  if (!s.error.empty()) return s.error;
+  const Pads p = ReadPads(api, info, kName);
+  if (!p.error.empty()) return p.error;
+  return WithOp(kName, CheckDeclared(info, {"dY", "X", "W"}, 3));
+}
+
+DepthwiseConvGradCpu::DepthwiseConvGradCpu(const OrtApi* api, const OrtKernelInfo* info)
+    : strides_(ReadStrides(api, info, kName)), pads_(ReadPads(api, info, kName)) {}
+
+Ort::Status DepthwiseConvGradCpu::Compute(OrtKernelContext* ctx, const InputTensor& dy,
+                                          const InputTensor& x, const InputTensor& w,
+                                          OutputTensor& dx, OutputTensor& dw) {
+  if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!pads_.error.empty()) return Ort::Status(pads_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!dy || !x || !w) return Fail(kName, "expects 3 inputs (dY, X, W)");
+  DepthwiseGeometry g;
+  const std::string bad = CheckDepthwiseInputs(dy.Shape(), x.Shape(), w.Shape(), strides_, pads_, &g);
+  if (!bad.empty()) return Fail(kName, bad);
+  float* gx = dx.Allocate(x.Shape());
+  float* gw = dw.Allocate(w.Shape());
+  if (g.c == 0) return Ort::Status(nullptr);
+  if (g.n == 0 || g.h == 0 || g.w == 0) {  // nothing flows back: both gradients are zero
+    std::fill(gw, gw + g.c * g.kh * g.kw, 0.0f);
+    return Ort::Status(nullptr);
+  }
+  const float* gy = dy.Data();
+  const float* in = x.Data();
+  const float* filt = w.Data();
+  const Isa isa = DetectIsa();
+  // Tasks own whole channels (each dW entry is one task's sum, independent of the thread count).
+  // Work per channel, saturated (it only sizes tasks): X and dY fit int64, a huge kernel times them may not.
+  int64_t per_channel = 0;
+  if (__builtin_mul_overflow(g.n * (g.h * g.w + g.oh * g.ow), g.kh * g.kw, &per_channel)) {
+    per_channel = INT64_MAX;
+  }
+  return ParallelForRanges(ctx, g.c, per_channel, [&](int64_t begin, int64_t end) {
+    std::vector<double> acc(static_cast<size_t>(g.kh * g.kw));
+    std::vector<float> scratch(static_cast<size_t>(g.scratch_floats()));
+    DepthwiseConvBackward(isa, g, gy, in, filt, gx, gw, acc.data(), scratch.data(), begin, end);
   });
 }
 

@@ -3,6 +3,7 @@
 //   BatchNormTraining(X, scale, B) -> (Y, mean, var)        attribute epsilon (default 1e-5)
 //   BatchNormTrainingGrad(dY, X, scale, mean, var) -> (dX, dscale, dB)   attribute epsilon
 //   ReluGrad(dY, Y) -> dX
+//   DepthwiseConvGrad(dY, X, W) -> (dX, dW)                  attributes strides, pads
 //
 // X is [N, C, ...]; mean and var are the batch statistics over every axis but 1 (var biased).
 // They stand in for chains of standard ops in training graphs, so each does in one or two passes
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "asnet/batch_norm.h"
+#include "asnet/depthwise_conv.h"
 
 #include "kernel_io.h"
 #include "op_contract.h"
@@ -75,6 +77,37 @@ struct ReluGradCpu {
   ReluGradCpu(const OrtApi* api, const OrtKernelInfo* info);
   Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy,
                       const InputTensor& y, OutputTensor& dx);
+};
+
+/// The `pads` attribute of DepthwiseConvGrad, or the reason it is invalid.
+struct Pads {
+  int64_t top = 0, left = 0, bottom = 0, right = 0;
+  std::string error;  // "<op>: ..." when invalid, else empty
+};
+
+/// Reads and validates `pads` (absent means zeros; otherwise four ints >= 0).
+Pads ReadPads(const OrtApi* api, const OrtKernelInfo* info, const char* op);
+
+/// Validates DepthwiseConvGrad's inputs (dY [N, C, oH, oW], X [N, C, H, W], W [C, 1, kH, kW]) and
+/// returns the geometry; error text otherwise. Besides the shapes, X + pads must hold the kernel and
+/// every tensor's size in bytes must fit int64.
+std::string CheckDepthwiseInputs(const std::vector<int64_t>& dy, const std::vector<int64_t>& x,
+                                 const std::vector<int64_t>& w, const Strides& s, const Pads& p,
+                                 DepthwiseGeometry* g);
+
+/// dev.asnet::DepthwiseConvGrad on the CPU.
+struct DepthwiseConvGradCpu {
+  static constexpr const char* kName = kDepthwiseConvGradOp;
+  static void InferShapes(OrtShapeInferContext* ctx);
+  static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
+
+  DepthwiseConvGradCpu(const OrtApi* api, const OrtKernelInfo* info);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
+                      const InputTensor& w, OutputTensor& dx, OutputTensor& dw);
+
+ private:
+  Strides strides_;
+  Pads pads_;
 };
 
 }  // namespace asnet

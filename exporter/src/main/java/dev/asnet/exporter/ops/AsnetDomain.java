@@ -64,9 +64,22 @@ public final class AsnetDomain {
     public static final String BATCH_NORM_TRAINING_GRAD = "BatchNormTrainingGrad";
     /** {@code ReluGrad(dY, Y) -> dX}: {@code dX = Y > 0 ? dY : 0} (Y the ReLU's output or input). CPU only. */
     public static final String RELU_GRAD = "ReluGrad";
+    /**
+     * {@code DepthwiseConvGrad(dY, X, W) -> (dX, dW)}: the exact gradients of a depthwise
+     * {@code Conv} (group = C, X {@code [N, C, H, W]}, W {@code [C, 1, kH, kW]}, dilation 1) with
+     * attributes {@link #STRIDES} and {@link #PADS}; dY has the Conv's output shape. dW is summed
+     * over batch and space. Training graphs use it where ONNX Runtime's grouped ConvTranspose and
+     * grouped weight-gradient convolution are slow. CPU only.
+     */
+    public static final String DEPTHWISE_CONV_GRAD = "DepthwiseConvGrad";
 
     /** The strides attribute of the ActiveShift ops: two ints (along H, along W), each >= 1, default [1, 1]. */
     public static final String STRIDES = "strides";
+    /**
+     * The pads attribute of {@link #DEPTHWISE_CONV_GRAD}: four ints >= 0 (top, left, bottom, right)
+     * as in {@code Conv}, default zeros.
+     */
+    public static final String PADS = "pads";
     /** The epsilon attribute of the batch-normalization ops: a finite float > 0, default 1e-5. */
     public static final String EPSILON = "epsilon";
     /**
@@ -139,6 +152,8 @@ public final class AsnetDomain {
             new AttributeSpec(STRIDES, AttributeType.INTS, "two ints (along H, along W), each >= 1; default [1, 1]");
     private static final AttributeSpec BLOCK_SIZE_SPEC = new AttributeSpec(BLOCK_SIZE, AttributeType.INT,
             "an int > 0 dividing X's channels Cp, with Cp = roundup(C, block_size); required", true);
+    private static final AttributeSpec PADS_SPEC = new AttributeSpec(PADS, AttributeType.INTS,
+            "four ints >= 0 (top, left, bottom, right); default [0, 0, 0, 0]");
     private static final AttributeSpec EPSILON_SPEC =
             new AttributeSpec(EPSILON, AttributeType.FLOAT, "a finite float > 0; default 1e-5");
 
@@ -153,7 +168,9 @@ public final class AsnetDomain {
                     List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING_GRAD, List.of("dY", "X", "scale", "mean", "var"), List.of("dX", "dscale", "dB"),
                     List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
-            new OpSpec(RELU_GRAD, List.of("dY", "Y"), List.of("dX"), List.of(), EnumSet.of(Provider.CPU)));
+            new OpSpec(RELU_GRAD, List.of("dY", "Y"), List.of("dX"), List.of(), EnumSet.of(Provider.CPU)),
+            new OpSpec(DEPTHWISE_CONV_GRAD, List.of("dY", "X", "W"), List.of("dX", "dW"), List.of(STRIDES_SPEC, PADS_SPEC),
+                    EnumSet.of(Provider.CPU)));
 
     private AsnetDomain() {}
 

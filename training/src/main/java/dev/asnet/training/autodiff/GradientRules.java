@@ -24,7 +24,7 @@ public final class GradientRules {
 
     private static GradientRules common(TrainingKernels kernels) {
         return new GradientRules()
-            .register("", "Conv", new ConvGradient())
+            .register("", "Conv", new ConvGradient(kernels == TrainingKernels.FUSED))
             .register("", "BatchNormalization", new BatchNormGradient())
             .register("", "Relu", new ReluGradient(kernels == TrainingKernels.FUSED))
             .register("", "Clip", new ClipGradient())

@@ -1,7 +1,8 @@
 package dev.asnet.training.autodiff;
 
 /**
- * Which ops a training graph computes batch normalization and the ReLU backward with.
+ * Which ops a training graph computes batch normalization, the ReLU backward and the depthwise
+ * convolution gradients with.
  *
  * <p>{@link #FUSED} is the default: asnet's fused CPU ops do in one or two passes over an
  * activation what the standard-op chains do in three to eight, which is most of a small network's
@@ -11,8 +12,8 @@ package dev.asnet.training.autodiff;
  */
 public enum TrainingKernels {
     /**
-     * {@code dev.asnet::BatchNormTraining}, {@code BatchNormTrainingGrad} and {@code ReluGrad}
-     * (CPU kernels of the asnet op library).
+     * {@code dev.asnet::BatchNormTraining}, {@code BatchNormTrainingGrad}, {@code ReluGrad} and
+     * {@code DepthwiseConvGrad} (CPU kernels of the asnet op library).
      */
     FUSED,
     /** Reductions, element-wise ops and an inference-form BatchNormalization, all standard ONNX. */

@@ -96,11 +96,38 @@ public final class TrainingOps {
                     sameShape(ctx, 0, 1);
                     return List.of(ctx.input(1).type(), perChannel, perChannel);
                 }).build());
+        r.register(AsnetOpSchemas.builder(AsnetDomain.DEPTHWISE_CONV_GRAD)
+                .setShapeFunction(TrainingOps::depthwiseConvGrad).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.RELU_GRAD)
                 .setShapeFunction(ctx -> {
                     sameShape(ctx, 0, 1);
                     return List.of(ctx.input(1).type());
                 }).build());
+    }
+
+    /** dY [N, C, oH, oW], X [N, C, H, W], W [C, 1, kH, kW] (static shapes) -> (X's type, W's type). */
+    private static List<ValueType> depthwiseConvGrad(NodeContext ctx) {
+        for (int i = 0; i < 3; i++) {
+            ctx.requireType(i, DataType.FLOAT);
+        }
+        Shape dy = ctx.requireRank(0, 4);
+        Shape x = ctx.requireRank(1, 4);
+        Shape w = ctx.requireRank(2, 4);
+        long[] st = ctx.intsAttr(AsnetDomain.STRIDES, 2, 1, new long[] {1, 1});
+        long[] p = ctx.intsAttr(AsnetDomain.PADS, 4, 0, new long[] {0, 0, 0, 0});
+        long c = x.dim(1).value();
+        if (w.dim(0).value() != c || w.dim(1).value() != 1) {
+            throw ctx.fail("W must be [C, 1, kH, kW] with C = " + c + " (channels of X " + x + ") but is " + w);
+        }
+        long oh = (x.dim(2).value() + p[0] + p[2] - w.dim(2).value()) / st[0] + 1;
+        long ow = (x.dim(3).value() + p[1] + p[3] - w.dim(3).value()) / st[1] + 1;
+        Shape want = Shape.of(x.dim(0), x.dim(1), Dim.of(oh), Dim.of(ow));
+        for (int i = 0; i < 4; i++) {
+            if (!dy.dim(i).compatible(want.dim(i))) {
+                throw ctx.fail("dY has shape " + dy + " but the Conv's output is " + want);
+            }
+        }
+        return List.of(ctx.input(1).type(), ctx.input(2).type());
     }
 
     /** Checks X (slot x) is float [N, C, ...] and each per-channel slot float [C]; returns [C]. */

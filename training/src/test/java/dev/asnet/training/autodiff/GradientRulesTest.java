@@ -46,6 +46,23 @@ class GradientRulesTest {
     }
 
     @Test
+    void fusedDepthwiseStridedConv() throws Exception {
+        new GradientCheck().kernels(TrainingKernels.FUSED).input("x", random(6, 2 * 4 * 7 * 6, 0), 2, 4, 7, 6)
+                .input("w", random(7, 4 * 9, 0), 4, 1, 3, 3)
+                .run((b, in) -> b.conv(null, in.get("x"), in.get("w"), null,
+                        ConvOptions.builder().optStride(2).optPad(1).optGroups(4).build()));
+    }
+
+    @Test
+    void fusedDepthwiseConvWithBiasAsymmetricPadsAndKernel() throws Exception {
+        new GradientCheck().kernels(TrainingKernels.FUSED).input("x", random(11, 3 * 3 * 6 * 9, 0), 3, 3, 6, 9)
+                .input("w", random(12, 3 * 2 * 3, 0), 3, 1, 2, 3)
+                .input("b", random(13, 3, 0), 3)
+                .run((b, in) -> b.conv(null, in.get("x"), in.get("w"), in.get("b"),
+                        ConvOptions.builder().optGroups(3).optPads(1, 0, 0, 2).optStrides(1, 2).build()));
+    }
+
+    @Test
     void groupedConvWithAsymmetricPads() throws Exception {
         new GradientCheck().input("x", random(8, 2 * 4 * 5 * 5, 0), 2, 4, 5, 5)
                 .input("w", random(9, 6 * 2 * 9, 0), 6, 2, 3, 3)

@@ -1,7 +1,9 @@
 package dev.asnet.training.autodiff.rules;
 
 import dev.asnet.exporter.ir.Attribute;
+import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.GraphBuilder;
 import java.util.List;
 
@@ -17,10 +19,24 @@ import java.util.List;
  *       when the stride does not divide the padded extent) are cut with Slice.</li>
  *   <li>dB sums dY over batch and space.</li>
  * </ul>
+ * With asnet's fused training ops, a depthwise Conv (one filter per channel) gets dX and dW from
+ * one {@code dev.asnet::DepthwiseConvGrad} node instead: ONNX Runtime runs the grouped
+ * ConvTranspose and the grouped weight-gradient convolution above one channel at a time with
+ * algorithms built for many channels per group, which made them most of a depthwise network's
+ * training step.
  */
 public final class ConvGradient implements GradientRule {
-    /** Creates the rule. */
-    public ConvGradient() {}
+    private final boolean fused;
+
+    /**
+     * Creates the rule.
+     *
+     * @param fused emit {@code dev.asnet::DepthwiseConvGrad} for depthwise convs (true) or only
+     *     standard ops (false)
+     */
+    public ConvGradient(boolean fused) {
+        this.fused = fused;
+    }
 
     @Override
     public void backward(GradientContext ctx) {
@@ -44,7 +60,17 @@ public final class ConvGradient implements GradientRule {
         long extraW = (xs[3] + p[1] + p[3] - ws[3]) % s[1];
         boolean pointwise = ws[2] == 1 && ws[3] == 1 && s[0] == 1 && s[1] == 1 && group == 1
                 && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0;
-        if (pointwise) {
+        boolean depthwise = fused && group == xs[1] && ws[0] == xs[1] && ws[1] == 1;
+        if (depthwise && (ctx.needsGrad(0) || ctx.needsGrad(1))) {
+            Node grad = e.node(AsnetDomain.DOMAIN, AsnetDomain.DEPTHWISE_CONV_GRAD, List.of(dy, x, w),
+                    Attribute.ofInts(AsnetDomain.STRIDES, s), Attribute.ofInts(AsnetDomain.PADS, p));
+            if (ctx.needsGrad(0)) {
+                ctx.addInputGrad(0, grad.outputs().get(0));
+            }
+            if (ctx.needsGrad(1)) {
+                ctx.addInputGrad(1, grad.outputs().get(1));
+            }
+        } else if (pointwise) {
             pointwise(ctx, e, x, w, dy, xs, ws);
         } else if (ctx.needsGrad(0)) {
             Value dx = e.op("ConvTranspose", List.of(dy, w), Attribute.ofInts("strides", s), Attribute.ofInts("pads", p),
@@ -52,7 +78,7 @@ public final class ConvGradient implements GradientRule {
                     Attribute.ofInts("kernel_shape", ws[2], ws[3]));
             ctx.addInputGrad(0, dx);
         }
-        if (ctx.needsGrad(1) && !pointwise) {
+        if (ctx.needsGrad(1) && !pointwise && !depthwise) {
             ctx.addInputGrad(1, weightGrad(e, x, dy, xs, ws, ys, s, p, group, extraH, extraW));
         }
         if (ctx.needsGrad(2)) {
