@@ -211,6 +211,7 @@ struct Ops {
   // Training graphs' fused ops: CPU only (on the CUDA provider ONNX Runtime runs them on the CPU).
   SelfDescribedOp<asnet::BatchNormTrainingCpu> batch_norm{asnet::kBatchNormOp, kCpu};
   SelfDescribedOp<asnet::BatchNormTrainingGradCpu> batch_norm_grad{asnet::kBatchNormGradOp, kCpu};
+  SelfDescribedOp<asnet::BatchNormReluTrainingGradCpu> batch_norm_relu_grad{asnet::kBatchNormReluGradOp, kCpu};
   SelfDescribedOp<asnet::ReluGradCpu> relu_grad{asnet::kReluGradOp, kCpu};
   SelfDescribedOp<asnet::DepthwiseConvGradCpu> depthwise_grad{asnet::kDepthwiseConvGradOp, kCpu};
 #ifdef ASNET_WITH_CUDA
@@ -219,7 +220,7 @@ struct Ops {
 #endif
 
   std::vector<const OrtCustomOp*> All() const {
-    return {&forward, &grad, &nchwc, &batch_norm, &batch_norm_grad, &relu_grad, &depthwise_grad,
+    return {&forward, &grad, &nchwc, &batch_norm, &batch_norm_grad, &batch_norm_relu_grad, &relu_grad, &depthwise_grad,
 #ifdef ASNET_WITH_CUDA
             &forward_cuda, &grad_cuda,
 #endif

@@ -99,13 +99,13 @@ void CheckBnCase(asnet::Isa isa, int64_t n, int64_t c, int64_t s, double offset,
   // Two ranges of channels, as two threads would run them.
   const int64_t half = c / 2;
   for (auto [b, e] : {std::pair<int64_t, int64_t>{0, half}, {half, c}}) {
-    asnet::BatchNormTrainingForward(isa, g, xf.data(), sf.data(), bf.data(), static_cast<float>(eps), y.data(),
-                                    mean.data(), var.data(), b, e);
+    asnet::BatchNormTrainingForward(isa, g, xf.data(), sf.data(), bf.data(), static_cast<float>(eps), false,
+                                    y.data(), mean.data(), var.data(), b, e);
   }
   // The backward uses the reference statistics rounded to float, as a graph would feed them.
   std::vector<float> mref(ref.mean.begin(), ref.mean.end()), vref(ref.var.begin(), ref.var.end());
   for (auto [b, e] : {std::pair<int64_t, int64_t>{0, half}, {half, c}}) {
-    asnet::BatchNormTrainingBackward(isa, g, dyf.data(), xf.data(), sf.data(), mref.data(), vref.data(),
+    asnet::BatchNormTrainingBackward(isa, g, dyf.data(), xf.data(), sf.data(), nullptr, mref.data(), vref.data(),
                                      static_cast<float>(eps), dx.data(), ds.data(), db.data(), b, e);
   }
   const char* name = asnet::IsaName(isa);
@@ -136,6 +136,34 @@ void CheckBnCase(asnet::Isa isa, int64_t n, int64_t c, int64_t s, double offset,
           (long long)c, (long long)s, i, y[i], ref.y[i]);
     CHECK(Near(dx[i], ref.dx[i], 1e-4 * cond, dxs), "%s [%lld,%lld,%lld] dx[%zu] %g vs %g", name, (long long)n,
           (long long)c, (long long)s, i, dx[i], ref.dx[i]);
+  }
+  // With relu: Y is exactly max(Y, 0) of the plain forward, and the backward is the plain one fed
+  // dY masked where that Y is > 0. The mask comes from the kernel's own Y and the backward gets
+  // the kernel's own statistics, as in a training graph, so both sides see the same signs.
+  std::vector<float> yr(size, NAN), rdx(size, NAN), rds(c, NAN), rdb(c, NAN), rmean(c), rvar(c);
+  for (auto [b, e] : {std::pair<int64_t, int64_t>{0, half}, {half, c}}) {
+    asnet::BatchNormTrainingForward(isa, g, xf.data(), sf.data(), bf.data(), static_cast<float>(eps), true,
+                                    yr.data(), rmean.data(), rvar.data(), b, e);
+    asnet::BatchNormTrainingBackward(isa, g, dyf.data(), xf.data(), sf.data(), bf.data(), mean.data(), var.data(),
+                                     static_cast<float>(eps), rdx.data(), rds.data(), rdb.data(), b, e);
+  }
+  std::vector<double> masked(size);
+  for (size_t i = 0; i < size; ++i) {
+    CHECK(yr[i] == (y[i] > 0.0f ? y[i] : 0.0f), "%s relu y[%zu] %g vs max(%g, 0)", name, i, yr[i], y[i]);
+    masked[i] = y[i] > 0.0f ? dy[i] : 0.0;
+  }
+  const BnReference mref2 = RunBnReference(g, x, scale, bias, eps, masked);
+  for (int64_t k = 0; k < c; ++k) {
+    const double count = static_cast<double>(n * s);
+    CHECK(Near(rdb[k], mref2.dbias[k], 1e-5, std::sqrt(count) + 1), "%s relu dB[%lld] %g vs %g", name,
+          (long long)k, rdb[k], mref2.dbias[k]);
+    CHECK(Near(rds[k], mref2.dscale[k], 1e-4, std::sqrt(count) + 1), "%s relu dscale[%lld] %g vs %g", name,
+          (long long)k, rds[k], mref2.dscale[k]);
+  }
+  for (size_t i = 0; i < size; ++i) {
+    const double cond = 1.0 + std::fabs(offset) / spread;
+    CHECK(Near(rdx[i], mref2.dx[i], 1e-4 * cond, dxs), "%s relu [%lld,%lld,%lld] dx[%zu] %g vs %g", name,
+          (long long)n, (long long)c, (long long)s, i, rdx[i], mref2.dx[i]);
   }
   // ReluGrad on the same data: dx = dy where x > 0, split at an odd point.
   std::vector<float> rg(size, NAN);
@@ -171,13 +199,14 @@ void TestBnConstantChannel() {
   for (size_t i = 0; i < dy.size(); ++i) dy[i] = 0.1f * static_cast<float>(i) - 1.0f;
   for (asnet::Isa isa : AvailableIsas()) {
     std::vector<float> y(30), mean(2), var(2), dx(30), ds(2), db(2);
-    asnet::BatchNormTrainingForward(isa, g, x.data(), s.data(), b.data(), 1e-5f, y.data(), mean.data(), var.data(), 0, 2);
+    asnet::BatchNormTrainingForward(isa, g, x.data(), s.data(), b.data(), 1e-5f, false, y.data(), mean.data(),
+                                    var.data(), 0, 2);
     CHECK(mean[0] == 4.25f && var[0] == 0.0f, "constant channel: mean %g var %g", mean[0], var[0]);
     for (int i = 0; i < 30; ++i) {
       CHECK(std::fabs(y[i] - b[(i / 5) % 2]) < 1e-6f, "constant channel y[%d] = %g", i, y[i]);
     }
-    asnet::BatchNormTrainingBackward(isa, g, dy.data(), x.data(), s.data(), mean.data(), var.data(), 1e-5f,
-                                     dx.data(), ds.data(), db.data(), 0, 2);
+    asnet::BatchNormTrainingBackward(isa, g, dy.data(), x.data(), s.data(), nullptr, mean.data(), var.data(),
+                                     1e-5f, dx.data(), ds.data(), db.data(), 0, 2);
     for (float v : dx) CHECK(std::isfinite(v), "constant channel dx not finite");
     CHECK(ds[0] == 0.0f && ds[1] == 0.0f, "constant channel dscale %g %g", ds[0], ds[1]);
   }

@@ -23,19 +23,23 @@ struct ChannelGeometry {
 };
 
 /// Batch-statistics normalization of channels [c_begin, c_end):
-/// mean[c], var[c] (biased) over the batch, then y = scale[c] * (x - mean) / sqrt(var + eps) + bias[c].
-/// A channel with no values gets mean 0 and var 0.
+/// mean[c], var[c] (biased) over the batch, then y = scale[c] * (x - mean) / sqrt(var + eps) + bias[c],
+/// followed by max(y, 0) when relu is set (a BatchNormalization feeding only a Relu).
+/// A channel with no values gets mean 0 and var 0. The normalization uses the float mean and var
+/// it returns, so the backward can recompute y's sign exactly (BnPreActivation).
 void BatchNormTrainingForward(Isa isa, const ChannelGeometry& g, const float* x, const float* scale,
-                              const float* bias, float eps, float* y, float* mean, float* var,
-                              int64_t c_begin, int64_t c_end);
+                              const float* bias, float eps, bool relu, float* y, float* mean,
+                              float* var, int64_t c_begin, int64_t c_end);
 
 /// Backward of BatchNormTrainingForward for channels [c_begin, c_end), given the forward's
 /// batch mean and var: dbias = sum(dy), dscale = sum(dy * xhat),
 /// dx = scale * invstd * (dy - dbias / count - xhat * dscale / count), xhat = (x - mean) * invstd.
+/// With relu_bias (the forward's bias; null without ReLU) it is the backward of the forward with
+/// relu set: dy counts only where the forward's pre-activation, recomputed bit for bit, is > 0.
 void BatchNormTrainingBackward(Isa isa, const ChannelGeometry& g, const float* dy, const float* x,
-                               const float* scale, const float* mean, const float* var, float eps,
-                               float* dx, float* dscale, float* dbias, int64_t c_begin,
-                               int64_t c_end);
+                               const float* scale, const float* relu_bias, const float* mean,
+                               const float* var, float eps, float* dx, float* dscale, float* dbias,
+                               int64_t c_begin, int64_t c_end);
 
 /// ReLU backward for elements [begin, end): dx = y > 0 ? dy : 0 (y is the ReLU's output or input).
 void ReluBackward(Isa isa, const float* dy, const float* y, float* dx, int64_t begin, int64_t end);

@@ -15,10 +15,10 @@ namespace asnet {
   void Forward(const ShiftGeometry&, const float*, const float*, float*, int64_t, int64_t);   \
   void Backward(const ShiftGeometry&, const float*, const float*, const float*, float*, float*, \
                 int64_t, int64_t);                                                            \
-  void BnForward(const ChannelGeometry&, const float*, const float*, const float*, float, float*, \
-                 float*, float*, int64_t, int64_t);                                           \
+  void BnForward(const ChannelGeometry&, const float*, const float*, const float*, float, bool,  \
+                 float*, float*, float*, int64_t, int64_t);                                   \
   void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
-                  const float*, float, float*, float*, float*, int64_t, int64_t);             \
+                  const float*, const float*, float, float*, float*, float*, int64_t, int64_t); \
   void ReluBack(const float*, const float*, float*, int64_t, int64_t);                        \
   void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t,  \
                     const NchwcBlockPlan*);                                                   \
@@ -103,26 +103,26 @@ void ActiveShiftNchwcMakePlans(Isa isa, const NchwcGeometry& g, const float* shi
 }
 
 void BatchNormTrainingForward(Isa isa, const ChannelGeometry& g, const float* x, const float* scale,
-                              const float* bias, float eps, float* y, float* mean, float* var,
-                              int64_t c_begin, int64_t c_end) {
+                              const float* bias, float eps, bool relu, float* y, float* mean,
+                              float* var, int64_t c_begin, int64_t c_end) {
   switch (isa) {
-    case Isa::kAvx512: return avx512::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
-    case Isa::kAvx2: return avx2::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
-    default: return sse2::BnForward(g, x, scale, bias, eps, y, mean, var, c_begin, c_end);
+    case Isa::kAvx512: return avx512::BnForward(g, x, scale, bias, eps, relu, y, mean, var, c_begin, c_end);
+    case Isa::kAvx2: return avx2::BnForward(g, x, scale, bias, eps, relu, y, mean, var, c_begin, c_end);
+    default: return sse2::BnForward(g, x, scale, bias, eps, relu, y, mean, var, c_begin, c_end);
   }
 }
 
 void BatchNormTrainingBackward(Isa isa, const ChannelGeometry& g, const float* dy, const float* x,
-                               const float* scale, const float* mean, const float* var, float eps,
-                               float* dx, float* dscale, float* dbias, int64_t c_begin,
-                               int64_t c_end) {
+                               const float* scale, const float* relu_bias, const float* mean,
+                               const float* var, float eps, float* dx, float* dscale, float* dbias,
+                               int64_t c_begin, int64_t c_end) {
   switch (isa) {
     case Isa::kAvx512:
-      return avx512::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+      return avx512::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
     case Isa::kAvx2:
-      return avx2::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+      return avx2::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
     default:
-      return sse2::BnBackward(g, dy, x, scale, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+      return sse2::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
   }
 }
 

@@ -25,6 +25,8 @@ inline constexpr const char* kNchwcOp = "ActiveShiftNchwc";
 inline constexpr const char* kBatchNormOp = "BatchNormTraining";
 inline constexpr const char* kBatchNormGradOp = "BatchNormTrainingGrad";
 inline constexpr const char* kReluGradOp = "ReluGrad";
+/// The gradient of BatchNormTraining with relu = 1 (it also needs the forward's bias B).
+inline constexpr const char* kBatchNormReluGradOp = "BatchNormReluTrainingGrad";
 /// The gradients of a depthwise Conv (asnet/depthwise_conv.h), for training graphs.
 inline constexpr const char* kDepthwiseConvGradOp = "DepthwiseConvGrad";
 /// Attribute of the ActiveShift ops: two ints (along H, W), each >= 1; absent means [1, 1].
@@ -34,6 +36,8 @@ inline constexpr const char* kBlockSizeAttr = "block_size";
 /// Attribute of DepthwiseConvGrad: four ints >= 0 (top, left, bottom, right), as in Conv; absent
 /// means [0, 0, 0, 0].
 inline constexpr const char* kPadsAttr = "pads";
+/// Attribute of BatchNormTraining: 0 or 1; 1 applies a ReLU to Y (absent means 0).
+inline constexpr const char* kReluAttr = "relu";
 /// Attribute of the batch-normalization ops: a finite float > 0; absent means 1e-5.
 inline constexpr const char* kEpsilonAttr = "epsilon";
 

@@ -113,6 +113,22 @@ Epsilon ReadEpsilon(const OrtApi* api, const OrtKernelInfo* info, const char* op
   return e;
 }
 
+ReluFlag ReadReluFlag(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
+  ReluFlag r;
+  int64_t v = 0;
+  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, kReluAttr, &v);
+  if (st != nullptr) {  // absent
+    api->ReleaseStatus(st);
+    return r;
+  }
+  if (v != 0 && v != 1) {
+    r.error = std::string(op) + ": attribute 'relu' must be 0 or 1, got " + std::to_string(v);
+    return r;
+  }
+  r.value = v == 1;
+  return r;
+}
+
 // ---- BatchNormTraining -------------------------------------------------------------------
 
 void BatchNormTrainingCpu::InferShapes(OrtShapeInferContext* ctx) { InferLike(ctx, 3, 0, 0, {1, 2}); }
@@ -120,11 +136,13 @@ void BatchNormTrainingCpu::InferShapes(OrtShapeInferContext* ctx) { InferLike(ct
 std::string BatchNormTrainingCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
   const Epsilon e = ReadEpsilon(api, info, kName);
   if (!e.error.empty()) return e.error;
+  const ReluFlag r = ReadReluFlag(api, info, kName);
+  if (!r.error.empty()) return r.error;
   return WithOp(kName, CheckDeclared(info, {"X", "scale", "B"}, 1));
 }
 
 BatchNormTrainingCpu::BatchNormTrainingCpu(const OrtApi* api, const OrtKernelInfo* info)
-    : eps_(ReadEpsilon(api, info, kName)) {}
+    : eps_(ReadEpsilon(api, info, kName)), relu_(ReadReluFlag(api, info, kName)) {}
 
 Ort::Status BatchNormTrainingCpu::Compute(OrtKernelContext* ctx, const InputTensor& x,
                                           const InputTensor& scale,
@@ -132,6 +150,7 @@ Ort::Status BatchNormTrainingCpu::Compute(OrtKernelContext* ctx, const InputTens
                                           OutputTensor& y, OutputTensor& mean,
                                           OutputTensor& var) {
   if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!relu_.error.empty()) return Ort::Status(relu_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!x || !scale || !bias) return Fail(kName, "expects 3 inputs (X, scale, B)");
   ChannelGeometry g;
   const Dims& xs = x.Shape();
@@ -149,8 +168,9 @@ Ort::Status BatchNormTrainingCpu::Compute(OrtKernelContext* ctx, const InputTens
   const float* b = bias.Data();
   const Isa isa = DetectIsa();
   const float eps = eps_.value;
+  const bool relu = relu_.value;
   return ParallelForRanges(ctx, g.c, g.count(), [&](int64_t begin, int64_t end) {
-    BatchNormTrainingForward(isa, g, in, sc, b, eps, out, m, v, begin, end);
+    BatchNormTrainingForward(isa, g, in, sc, b, eps, relu, out, m, v, begin, end);
   });
 }
 
@@ -167,22 +187,23 @@ std::string BatchNormTrainingGradCpu::CheckKernelInfo(const OrtApi* api, const O
 BatchNormTrainingGradCpu::BatchNormTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info)
     : eps_(ReadEpsilon(api, info, kName)) {}
 
-Ort::Status BatchNormTrainingGradCpu::Compute(
-    OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
-    const InputTensor& scale, const InputTensor& mean,
-    const InputTensor& var, OutputTensor& dx,
-    OutputTensor& dscale, OutputTensor& dbias) {
-  if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
-  if (!dy || !x || !scale || !mean || !var) return Fail(kName, "expects 5 inputs (dY, X, scale, mean, var)");
+namespace {
+
+// BatchNormTrainingGrad, and with bias (not null) BatchNormReluTrainingGrad.
+Ort::Status BnGrad(OrtKernelContext* ctx, const char* op, float eps, const InputTensor& dy,
+                   const InputTensor& x, const InputTensor& scale, const InputTensor* bias,
+                   const InputTensor& mean, const InputTensor& var, OutputTensor& dx,
+                   OutputTensor& dscale, OutputTensor& dbias) {
   ChannelGeometry g;
   const Dims& xs = x.Shape();
   std::string bad = CheckChannelShape(xs, &g);
   if (bad.empty()) bad = SameShape("dY", dy.Shape(), "X", xs);
   if (bad.empty()) bad = PerChannel("scale", scale.Shape(), g.c, xs);
+  if (bad.empty() && bias != nullptr) bad = PerChannel("B", bias->Shape(), g.c, xs);
   if (bad.empty()) bad = PerChannel("mean", mean.Shape(), g.c, xs);
   if (bad.empty()) bad = PerChannel("var", var.Shape(), g.c, xs);
   if (bad.empty()) {
-    const int64_t c = FirstInvalidVariance(var.Data(), eps_.value, g.c);
+    const int64_t c = FirstInvalidVariance(var.Data(), eps, g.c);
     if (c >= 0) {
       std::ostringstream os;
       os << "input 'var' of channel " << c << " is " << var.Data()[c]
@@ -190,7 +211,7 @@ Ort::Status BatchNormTrainingGradCpu::Compute(
       bad = os.str();
     }
   }
-  if (!bad.empty()) return Fail(kName, bad);
+  if (!bad.empty()) return Fail(op, bad);
 
   float* gx = dx.Allocate(xs);
   float* gs = dscale.Allocate({g.c});
@@ -199,13 +220,50 @@ Ort::Status BatchNormTrainingGradCpu::Compute(
   const float* gy = dy.Data();
   const float* in = x.Data();
   const float* sc = scale.Data();
+  const float* b = bias != nullptr ? bias->Data() : nullptr;
   const float* m = mean.Data();
   const float* v = var.Data();
   const Isa isa = DetectIsa();
-  const float eps = eps_.value;
   return ParallelForRanges(ctx, g.c, 2 * g.count(), [&](int64_t begin, int64_t end) {
-    BatchNormTrainingBackward(isa, g, gy, in, sc, m, v, eps, gx, gs, gb, begin, end);
+    BatchNormTrainingBackward(isa, g, gy, in, sc, b, m, v, eps, gx, gs, gb, begin, end);
   });
+}
+
+}  // namespace
+
+Ort::Status BatchNormTrainingGradCpu::Compute(
+    OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
+    const InputTensor& scale, const InputTensor& mean,
+    const InputTensor& var, OutputTensor& dx,
+    OutputTensor& dscale, OutputTensor& dbias) {
+  if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!dy || !x || !scale || !mean || !var) return Fail(kName, "expects 5 inputs (dY, X, scale, mean, var)");
+  return BnGrad(ctx, kName, eps_.value, dy, x, scale, nullptr, mean, var, dx, dscale, dbias);
+}
+
+// ---- BatchNormReluTrainingGrad -----------------------------------------------------------
+
+void BatchNormReluTrainingGradCpu::InferShapes(OrtShapeInferContext* ctx) { InferLike(ctx, 6, 1, 0, {1, 2}); }
+
+std::string BatchNormReluTrainingGradCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
+  const Epsilon e = ReadEpsilon(api, info, kName);
+  if (!e.error.empty()) return e.error;
+  return WithOp(kName, CheckDeclared(info, {"dY", "X", "scale", "B", "mean", "var"}, 2));
+}
+
+BatchNormReluTrainingGradCpu::BatchNormReluTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info)
+    : eps_(ReadEpsilon(api, info, kName)) {}
+
+Ort::Status BatchNormReluTrainingGradCpu::Compute(OrtKernelContext* ctx, const InputTensor& dy,
+                                                  const InputTensor& x, const InputTensor& scale,
+                                                  const InputTensor& bias, const InputTensor& mean,
+                                                  const InputTensor& var, OutputTensor& dx,
+                                                  OutputTensor& dscale, OutputTensor& dbias) {
+  if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!dy || !x || !scale || !bias || !mean || !var) {
+    return Fail(kName, "expects 6 inputs (dY, X, scale, B, mean, var)");
+  }
+  return BnGrad(ctx, kName, eps_.value, dy, x, scale, &bias, mean, var, dx, dscale, dbias);
 }
 
 // ---- ReluGrad ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // ONNX Runtime kernels (CPU) for the fused training ops of the dev.asnet domain:
 //
-//   BatchNormTraining(X, scale, B) -> (Y, mean, var)        attribute epsilon (default 1e-5)
+//   BatchNormTraining(X, scale, B) -> (Y, mean, var)        attributes epsilon (default 1e-5), relu
 //   BatchNormTrainingGrad(dY, X, scale, mean, var) -> (dX, dscale, dB)   attribute epsilon
+//   BatchNormReluTrainingGrad(dY, X, scale, B, mean, var) -> (dX, dscale, dB)   attribute epsilon
 //   ReluGrad(dY, Y) -> dX
 //   DepthwiseConvGrad(dY, X, W) -> (dX, dW)                  attributes strides, pads
 //
@@ -35,6 +36,15 @@ struct Epsilon {
 /// Reads and validates `epsilon` (absent means 1e-5; it must be finite and > 0).
 Epsilon ReadEpsilon(const OrtApi* api, const OrtKernelInfo* info, const char* op);
 
+/// The `relu` attribute of BatchNormTraining, or the reason it is invalid.
+struct ReluFlag {
+  bool value = false;
+  std::string error;  // "<op>: ..." when invalid, else empty
+};
+
+/// Reads and validates `relu` (absent means 0; otherwise 0 or 1).
+ReluFlag ReadReluFlag(const OrtApi* api, const OrtKernelInfo* info, const char* op);
+
 /// dev.asnet::BatchNormTraining on the CPU.
 struct BatchNormTrainingCpu {
   static constexpr const char* kName = kBatchNormOp;
@@ -49,6 +59,7 @@ struct BatchNormTrainingCpu {
 
  private:
   Epsilon eps_;
+  ReluFlag relu_;
 };
 
 /// dev.asnet::BatchNormTrainingGrad on the CPU.
@@ -62,6 +73,23 @@ struct BatchNormTrainingGradCpu {
                       const InputTensor& x, const InputTensor& scale,
                       const InputTensor& mean, const InputTensor& var,
                       OutputTensor& dx, OutputTensor& dscale,
+                      OutputTensor& dbias);
+
+ private:
+  Epsilon eps_;
+};
+
+/// dev.asnet::BatchNormReluTrainingGrad on the CPU: BatchNormTrainingGrad of relu(BN(X)), the
+/// forward's bias B giving the ReLU's mask.
+struct BatchNormReluTrainingGradCpu {
+  static constexpr const char* kName = kBatchNormReluGradOp;
+  static void InferShapes(OrtShapeInferContext* ctx);
+  static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
+
+  BatchNormReluTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
+                      const InputTensor& scale, const InputTensor& bias, const InputTensor& mean,
+                      const InputTensor& var, OutputTensor& dx, OutputTensor& dscale,
                       OutputTensor& dbias);
 
  private:

@@ -53,7 +53,8 @@ public final class AsnetDomain {
      * Training graphs' fused op {@code BatchNormTraining(X, scale, B) -> (Y, mean, var)}: X is
      * {@code [N, C, ...]}, scale and B {@code [C]}; mean and var (biased) are the statistics of each
      * channel over every other axis, {@code Y = scale * (X - mean) / sqrt(var + epsilon) + B},
-     * attribute {@link #EPSILON}. CPU only.
+     * attributes {@link #EPSILON} and {@link #RELU} ({@code Y = max(Y, 0)}: a BatchNormalization
+     * whose only user is a Relu). CPU only.
      */
     public static final String BATCH_NORM_TRAINING = "BatchNormTraining";
     /**
@@ -62,6 +63,13 @@ public final class AsnetDomain {
      * attribute {@link #EPSILON}. CPU only.
      */
     public static final String BATCH_NORM_TRAINING_GRAD = "BatchNormTrainingGrad";
+    /**
+     * {@code BatchNormReluTrainingGrad(dY, X, scale, B, mean, var) -> (dX, dscale, dB)}: the exact
+     * gradient of {@link #BATCH_NORM_TRAINING} with {@link #RELU} = 1; dY counts where the forward's
+     * value before the ReLU, recomputed from X, scale, B, mean and var exactly as the forward did,
+     * is > 0. Attribute {@link #EPSILON}. CPU only.
+     */
+    public static final String BATCH_NORM_RELU_TRAINING_GRAD = "BatchNormReluTrainingGrad";
     /** {@code ReluGrad(dY, Y) -> dX}: {@code dX = Y > 0 ? dY : 0} (Y the ReLU's output or input). CPU only. */
     public static final String RELU_GRAD = "ReluGrad";
     /**
@@ -80,6 +88,8 @@ public final class AsnetDomain {
      * as in {@code Conv}, default zeros.
      */
     public static final String PADS = "pads";
+    /** The relu attribute of {@link #BATCH_NORM_TRAINING}: 0 or 1, default 0. */
+    public static final String RELU = "relu";
     /** The epsilon attribute of the batch-normalization ops: a finite float > 0, default 1e-5. */
     public static final String EPSILON = "epsilon";
     /**
@@ -156,6 +166,8 @@ public final class AsnetDomain {
             "four ints >= 0 (top, left, bottom, right); default [0, 0, 0, 0]");
     private static final AttributeSpec EPSILON_SPEC =
             new AttributeSpec(EPSILON, AttributeType.FLOAT, "a finite float > 0; default 1e-5");
+    private static final AttributeSpec RELU_SPEC =
+            new AttributeSpec(RELU, AttributeType.INT, "0 or 1 (apply a ReLU to Y); default 0");
 
     private static final List<OpSpec> OPS = List.of(
             new OpSpec(ACTIVE_SHIFT, List.of("X", "shift"), List.of("Y"), List.of(STRIDES_SPEC),
@@ -165,9 +177,11 @@ public final class AsnetDomain {
             new OpSpec(ACTIVE_SHIFT_NCHWC, List.of("X", "shift"), List.of("Y"), List.of(STRIDES_SPEC, BLOCK_SIZE_SPEC),
                     EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING, List.of("X", "scale", "B"), List.of("Y", "mean", "var"),
-                    List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
+                    List.of(EPSILON_SPEC, RELU_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING_GRAD, List.of("dY", "X", "scale", "mean", "var"), List.of("dX", "dscale", "dB"),
                     List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
+            new OpSpec(BATCH_NORM_RELU_TRAINING_GRAD, List.of("dY", "X", "scale", "B", "mean", "var"),
+                    List.of("dX", "dscale", "dB"), List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(RELU_GRAD, List.of("dY", "Y"), List.of("dX"), List.of(), EnumSet.of(Provider.CPU)),
             new OpSpec(DEPTHWISE_CONV_GRAD, List.of("dY", "X", "W"), List.of("dX", "dW"), List.of(STRIDES_SPEC, PADS_SPEC),
                     EnumSet.of(Provider.CPU)));

@@ -8,6 +8,7 @@ import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.training.autodiff.rules.BatchNormStatistics;
 import dev.asnet.training.autodiff.rules.TapeEntry;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +54,31 @@ public final class BatchNormTraining {
      */
     public static Result emit(GraphBuilder e, Node source, Value x, Value gamma, Value beta, Value mean, Value var,
             TrainingKernels kernels) {
+        return emit(e, source, x, gamma, beta, mean, var, kernels, false);
+    }
+
+    /**
+     * Emits the training-mode forward of a BatchNormalization node, optionally with the ReLU that
+     * is its only user folded in ({@link TrainingKernels#FUSED} only): the output is then
+     * {@code max(BN(x), 0)} and the tape entry's gradient is that of both ops.
+     *
+     * @param e the builder of the training graph
+     * @param source the inference-form node being traced (for epsilon, momentum and its schema)
+     * @param x the input in the training graph
+     * @param gamma the scale [C]
+     * @param beta the bias [C]
+     * @param mean the running mean input [C]
+     * @param var the running variance input [C]
+     * @param kernels the ops to compute it with
+     * @param relu fold the following ReLU in
+     * @return the output, its tape entry and the updated running statistics
+     * @throws IllegalArgumentException if relu is asked for with standard ops
+     */
+    public static Result emit(GraphBuilder e, Node source, Value x, Value gamma, Value beta, Value mean, Value var,
+            TrainingKernels kernels, boolean relu) {
+        if (relu && kernels != TrainingKernels.FUSED) {
+            throw new IllegalArgumentException("a ReLU folds into BatchNormalization only with the fused training ops");
+        }
         float eps = source.attribute("epsilon").map(Attribute::asFloat).orElse(1e-5f);
         float momentum = source.attribute("momentum").map(Attribute::asFloat).orElse(0.9f);
         long[] shape = x.shape().toArray();
@@ -67,11 +93,15 @@ public final class BatchNormTraining {
         TapeEntry entry;
         if (kernels == TrainingKernels.FUSED) {
             Node bn = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING, List.of(x, gamma, beta),
-                    Attribute.ofFloat(AsnetDomain.EPSILON, eps));
+                    Attribute.ofFloat(AsnetDomain.EPSILON, eps), Attribute.ofInt(AsnetDomain.RELU, relu ? 1 : 0));
             batchMean = bn.outputs().get(1);
             batchVar = bn.outputs().get(2);
+            Map<String, Value> saved = new HashMap<>(Map.of(BatchNormStatistics.MEAN, batchMean, BatchNormStatistics.VAR, batchVar));
+            if (relu) {
+                saved.put(BatchNormStatistics.RELU_OUTPUT, bn.outputs().get(0));
+            }
             entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta),
-                    List.of(bn.outputs().get(0)), Map.of(BatchNormStatistics.MEAN, batchMean, BatchNormStatistics.VAR, batchVar));
+                    List.of(bn.outputs().get(0)), saved);
         } else {
             long[] bcast = BatchNormStatistics.channelShape(shape);
             batchMean = e.reshapeTo(e.reduceMean(x, true, axes), c);

@@ -8,14 +8,18 @@ import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.training.autodiff.rules.TapeEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Copies a model's forward graph into a training graph, node by node, recording a tape for
  * {@link Backprop}. In training mode every BatchNormalization is emitted with batch statistics
- * ({@link BatchNormTraining}) and its running-statistics update is reported; otherwise nodes are
- * copied as they are (an evaluation graph).
+ * ({@link BatchNormTraining}) and its running-statistics update is reported; with the fused
+ * training ops, a ReLU that is a BatchNormalization's only user is folded into it (one pass over
+ * the activation forward and backward instead of two and three); otherwise nodes are copied as
+ * they are (an evaluation graph).
  */
 public final class ForwardTracer {
     private ForwardTracer() {}
@@ -80,12 +84,20 @@ public final class ForwardTracer {
         }
         List<TapeEntry> tape = new ArrayList<>();
         List<BufferUpdate> updates = new ArrayList<>();
+        Set<Node> folded = new HashSet<>();
         // The IR's one copy loop maps inputs; this copier decides what each node becomes and
         // records it on the tape. Copies are unnamed: the training graph's names are generated.
         source.copyNodesInto(e.graph(), map, (n, ins) -> {
+            if (folded.contains(n)) {
+                return List.of(ins.get(0)); // its BatchNormalization already applied it
+            }
             if (training && n.domain().isEmpty() && n.opType().equals("BatchNormalization")) {
+                Node relu = kernels == TrainingKernels.FUSED ? onlyReluUser(source, n) : null;
+                if (relu != null) {
+                    folded.add(relu);
+                }
                 BatchNormTraining.Result r = BatchNormTraining.emit(e, n, ins.get(0), ins.get(1), ins.get(2), ins.get(3),
-                        ins.get(4), kernels);
+                        ins.get(4), kernels, relu != null);
                 tape.add(r.entry());
                 updates.add(new BufferUpdate(n.input(3), r.runningMean()));
                 updates.add(new BufferUpdate(n.input(4), r.runningVar()));
@@ -96,5 +108,20 @@ public final class ForwardTracer {
             return copy.outputs();
         });
         return new Traced(tape, map, updates);
+    }
+
+    /** The Relu that is the only user of a node's only used output (not a graph output), or null. */
+    private static Node onlyReluUser(Graph source, Node n) {
+        Value y = n.outputs().get(0);
+        if (source.outputs().contains(y) || y.users().size() != 1) {
+            return null;
+        }
+        for (int i = 1; i < n.outputs().size(); i++) {
+            if (!n.outputs().get(i).users().isEmpty() || source.outputs().contains(n.outputs().get(i))) {
+                return null;
+            }
+        }
+        Node user = y.users().get(0).node();
+        return user.domain().isEmpty() && user.opType().equals("Relu") && user.inputs().size() == 1 ? user : null;
     }
 }

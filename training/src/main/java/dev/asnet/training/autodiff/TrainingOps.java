@@ -96,6 +96,12 @@ public final class TrainingOps {
                     sameShape(ctx, 0, 1);
                     return List.of(ctx.input(1).type(), perChannel, perChannel);
                 }).build());
+        r.register(AsnetOpSchemas.builder(AsnetDomain.BATCH_NORM_RELU_TRAINING_GRAD)
+                .setShapeFunction(ctx -> {
+                    ValueType perChannel = perChannel(ctx, 1, 2, 3, 4, 5);
+                    sameShape(ctx, 0, 1);
+                    return List.of(ctx.input(1).type(), perChannel, perChannel);
+                }).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.DEPTHWISE_CONV_GRAD)
                 .setShapeFunction(TrainingOps::depthwiseConvGrad).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.RELU_GRAD)

@@ -18,8 +18,10 @@ import java.util.List;
  * </pre>
  * {@code k * xc + c} is one per-channel affine pass ({@link BatchNormStatistics#channelAffine}), so
  * the centered input is never materialized: four passes over the activation plus two reductions.
- * When the forward was the fused {@code dev.asnet::BatchNormStatistics} (its tape entry saved the batch
- * variance), one {@code dev.asnet::BatchNormStatisticsGrad} node computes all three in two passes.
+ * When the forward was the fused {@code dev.asnet::BatchNormTraining} (its tape entry saved the batch
+ * variance), one {@code dev.asnet::BatchNormTrainingGrad} node computes all three in two passes;
+ * when that forward also folded the following ReLU, {@code dev.asnet::BatchNormReluTrainingGrad}
+ * does, masking dY where the ReLU blocked (the ReLU has no gradient step of its own).
  */
 public final class BatchNormGradient implements GradientRule {
     /** Creates the rule. */
@@ -35,8 +37,12 @@ public final class BatchNormGradient implements GradientRule {
         Value batchVar = t.saved().get(BatchNormStatistics.VAR);
         if (batchVar != null) {
             float eps = t.floatAttr("epsilon", 1e-5f);
-            Node grad = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD,
-                    List.of(dy, x, t.input(1), mean, batchVar), Attribute.ofFloat(AsnetDomain.EPSILON, eps));
+            boolean relu = t.saved().containsKey(BatchNormStatistics.RELU_OUTPUT);
+            Node grad = relu
+                    ? e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_RELU_TRAINING_GRAD,
+                            List.of(dy, x, t.input(1), t.input(2), mean, batchVar), Attribute.ofFloat(AsnetDomain.EPSILON, eps))
+                    : e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD,
+                            List.of(dy, x, t.input(1), mean, batchVar), Attribute.ofFloat(AsnetDomain.EPSILON, eps));
             for (int i = 0; i < 3; i++) {
                 if (ctx.needsGrad(i)) {
                     ctx.addInputGrad(i, grad.outputs().get(i));

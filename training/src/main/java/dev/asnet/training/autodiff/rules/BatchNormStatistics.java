@@ -24,6 +24,11 @@ public final class BatchNormStatistics {
      * gradient rule to emit {@code dev.asnet::BatchNormTrainingGrad}.
      */
     public static final String VAR = "var";
+    /**
+     * Saved value of the fused form with a folded ReLU only: the output {@code max(BN(x), 0)};
+     * its presence tells the gradient rule to emit {@code dev.asnet::BatchNormReluTrainingGrad}.
+     */
+    public static final String RELU_OUTPUT = "relu";
 
     private BatchNormStatistics() {}
 
