@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             ModelsCommand.class,
             BenchCommand.class,
             TrainCommand.class,
+            ChartsCommand.class,
             DemoCommand.class,
             picocli.CommandLine.HelpCommand.class,
         },

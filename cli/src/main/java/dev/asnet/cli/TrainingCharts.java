@@ -52,7 +52,10 @@ final class TrainingCharts {
         double[] train = history.stream().mapToDouble(m -> 100 * m.trainAccuracy()).toArray();
         double[] test = history.stream().mapToDouble(m -> 100 * m.testAccuracy()).toArray();
         XYChart chart = curveChart("Accuracy per epoch", "accuracy (%)", history, train, test);
-        chart.getStyler().setYAxisMin(0.0);
+        // From a multiple of 5 below the lowest point up to 100: a run's last epochs (where the
+        // curves differ by tenths of a point) stay readable instead of squeezed near the top.
+        double low = Math.min(Arrays.stream(train).min().orElse(0), Arrays.stream(test).min().orElse(0));
+        chart.getStyler().setYAxisMin(Double.isFinite(low) ? Math.max(0.0, 5 * Math.floor((low - 1) / 5)) : 0.0);
         chart.getStyler().setYAxisMax(100.0);
         return chart;
     }
@@ -64,9 +67,12 @@ final class TrainingCharts {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(8);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> x == Math.rint(x) ? String.valueOf((long) x.doubleValue()) : "");
-        double last = epochs.length == 0 ? 1 : epochs[epochs.length - 1];
-        chart.getStyler().setXAxisMin(epochs.length == 0 ? 0 : Math.min(epochs[0], last) - 1);
-        chart.getStyler().setXAxisMax(last + 1);
+        if (epochs.length < 2) {
+            // XChart cannot range an axis over one value: one epoch of margin each side.
+            double only = epochs.length == 0 ? 1 : epochs[0];
+            chart.getStyler().setXAxisMin(only - 1);
+            chart.getStyler().setXAxisMax(only + 1);
+        }
         XYSeries a = chart.addSeries("train", epochs, train);
         a.setMarker(SeriesMarkers.CIRCLE);
         a.setMarkerColor(TRAIN);

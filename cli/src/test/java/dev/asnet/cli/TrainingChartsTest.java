@@ -34,6 +34,13 @@ class TrainingChartsTest {
             assertEquals(0.0, loss.getStyler().getYAxisMin());
             assertEquals(5.0, TrainingCharts.lossChart(ONE_EPOCH).getStyler().getYAxisMax());
             assertEquals(100.0, acc.getStyler().getYAxisMax());
+            // The accuracy axis starts at a multiple of 5 below the lowest point (10% and 60%
+            // here); epochs are labelled with whole numbers only.
+            assertEquals(h == ONE_EPOCH ? 5.0 : 55.0, acc.getStyler().getYAxisMin());
+            assertEquals("1", acc.getStyler().getxAxisTickLabelsFormattingFunction().apply(1.0));
+            assertEquals("", acc.getStyler().getxAxisTickLabelsFormattingFunction().apply(1.5));
+            // XChart ranges the epoch axis itself from two epochs on (exactly the epochs there are).
+            assertEquals(h.size() == 1 ? (Double) 0.0 : null, acc.getStyler().getXAxisMin());
             for (XYChart c : List.of(loss, acc)) {
                 assertLegendOutside(c);
                 assertFalse(c.getSeriesMap().get("train").getMarkerColor().equals(c.getSeriesMap().get("test").getMarkerColor()));

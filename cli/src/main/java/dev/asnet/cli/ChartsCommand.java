@@ -1,0 +1,136 @@
+package dev.asnet.cli;
+
+import dev.asnet.exporter.io.OnnxReader;
+import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.ir.Node;
+import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.training.trainer.EpochMetrics;
+import dev.asnet.training.trainer.MetricsFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code asnet charts}: draws a training run's charts again from its files (the metrics CSV and,
+ * for the shift scatter plots, a custom-lowering model), e.g. after a change of chart style or
+ * for a run copied without its charts. The charts are the ones {@code asnet train} draws.
+ */
+@Command(name = "charts",
+        description = {"Draw a training run's charts from its files: loss and accuracy per epoch from the "
+                + "metrics.csv that asnet train writes, and with --model the learned shifts of every Active Shift layer."},
+        footer = {"%nExample:%n  asnet charts runs/as16x3/metrics.csv --model runs/as16x3/model.onnx -o runs/as16x3/charts"})
+public final class ChartsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "METRICS", description = "A run's metrics.csv.")
+    Path metrics;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "The run's model (custom lowering: its ActiveShift layers hold the shifts).")
+    Path model;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+            description = "Folder for the PNG files (created; files of the same names are replaced atomically).")
+    Path output;
+
+    /** Creates the command. */
+    public ChartsCommand() {}
+
+    @Override
+    public Integer call() throws Exception {
+        List<EpochMetrics> history = readMetrics(metrics);
+        Map<String, float[]> shifts = model == null ? Map.of() : shifts(model);
+        Files.createDirectories(output);
+        TrainingCharts.curves(output, history);
+        TrainingCharts.shifts(output, shifts);
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("wrote loss.png and accuracy.png (%d epochs)%s to %s%n", history.size(),
+                shifts.isEmpty() ? "" : " and " + shifts.size() + " shift charts", output);
+        if (model != null && shifts.isEmpty()) {
+            w.printf("note: %s has no %s layers (a depthwise or portable lowering), so no shift charts%n", model,
+                    AsnetDomain.ACTIVE_SHIFT);
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Reads a {@code metrics.csv} as {@code asnet train} writes it (columns found by their header
+     * names, so older files with fewer trailing columns read too).
+     */
+    static List<EpochMetrics> readMetrics(Path csv) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": no such file", e);
+        }
+        if (lines.isEmpty()) {
+            throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": empty; expected the " + MetricsFiles.CSV
+                    + " of a training run");
+        }
+        List<String> header = List.of(lines.get(0).trim().split(","));
+        String[] needed = {"epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"};
+        for (String n : needed) {
+            if (!header.contains(n)) {
+                throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": no '" + n + "' column; expected the "
+                        + MetricsFiles.CSV + " of a training run, with the header " + String.join(",", needed) + ",...");
+            }
+        }
+        List<EpochMetrics> history = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            String[] f = lines.get(i).trim().split(",");
+            try {
+                history.add(new EpochMetrics((int) column(f, header, "epoch"), column(f, header, "train_loss"),
+                        column(f, header, "train_accuracy"), column(f, header, "test_loss"),
+                        column(f, header, "test_accuracy"), column(f, header, "lr"), column(f, header, "seconds"),
+                        column(f, header, "images_per_second")));
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": line " + (i + 1) + " is not a row of numbers: "
+                        + lines.get(i), e);
+            }
+        }
+        if (history.isEmpty()) {
+            throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": no epochs (only a header)");
+        }
+        return history;
+    }
+
+    /** A column's value, NaN when the file has no such column. */
+    private static double column(String[] fields, List<String> header, String name) {
+        int i = header.indexOf(name);
+        return i < 0 ? Double.NaN : Double.parseDouble(fields[i]);
+    }
+
+    /** The [C, 2] shift of every ActiveShift node, by the name of its shift initializer. */
+    static Map<String, float[]> shifts(Path file) throws IOException {
+        Model m = OnnxReader.read(file);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Node n : m.graph().nodes()) {
+            if (n.domain().equals(AsnetDomain.DOMAIN) && n.opType().equals(AsnetDomain.ACTIVE_SHIFT)) {
+                Value s = n.input(1);
+                if (s.data() != null) {
+                    out.put(s.name() != null ? s.name() : "asl" + out.size(), s.data().floats());
+                }
+            }
+        }
+        return out;
+    }
+}
