@@ -1,6 +1,5 @@
 package dev.asnet.bench;
 
-import com.google.protobuf.ByteString;
 import dev.asnet.exporter.onnx.Onnx.AttributeProto;
 import dev.asnet.exporter.onnx.Onnx.GraphProto;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
@@ -11,6 +10,7 @@ import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.TypeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.shaded.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -343,7 +343,7 @@ class CliTest {
                 java.nio.ByteBuffer raw = java.nio.ByteBuffer.wrap(t.getRawData().toByteArray())
                         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 raw.putFloat(0, Float.NaN);
-                t.setRawData(com.google.protobuf.ByteString.copyFrom(raw.array()));
+                t.setRawData(dev.asnet.shaded.protobuf.ByteString.copyFrom(raw.array()));
             }
         }
         Path broken = Files.write(dir.resolve("nan.onnx"), b.build().toByteArray());
@@ -568,7 +568,7 @@ class CliTest {
                 java.nio.ByteBuffer raw = java.nio.ByteBuffer.wrap(t.getRawData().toByteArray())
                         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 raw.putFloat(0, Float.NaN);
-                t.setRawData(com.google.protobuf.ByteString.copyFrom(raw.array()));
+                t.setRawData(dev.asnet.shaded.protobuf.ByteString.copyFrom(raw.array()));
             }
         }
         Path broken = Files.write(dir.resolve("nan-logits.onnx"), b.build().toByteArray());

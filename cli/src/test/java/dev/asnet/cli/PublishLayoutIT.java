@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,22 +28,22 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * What a release publishes, checked on a real deployment: a child Maven deploys the library modules
- * and the BOM of this checkout, as release version {@value #VERSION} ({@code -Drevision=...}, the
- * release scheme), into a file repository under {@code cli/target/publish-check/repo}, with tests
- * and installation skipped, so the user's local repository is only read. The child reactor never
- * includes this module, so it cannot recurse. Then: every library has its jar (with its
- * Automatic-Module-Name), -sources and -javadoc jars, and a flattened pom that stands alone (no
+ * What a release publishes, checked on a real deployment ({@link PublishedRepository}: a child Maven
+ * deploys the library modules and the BOM of this checkout, as release {@value #VERSION}, into a
+ * file repository under {@code cli/target/publish-check/repo}). Then: every library has its jar (with
+ * its Automatic-Module-Name), -sources and -javadoc jars, and a flattened pom that stands alone (no
  * parent, no unresolved property, concrete versions) with the name, description, url, licence,
- * developers and scm that publishing needs; the BOM pins exactly asnet's libraries and ONNX Runtime.
+ * developers and scm that publishing needs; the BOM pins exactly asnet's libraries and ONNX Runtime;
+ * no library depends on com.google.protobuf:protobuf-java (asnet-onnx-proto carries a relocated copy).
  */
 class PublishLayoutIT {
-    static final String VERSION = "0.0.0-publishcheck";
+    static final String VERSION = PublishedRepository.VERSION;
 
     /** Library artifact id and its Automatic-Module-Name. */
     static final Map<String, String> LIBRARIES = new LinkedHashMap<>();
 
     static {
+        LIBRARIES.put("asnet-onnx-proto", "dev.asnet.onnx.proto");
         LIBRARIES.put("asnet-exporter", "dev.asnet.exporter");
         LIBRARIES.put("asnet-onnx-ops", "dev.asnet.ops");
         LIBRARIES.put("asnet-models", "dev.asnet.models");
@@ -53,38 +52,13 @@ class PublishLayoutIT {
         LIBRARIES.put("asnet-benchmarks", "dev.asnet.bench");
     }
 
-    static final Path BUILD_DIR = Path.of(System.getProperty("asnet.buildDir", "target")).toAbsolutePath();
-    static final Path REPO = BUILD_DIR.resolve("publish-check/repo");
-    static final Path LOCAL_REPO = Path.of(System.getProperty("asnet.localRepo",
-            System.getProperty("user.home") + "/.m2/repository"));
-
-    static Jar.Proc deploy;
-    static long seconds;
+    static final Path BUILD_DIR = PublishedRepository.BUILD_DIR;
+    static final Path REPO = PublishedRepository.REPO;
+    static final Path LOCAL_REPO = PublishedRepository.LOCAL_REPO;
 
     @BeforeAll
     static void deployIntoAFileRepository() throws Exception {
-        deleteRecursively(REPO.getParent());
-        Files.createDirectories(REPO);
-        String mavenHome = System.getProperty("maven.home");
-        String mvn = mavenHome == null || mavenHome.isBlank() ? "mvn" : Path.of(mavenHome, "bin", "mvn").toString();
-        // Not offline (-o): the deploy plugin refuses to deploy offline, even to a file repository.
-        // Every plugin is pinned and already in the local repository after this build, so nothing
-        // is downloaded.
-        List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q"));
-        cmd.addAll(List.of(
-                "-f", Jar.ROOT.resolve("pom.xml").toString(),
-                "-pl", "bom,exporter,onnx-ops,models,runtime,training,benchmarks", "-am",
-                "-Drevision=" + VERSION,
-                "-DskipTests",
-                "-Dmaven.install.skip=true",
-                "-Dmaven.repo.local=" + LOCAL_REPO,
-                "-DaltDeploymentRepository=publish-check::" + REPO.toUri(),
-                "deploy"));
-        long start = System.nanoTime();
-        deploy = Jar.run(Jar.ROOT, Map.of(), cmd, 480);
-        seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        System.out.println("PublishLayoutIT: deploy took " + seconds + " s");
-        assertEquals(0, deploy.exitCode(), () -> String.join(" ", cmd) + "\n" + deploy);
+        PublishedRepository.deploy().requireSuccess();
     }
 
     @Test
@@ -119,6 +93,8 @@ class PublishLayoutIT {
             assertFalse(raw.contains("${"), a + ": unresolved property in the published pom");
             for (Element d : dependencies(pom)) {
                 assertFalse(text(d, "version").isBlank(), a + ": dependency without a version: " + text(d, "artifactId"));
+                assertFalse(text(d, "groupId").equals("com.google.protobuf"),
+                        a + " depends on protobuf itself: " + text(d, "artifactId"));
                 if ("dev.asnet".equals(text(d, "groupId"))) {
                     assertEquals(VERSION, text(d, "version"), a + " -> " + text(d, "artifactId"));
                 }
@@ -222,17 +198,6 @@ class PublishLayoutIT {
     private static List<String> entries(Path jar) throws IOException {
         try (JarFile j = new JarFile(jar.toFile())) {
             return j.stream().map(ZipEntry::getName).toList();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.asnet.exporter.count.Cost;
 import dev.asnet.exporter.count.CostCounter;
 import dev.asnet.exporter.export.AslLowering;
@@ -18,6 +17,7 @@ import dev.asnet.exporter.ir.Shape;
 import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.TensorProto;
+import dev.asnet.shaded.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

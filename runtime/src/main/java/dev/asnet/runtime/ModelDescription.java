@@ -1,6 +1,5 @@
 package dev.asnet.runtime;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.asnet.exporter.MetadataException;
 import dev.asnet.exporter.ModelInfo;
 import dev.asnet.exporter.count.CostCounter;
@@ -18,6 +17,7 @@ import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.runtime.nchwc.NchwcOps;
 import dev.asnet.runtime.nchwc.NchwcRewrite;
+import dev.asnet.shaded.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

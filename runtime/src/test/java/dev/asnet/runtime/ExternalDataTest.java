@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import dev.asnet.exporter.onnx.Onnx.AttributeProto;
 import dev.asnet.exporter.onnx.Onnx.GraphProto;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
@@ -15,6 +14,7 @@ import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.TypeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
+import dev.asnet.shaded.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

@@ -171,7 +171,7 @@ public final class LatencyRunner {
             ModelProto proto;
             try {
                 proto = ModelProto.parseFrom(bytes);
-            } catch (com.google.protobuf.InvalidProtocolBufferException notOnnx) {
+            } catch (dev.asnet.shaded.protobuf.InvalidProtocolBufferException notOnnx) {
                 proto = null;  // ONNX Runtime reports it in its own words below
             }
             if (proto == null) {

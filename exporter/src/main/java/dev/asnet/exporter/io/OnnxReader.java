@@ -1,6 +1,5 @@
 package dev.asnet.exporter.io;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.AttributeType;
 import dev.asnet.exporter.ir.DataType;
@@ -24,6 +23,7 @@ import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
 import dev.asnet.exporter.ops.OpRegistry;
+import dev.asnet.shaded.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.asnet.exporter.io;
 
-import com.google.protobuf.ByteString;
 import dev.asnet.exporter.ir.Attribute;
 import dev.asnet.exporter.ir.Dim;
 import dev.asnet.exporter.ir.Graph;
@@ -19,6 +18,7 @@ import dev.asnet.exporter.onnx.Onnx.TensorProto;
 import dev.asnet.exporter.onnx.Onnx.TensorShapeProto;
 import dev.asnet.exporter.onnx.Onnx.TypeProto;
 import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
+import dev.asnet.shaded.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
