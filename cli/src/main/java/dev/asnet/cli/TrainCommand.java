@@ -6,7 +6,6 @@ import dev.asnet.runtime.Device;
 import dev.asnet.runtime.dataset.BadImages;
 import dev.asnet.runtime.dataset.DatasetFolder;
 import dev.asnet.runtime.dataset.FashionMnist;
-import dev.asnet.runtime.dataset.ImageSize;
 import dev.asnet.training.trainer.DataOptions;
 import dev.asnet.training.trainer.EpochMetrics;
 import dev.asnet.training.trainer.InvalidRunException;
@@ -183,7 +182,7 @@ public final class TrainCommand implements Callable<Integer> {
             ModelZoo.get(model);
             float[] padding = parsePad(pad);
             DataOptions dataOptions = new DataOptions(DatasetFolder.Format.parse(format),
-                    input == null ? null : new ImageSize(input.channels(), input.height(), input.width()), valSplit,
+                    input == null ? null : input.toImageSize(), valSplit,
                     mean, std, padding[1], BadImages.parse(badImages), DataOptions.Loading.parse(loading));
             config = new TrainConfig(model, epochs, batch, lr, Schedule.parse(schedule), weightDecay, momentum, t, seed,
                     data != null ? data : FashionMnist.DEFAULT_DIR, limit, testLimit, (int) padding[0], !noFlip,
