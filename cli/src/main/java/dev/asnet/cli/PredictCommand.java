@@ -6,6 +6,7 @@ import dev.asnet.runtime.vision.Prediction;
 import dev.asnet.runtime.dataset.DatasetFolder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public final class PredictCommand implements Callable<Integer> {
                 continue;
             }
             List<Path> found = new ArrayList<>();
-            try (Stream<Path> s = Files.walk(a)) {
+            try (Stream<Path> s = Files.walk(a, FileVisitOption.FOLLOW_LINKS)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
                     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
                     if (!n.startsWith(".") && Files.isRegularFile(p)

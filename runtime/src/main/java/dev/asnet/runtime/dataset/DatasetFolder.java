@@ -3,6 +3,7 @@ package dev.asnet.runtime.dataset;
 import dev.asnet.runtime.InputMismatchException;
 import dev.asnet.runtime.vision.ImageFiles;
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -389,10 +390,13 @@ public final class DatasetFolder {
         return out;
     }
 
-    /** The image files under a class folder, searched recursively, sorted by relative path. */
+    /**
+     * The image files under a class folder, searched recursively (following symbolic links, as a
+     * dataset assembled from links to other folders needs), sorted by relative path.
+     */
     private static List<Path> images(Path classDir) throws IOException {
         List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(classDir)) {
+        try (Stream<Path> s = Files.walk(classDir, FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
                 String lower = n.toLowerCase(Locale.ROOT);

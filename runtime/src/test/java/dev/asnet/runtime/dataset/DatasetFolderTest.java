@@ -52,6 +52,18 @@ class DatasetFolderTest {
         }
         assertFalse(train.inMemory());
         assertTrue(data.describe(DatasetFolder.Part.TEST).contains("val"));
+        // A class folder that is a symbolic link to images elsewhere is read like any other.
+        Path elsewhere = Files.createDirectories(dir.getParent().resolve(dir.getFileName() + "-linked"));
+        try {
+            Path linked = SyntheticDatasets.writeShapes(elsewhere.resolve("d"), 2, 1, 20, 9);
+            Files.createSymbolicLink(linked.resolve("train/zigzag"), dir.resolve("train/circle"));
+            Files.createSymbolicLink(linked.resolve("val/zigzag"), dir.resolve("val/circle"));
+            DatasetFolder withLink = open(linked);
+            assertEquals(List.of("circle", "square", "triangle", "zigzag"), withLink.classNames());
+            assertEquals(10, withLink.part(DatasetFolder.Part.TRAIN).size());
+        } finally {
+            deleteTree(elsewhere);
+        }
     }
 
     @Test
