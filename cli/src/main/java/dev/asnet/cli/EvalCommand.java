@@ -1,7 +1,10 @@
 package dev.asnet.cli;
 
-import dev.asnet.runtime.dataset.FashionMnist;
-import dev.asnet.runtime.dataset.LabeledImages;
+import dev.asnet.exporter.InputSpec;
+import dev.asnet.runtime.dataset.BadImages;
+import dev.asnet.runtime.dataset.DatasetFolder;
+import dev.asnet.runtime.dataset.ImageDataset;
+import dev.asnet.runtime.dataset.ImageSize;
 import dev.asnet.runtime.vision.Evaluation;
 import dev.asnet.runtime.vision.ImageClassifier;
 import java.io.PrintWriter;
@@ -19,12 +22,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code asnet eval}: accuracy of a model on a Fashion-MNIST-style IDX dataset. */
+/**
+ * {@code asnet eval}: accuracy of a model on a dataset folder in any layout {@link DatasetFolder}
+ * reads (Fashion-MNIST IDX files, CIFAR-10 binary files, class folders).
+ */
 @Command(name = "eval", sortOptions = false,
-        description = {"Classify every image of an IDX dataset (Fashion-MNIST layout: "
-                + "<split>-images-idx3-ubyte[.gz] and <split>-labels-idx1-ubyte[.gz]) and report top-1 accuracy, "
-                + "per-class accuracy and throughput. The images must have the model's height and width."},
+        description = {"Classify every image of a dataset and report top-1 accuracy, per-class accuracy and throughput. "
+                + "Layouts: Fashion-MNIST IDX files (<split>-images-idx3-ubyte[.gz], <split>-labels-idx1-ubyte[.gz]; "
+                + "the images must have the model's height and width), CIFAR-10 binary files (data_batch_*.bin, "
+                + "test_batch.bin; 32x32), or one sub-folder of PNG/JPEG/BMP images per class (in train/ and val/, or "
+                + "directly; scaled and center-cropped to the model's input). Folder classes are matched to the "
+                + "model's class names."},
         footer = {"%nExamples:%n  asnet eval as-resnet20.onnx --limit 1000%n  asnet eval as-resnet20.onnx --json > eval.json",
+            "  asnet eval runs/photos/model.onnx --data photos --split val",
             "%nThe default dataset folder is filled by 'apt-get install dataset-fashion-mnist'."})
 public final class EvalCommand implements Callable<Integer> {
     @Spec
@@ -34,12 +44,30 @@ public final class EvalCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
-            description = "Folder with the IDX files (default: ${DEFAULT-VALUE}).")
+            description = "Dataset folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
+    @Option(names = "--format", paramLabel = "NAME", defaultValue = "auto",
+            description = "Layout of --data: auto, fashion-mnist, cifar10 or folder (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
-            description = "test (t10k-* files) or train (default: ${DEFAULT-VALUE}).")
+            description = "test (t10k-* files, test_batch.bin, val/; also: val) or train (default: ${DEFAULT-VALUE}). "
+                    + "A folder of class folders without val/ and --val-split is evaluated whole.")
     String split;
+
+    @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
+            description = "For a folder of class folders without val/: the fraction held out for validation, as "
+                    + "'asnet train --val-split F --seed N' held it out.")
+    double valSplit;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of --val-split (the training run's --seed; default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--bad-images", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "Images that cannot be decoded: fail (default), or skip them and report how many.")
+    String badImages;
 
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images.")
     Integer limit;
@@ -59,11 +87,15 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FashionMnist.Split s;
+        DatasetFolder.Part part;
+        DatasetFolder.Format layout;
+        BadImages onBad;
         try {
-            s = FashionMnist.Split.parse(split);
+            part = DatasetFolder.Part.parse(split);
+            layout = DatasetFolder.Format.parse(format);
+            onBad = BadImages.parse(badImages);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "--split: " + e.getMessage(), e);
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
         if (limit != null && limit < 1) {
             throw new CliException(ExitCodes.USAGE, "--limit must be >= 1, got " + limit);
@@ -71,24 +103,44 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CliException(ExitCodes.USAGE, "--batch-size must be >= 1, got " + batchSize);
         }
-        LabeledImages images = FashionMnist.load(data, s);
-        if (limit != null) {
-            images = images.limit(limit);
+        if (!(valSplit >= 0 && valSplit < 1)) {
+            throw new CliException(ExitCodes.USAGE, "--val-split must be a fraction in [0, 1), got " + valSplit);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ImageClassifier classifier = ImageClassifier.open(model, runtime.toRuntimeOptions())) {
+            InputSpec in = classifier.input();
+            DatasetFolder folder = DatasetFolder.builder(data).optFormat(layout).optValSplit(valSplit).optSeed(seed)
+                    .optBadImages(onBad).optInput(new ImageSize(in.channels(), in.height(), in.width())).open();
+            // A folder of class folders without a validation part is evaluated whole.
+            boolean whole = !folder.hasPart(part);
+            DatasetFolder.Part read = whole ? DatasetFolder.Part.TRAIN : part;
+            ImageDataset images = folder.part(read);
+            if (limit != null) {
+                images = images.first(limit);
+            }
+            String splitName = whole ? "all" : folder.format() == DatasetFolder.Format.FASHION_MNIST
+                    ? (read == DatasetFolder.Part.TRAIN ? "train" : "t10k")
+                    : read.name().toLowerCase(java.util.Locale.ROOT);
             Evaluation e;
             try {
                 e = classifier.evaluate(images, batchSize);
             } catch (IllegalArgumentException mismatch) {
                 throw new CliException(ExitCodes.INPUT_MISMATCH, mismatch.getMessage(), mismatch);
             }
+            if (!folder.skipped().isEmpty()) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "asnet: skipped %d unreadable image%s: %s%n",
+                        folder.skipped().size(), folder.skipped().size() == 1 ? "" : "s", folder.skipped().get(0)
+                                + (folder.skipped().size() > 1 ? "; ..." : ""));
+                spec.commandLine().getErr().flush();
+            }
             if (json.enabled) {
-                JsonOutput.print(out, json(e, classifier.model().executionProvider().id(), s));
+                JsonOutput.print(out, json(e, classifier.model().executionProvider().id(), splitName,
+                        folder.format().id()));
                 return ExitCodes.OK;
             }
             out.printf(Locale.ROOT, "model      %s (%s)%n", model, classifier.model().executionProvider().id());
-            out.printf(Locale.ROOT, "dataset    %s, %s split, %d images%n", data, s.prefix(), e.count());
+            out.printf(Locale.ROOT, "dataset    %s, %s split, %d images%n", folder.describe(read), splitName,
+                    e.count());
             out.printf(Locale.ROOT, "accuracy   %.4f (%d/%d)%n", e.accuracy(), e.correct(), e.count());
             out.printf(Locale.ROOT, "throughput %.1f images/s (%.2f s, batch %d)%n", e.imagesPerSecond(), e.seconds(),
                     batchSize);
@@ -102,12 +154,13 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** The JSON document of {@code eval --json}; the README lists the fields. */
-    private Map<String, Object> json(Evaluation e, String provider, FashionMnist.Split s) {
+    private Map<String, Object> json(Evaluation e, String provider, String splitName, String layout) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("model", model.toString());
         j.put("executionProvider", provider);
         j.put("dataset", data.toString());
-        j.put("split", s.prefix());
+        j.put("format", layout);
+        j.put("split", splitName);
         j.put("count", e.count());
         j.put("correct", e.correct());
         j.put("accuracy", JsonOutput.number(e.accuracy()));

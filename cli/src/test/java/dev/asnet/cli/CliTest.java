@@ -152,7 +152,7 @@ class CliTest {
         fails(ExitCodes.USAGE, "--top must be >= 1", "predict", model.toString(), image.toString(), "--top", "0");
         fails(ExitCodes.USAGE, "Missing required parameter: 'IMAGE'", "predict", model.toString());
         fails(ExitCodes.USAGE, "--limit must be >= 1", "eval", model.toString(), "--limit", "0");
-        fails(ExitCodes.USAGE, "unknown split 'val'", "eval", model.toString(), "--split", "val");
+        fails(ExitCodes.USAGE, "unknown split 'dev'", "eval", model.toString(), "--split", "dev");
         fails(ExitCodes.USAGE, "unknown model 'nope'", "models", "nope");
         // Found by trying bad values: each a usage error naming the value, none "internal error".
         fails(ExitCodes.USAGE, "the class count must be in [1, 1000000], got 2147483647", "export", "as-resnet20-16x1",
@@ -201,12 +201,13 @@ class CliTest {
         assertEquals(0, CliRunner.run(concat(run, "--overwrite")).exitCode());
         fails(ExitCodes.RUNTIME_FAILURE, "training diverged at epoch 1", concat(run, "--overwrite", "--lr", "1e30"));
         Path m32 = dir.resolve("m32");
-        fails(ExitCodes.INPUT_MISMATCH, "are 32x32 but as-resnet20-16x1 is trained on 28x28", "train", "as-resnet20-16x1", "--data",
-                write32x32Dataset(dir.resolve("d32")).toString(), "--out", m32.toString());
+        // IDX images are used at their own size: an --input of another size is refused, naming both.
+        fails(ExitCodes.INPUT_MISMATCH, "are 32x32 but the input is 1x28x28", "train", "as-resnet20-16x1", "--data",
+                write32x32Dataset(dir.resolve("d32")).toString(), "--input", "1x28x28", "--out", m32.toString());
         assertFalse(Files.exists(m32));
     }
 
-    /** A valid IDX data set of 32x32 images, which the 28x28 Fashion-MNIST training refuses. */
+    /** A valid IDX data set of 32x32 images. */
     private static Path write32x32Dataset(Path d) throws Exception {
         Files.createDirectories(d);
         for (String split : new String[] {"train", "t10k"}) {
@@ -294,7 +295,7 @@ class CliTest {
         Path m32 = dir.resolve("m32.onnx");
         assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--lowering", "depthwise", "--input", "1x32x32",
                 "-o", m32.toString()).exitCode());
-        fails(ExitCodes.INPUT_MISMATCH, "wrong input size: the model takes 1x32x32 images but the dataset's are 28x28",
+        fails(ExitCodes.INPUT_MISMATCH, "IDX images in " + FashionMnist.DEFAULT_DIR + " are 28x28 but the input is 1x32x32",
                 "eval", m32.toString(), "--limit", "10");
         Path m5 = dir.resolve("m5.onnx");
         assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--input", "1x28x28", "--classes", "5",

@@ -120,6 +120,59 @@ public final class LabeledImages {
     }
 
     /**
+     * This dataset as an {@link ImageDataset} of 1 or 3 channels, without copying: a 3-channel view
+     * repeats the gray value in each channel, as a grayscale image fed to an RGB model is.
+     *
+     * @param channels 1 or 3
+     * @param description what the images are, for messages
+     * @return the view
+     */
+    public ImageDataset asDataset(int channels, String description) {
+        ImageSize size = new ImageSize(channels, rows(), cols());
+        int plane = rows() * cols();
+        byte[] px = images.pixels();
+        return new ImageDataset() {
+            @Override
+            public int size() {
+                return labels.length;
+            }
+
+            @Override
+            public ImageSize imageSize() {
+                return size;
+            }
+
+            @Override
+            public List<String> classNames() {
+                return classNames;
+            }
+
+            @Override
+            public int label(int index) {
+                return labels[index];
+            }
+
+            @Override
+            public void read(int index, byte[] dest, int offset) {
+                Objects.checkIndex(index, labels.length);
+                for (int c = 0; c < channels; c++) {
+                    System.arraycopy(px, index * plane, dest, offset + c * plane, plane);
+                }
+            }
+
+            @Override
+            public boolean inMemory() {
+                return true;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+        };
+    }
+
+    /**
      * The images {@code from} (inclusive) to {@code to} (exclusive).
      *
      * @param from first image

@@ -10,6 +10,8 @@ import dev.asnet.runtime.InvalidModelException;
 import dev.asnet.runtime.ModelDescription;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.ValueSpec;
+import dev.asnet.runtime.dataset.ImageDataset;
+import dev.asnet.runtime.dataset.ImageSize;
 import dev.asnet.runtime.dataset.LabeledImages;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -331,26 +333,55 @@ public final class ImageClassifier implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails
      */
     public Evaluation evaluate(LabeledImages data, int batchSize) throws OrtException {
+        if (data.rows() != input.height() || data.cols() != input.width()) {
+            throw new InputMismatchException("wrong input size: the model takes " + input.channels() + "x"
+                    + input.height() + "x" + input.width() + " images but the dataset's are " + data.rows() + "x"
+                    + data.cols());
+        }
+        try {
+            return evaluate(data.asDataset(input.channels(), "the dataset"), batchSize);
+        } catch (IOException inMemory) {
+            throw new java.io.UncheckedIOException(inMemory); // cannot happen: the pixels are in memory
+        }
+    }
+
+    /**
+     * Classifies every image of a dataset read at the model's input size (for example a {@link
+     * dev.asnet.runtime.dataset.DatasetFolder} part opened with the model's input size). The
+     * dataset's classes are matched to the model's by name when every dataset class is one of the
+     * model's labels (a model trained on class folders names them), otherwise by index when the
+     * counts agree.
+     *
+     * @param data labeled images of the model's input size
+     * @param batchSize images per model call (>= 1)
+     * @return accuracy and predictions, with the model's class indices
+     * @throws InputMismatchException if the images' size differs from the model's input, or the
+     *     classes cannot be matched
+     * @throws IOException if an image cannot be read
+     * @throws OrtException if ONNX Runtime fails
+     */
+    public Evaluation evaluate(ImageDataset data, int batchSize) throws IOException, OrtException {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
         int h = input.height();
         int w = input.width();
         int c = input.channels();
-        if (data.rows() != h || data.cols() != w) {
+        ImageSize size = data.imageSize();
+        if (size.channels() != c || size.height() != h || size.width() != w) {
             throw new InputMismatchException("wrong input size: the model takes " + c + "x" + h + "x" + w
-                    + " images but the dataset's are " + data.rows() + "x" + data.cols());
+                    + " images but the dataset's are " + size);
         }
-        if (data.classNames().size() != labels.size()) {
-            throw new InputMismatchException("the model has " + labels.size()
-                    + " classes but the dataset has " + data.classNames().size());
-        }
+        int[] toModel = classMapping(data.classNames());
+        List<String> names = data.classNames().size() == labels.size() && !labels.containsAll(data.classNames())
+                ? data.classNames() : labels;
         long t0 = System.nanoTime();
         int batch = batchLimit(batchSize);
+        int per = size.bytes();
         int plane = h * w;
-        int per = c * plane;
         int[] predicted = new int[data.size()];
-        byte[] pixels = data.images().pixels();
+        int[] expected = new int[data.size()];
+        byte[] pixels = new byte[per];
         float[] x = null;
         boolean fixedBatch = !model.input().hasDynamicBatch();
         for (int start = 0; start < data.size(); start += batch) {
@@ -364,11 +395,12 @@ public final class ImageClassifier implements AutoCloseable {
                 java.util.Arrays.fill(x, n * per, rows * per, 0f);
             }
             for (int i = 0; i < n; i++) {
-                int src = (start + i) * plane;
+                data.read(start + i, pixels, 0);
+                expected[start + i] = toModel[data.label(start + i)];
                 for (int ch = 0; ch < c; ch++) {
-                    int dst = i * per + ch * plane;
+                    int off = ch * plane;
                     for (int p = 0; p < plane; p++) {
-                        x[dst + p] = input.normalize(ch, Byte.toUnsignedInt(pixels[src + p]));
+                        x[i * per + off + p] = input.normalize(ch, Byte.toUnsignedInt(pixels[off + p]));
                     }
                 }
             }
@@ -380,7 +412,27 @@ public final class ImageClassifier implements AutoCloseable {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Evaluation(data.classNames(), predicted, data.labels(), seconds);
+        return new Evaluation(names, predicted, expected, seconds);
+    }
+
+    /** Dataset label to model class: by name when the model knows every name, else by index. */
+    private int[] classMapping(List<String> dataNames) {
+        int[] map = new int[dataNames.size()];
+        if (labels.containsAll(dataNames)) {
+            for (int i = 0; i < map.length; i++) {
+                map[i] = labels.indexOf(dataNames.get(i));
+            }
+            return map;
+        }
+        if (dataNames.size() != labels.size()) {
+            throw new InputMismatchException("the model has " + labels.size() + " classes but the dataset has "
+                    + dataNames.size() + (dataNames.size() <= 20 ? " (" + String.join(", ", dataNames) + ")" : "")
+                    + ", and not every dataset class is one of the model's labels");
+        }
+        for (int i = 0; i < map.length; i++) {
+            map[i] = i;
+        }
+        return map;
     }
 
     /** How many images one call may carry: the model's fixed batch size, if it has one. */

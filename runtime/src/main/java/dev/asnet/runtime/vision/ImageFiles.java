@@ -1,6 +1,9 @@
 package dev.asnet.runtime.vision;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -138,8 +142,69 @@ public final class ImageFiles {
         return Math.max(1, ratio / 2);
     }
 
+    /**
+     * What an image file's header says, read without decoding any pixel.
+     *
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @param gray whether the image is stored as grayscale (with or without alpha); false for
+     *     color, palette and unknown types
+     */
+    public record Header(int width, int height, boolean gray) {}
+
+    /**
+     * Reads an image file's header only: its size and whether it is grayscale. A dataset reader
+     * checks a whole folder this way before decoding anything (the size of every image, files
+     * that are no images).
+     *
+     * @param file the file
+     * @param maxPixels the largest width x height accepted (>= 1)
+     * @return the header
+     * @throws NoSuchFileException if the file does not exist
+     * @throws ImageDecodeException if it is not a PNG, JPEG or BMP image, its header is corrupt, or
+     *     it is larger than {@code maxPixels}
+     * @throws IOException if reading fails
+     */
+    public static Header probe(Path file, long maxPixels) throws IOException {
+        return withReader(file, maxPixels, reader -> {
+            boolean gray = false;
+            try {
+                ImageTypeSpecifier type = reader.getRawImageType(0);
+                if (type != null) {
+                    ColorModel cm = type.getColorModel();
+                    gray = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                            && !(cm instanceof IndexColorModel);
+                }
+            } catch (IOException | RuntimeException unknown) {
+                gray = false; // a type the reader cannot name up front: treated as color
+            }
+            return new Header(reader.getWidth(0), reader.getHeight(0), gray);
+        });
+    }
+
+    /** One step with an image reader positioned on a file whose size was checked. */
+    private interface ReaderStep<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
     private static BufferedImage decode(Path file, int targetWidth, int targetHeight, long maxPixels)
             throws IOException {
+        BufferedImage image = withReader(file, maxPixels, reader -> decode(file, reader, targetWidth, targetHeight));
+        if (image == null) {
+            throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
+        }
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new ImageDecodeException(file, "image has no pixels", null);
+        }
+        return image;
+    }
+
+    /**
+     * Opens a reader on a file, checks the size its header announces against the pixel limit and
+     * runs one step with it: the same steps as ImageIO.read(InputStream), with a look at the header
+     * in between, so images decoded in full are exactly what ImageIO.read returns.
+     */
+    private static <T> T withReader(Path file, long maxPixels, ReaderStep<T> step) throws IOException {
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
         }
@@ -149,9 +214,6 @@ public final class ImageFiles {
         if (Files.isDirectory(file)) {
             throw new ImageDecodeException(file, "is a directory, not an image", null);
         }
-        BufferedImage image;
-        // The same steps as ImageIO.read(InputStream), with a look at the header in between, so
-        // images decoded in full are exactly what ImageIO.read returns.
         try (InputStream in = Files.newInputStream(file);
                 ImageInputStream stream = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
@@ -161,7 +223,8 @@ public final class ImageFiles {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(stream, true, true);
-                image = decode(file, reader, targetWidth, targetHeight, maxPixels);
+                checkSize(file, reader, maxPixels);
+                return step.apply(reader);
             } finally {
                 reader.dispose();
             }
@@ -172,18 +235,10 @@ public final class ImageFiles {
             throw new ImageDecodeException(file, "cannot decode the image (corrupt or truncated): "
                     + e.getMessage(), e);
         }
-        if (image == null) {
-            throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
-        }
-        if (image.getWidth() < 1 || image.getHeight() < 1) {
-            throw new ImageDecodeException(file, "image has no pixels", null);
-        }
-        return image;
     }
 
-    private static BufferedImage decode(Path file, ImageReader reader, int targetWidth, int targetHeight,
-            long maxPixels) throws IOException {
-        // Only the header is read here: nothing is allocated for the pixels yet.
+    /** Reads only the header: nothing is allocated for the pixels yet. */
+    private static void checkSize(Path file, ImageReader reader, long maxPixels) throws IOException {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         if (w < 1 || h < 1) {
@@ -197,6 +252,12 @@ public final class ImageFiles {
                             + "with -D%s=N if the image is genuine)",
                     w, h, pixels / 1e6, maxPixels, maxPixels / 1e6, MAX_PIXELS_PROPERTY), null);
         }
+    }
+
+    private static BufferedImage decode(Path file, ImageReader reader, int targetWidth, int targetHeight)
+            throws IOException {
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
         ImageReadParam param = reader.getDefaultReadParam();
         int step = subsampling(w, h, targetWidth, targetHeight);
         if (step > 1) {

@@ -86,8 +86,49 @@ public final class ImageToTensor {
         }
     }
 
-    /** BT.601 luma rounded to an integer, as PIL computes it for mode "L". */
-    static int luma(int r, int g, int b) {
+    /**
+     * Prepares one image as {@link #toInput(BufferedImage, float[], int)} does (scaled to cover,
+     * center-cropped, grayscale or RGB), but stops before the normalization: {@code channels x
+     * height x width} pixel values 0-255, channel-major. A training set is held and augmented in
+     * this form; normalizing these values with {@link InputSpec#normalize} gives exactly what
+     * {@code toInput} gives.
+     *
+     * @param image any decoded image
+     * @param dest destination array
+     * @param offset where the image's {@code channels x height x width} bytes start
+     */
+    public void toPixels(BufferedImage image, byte[] dest, int offset) {
+        int h = input.height();
+        int w = input.width();
+        int c = input.channels();
+        Objects.checkFromIndexSize(offset, c * h * w, dest.length);
+        int[] rgb = fitted(image, w, h);
+        int plane = h * w;
+        for (int i = 0; i < plane; i++) {
+            int p = rgb[i];
+            int r = (p >> 16) & 0xff;
+            int g = (p >> 8) & 0xff;
+            int b = p & 0xff;
+            if (c == 1) {
+                dest[offset + i] = (byte) luma(r, g, b);
+            } else {
+                dest[offset + i] = (byte) r;
+                dest[offset + plane + i] = (byte) g;
+                dest[offset + 2 * plane + i] = (byte) b;
+            }
+        }
+    }
+
+    /**
+     * BT.601 luma rounded to an integer, as PIL computes it for mode "L": how a color image becomes
+     * a grayscale model's input.
+     *
+     * @param r red, 0-255
+     * @param g green, 0-255
+     * @param b blue, 0-255
+     * @return the gray value, 0-255
+     */
+    public static int luma(int r, int g, int b) {
         return (r * 299 + g * 587 + b * 114 + 500) / 1000;
     }
 

@@ -17,17 +17,46 @@ import java.nio.file.Path;
  * @param momentum momentum factor
  * @param threads ONNX Runtime intra-op threads
  * @param seed seed of shuffling and augmentation
- * @param data the Fashion-MNIST folder
+ * @param data the dataset folder: Fashion-MNIST IDX files, CIFAR-10 binary files or class folders
+ *     (see {@link dev.asnet.runtime.dataset.DatasetFolder})
  * @param limit use only the first {@code limit} training images (0 = all)
  * @param testLimit use only the first {@code testLimit} test images (0 = all)
- * @param pad crop padding
+ * @param pad crop padding in pixels (replaced by {@link DataOptions#padFraction()} when that is set)
  * @param flip random horizontal flips
  * @param lowering ASL lowering of the exported model
  * @param evalBatch evaluation batch size
+ * @param dataOptions how the data is read (null: {@link DataOptions#defaults()})
  */
 public record TrainConfig(String model, int epochs, int batch, float lr, Schedule schedule, float weightDecay,
         float momentum, int threads, long seed, Path data, int limit, int testLimit, int pad, boolean flip,
-        AslLowering lowering, int evalBatch) {
+        AslLowering lowering, int evalBatch, DataOptions dataOptions) {
+
+    /**
+     * A configuration that reads its data with {@link DataOptions#defaults()}.
+     *
+     * @param model the zoo model name
+     * @param epochs number of epochs
+     * @param batch training batch size
+     * @param lr base learning rate
+     * @param schedule learning-rate schedule
+     * @param weightDecay L2 weight decay
+     * @param momentum momentum factor
+     * @param threads ONNX Runtime intra-op threads
+     * @param seed seed of shuffling and augmentation
+     * @param data the dataset folder
+     * @param limit training image limit (0 = all)
+     * @param testLimit test image limit (0 = all)
+     * @param pad crop padding in pixels
+     * @param flip random horizontal flips
+     * @param lowering ASL lowering of the exported model
+     * @param evalBatch evaluation batch size
+     */
+    public TrainConfig(String model, int epochs, int batch, float lr, Schedule schedule, float weightDecay,
+            float momentum, int threads, long seed, Path data, int limit, int testLimit, int pad, boolean flip,
+            AslLowering lowering, int evalBatch) {
+        this(model, epochs, batch, lr, schedule, weightDecay, momentum, threads, seed, data, limit, testLimit, pad, flip,
+                lowering, evalBatch, DataOptions.defaults());
+    }
 
     /**
      * Validates the values.
@@ -41,15 +70,17 @@ public record TrainConfig(String model, int epochs, int batch, float lr, Schedul
      * @param momentum momentum factor
      * @param threads ONNX Runtime intra-op threads
      * @param seed seed of shuffling and augmentation
-     * @param data the Fashion-MNIST folder
+     * @param data the dataset folder
      * @param limit training image limit (0 = all)
      * @param testLimit test image limit (0 = all)
-     * @param pad crop padding
+     * @param pad crop padding in pixels
      * @param flip random horizontal flips
      * @param lowering ASL lowering of the exported model
      * @param evalBatch evaluation batch size
+     * @param dataOptions how the data is read (null: the defaults)
      */
     public TrainConfig {
+        dataOptions = dataOptions == null ? DataOptions.defaults() : dataOptions;
         if (epochs < 1 || batch < 1 || evalBatch < 1) {
             throw new IllegalArgumentException("epochs, batch and eval batch must be >= 1");
         }
@@ -87,6 +118,28 @@ public record TrainConfig(String model, int epochs, int batch, float lr, Schedul
                 || limit != other.limit || pad != other.pad || flip != other.flip) {
             return "training settings differ: checkpoint " + other + ", now " + this;
         }
+        String data = dataOptions.incompatibility(other.dataOptions);
+        if (data != null) {
+            return "data settings differ: " + data;
+        }
         return null;
+    }
+
+    /**
+     * This configuration with its data-dependent settings fixed for the data read: the crop
+     * padding in pixels (a padding fraction resolved for the image size) and the layout
+     * recognized. A checkpoint records this form, so a resumed run compares like with like.
+     *
+     * @param format the layout read
+     * @param height image height
+     * @param width image width
+     * @return the resolved configuration
+     */
+    public TrainConfig resolved(dev.asnet.runtime.dataset.DatasetFolder.Format format, int height, int width) {
+        DataOptions d = dataOptions;
+        DataOptions fixed = new DataOptions(format, d.input(), d.valSplit(), d.mean(), d.std(), 0, d.badImages(),
+                d.loading());
+        return new TrainConfig(model, epochs, batch, lr, schedule, weightDecay, momentum, threads, seed, data, limit,
+                testLimit, d.padPixels(pad, height, width), flip, lowering, evalBatch, fixed);
     }
 }

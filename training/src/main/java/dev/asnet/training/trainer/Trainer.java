@@ -9,10 +9,7 @@ import dev.asnet.exporter.ir.Model;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.runtime.Device;
-import dev.asnet.runtime.InputMismatchException;
 import dev.asnet.runtime.RuntimeOptions;
-import dev.asnet.runtime.dataset.FashionMnist;
-import dev.asnet.runtime.dataset.LabeledImages;
 import dev.asnet.training.autodiff.ParameterKind;
 import dev.asnet.training.autodiff.SgdOptions;
 import dev.asnet.training.autodiff.TrainingGraph;
@@ -20,6 +17,7 @@ import dev.asnet.training.autodiff.TrainingGraphBuilder;
 import dev.asnet.training.autodiff.TrainingKernels;
 import dev.asnet.training.data.Augmentation;
 import dev.asnet.training.data.BatchSource;
+import dev.asnet.training.data.Prefetcher;
 import dev.asnet.training.data.Seeds;
 import dev.asnet.training.step.Evaluator;
 import dev.asnet.training.step.StepResult;
@@ -35,7 +33,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Trains a zoo model on Fashion-MNIST: per epoch, shuffled augmented batches through a {@link
+ * Trains a zoo model on a dataset folder (Fashion-MNIST IDX files, CIFAR-10 binary files or one
+ * folder of images per class, see {@link dev.asnet.runtime.dataset.DatasetFolder}; held in memory
+ * or streamed from disk by a {@link Prefetcher}): per epoch, shuffled augmented batches through a {@link
  * TrainingStep}, then the test set through an {@link Evaluator}, metrics files and a checkpoint.
  * After the last epoch the inference model ({@code model.onnx}) is written. A stop
  * request ({@link #requestStop}, e.g. from Ctrl-C) ends the run after the current step with a
@@ -46,6 +46,9 @@ public final class Trainer {
     public static final String MODEL_FILE = "model.onnx";
     /** File recording the command line of the run (see {@link Builder#optCommand}). */
     public static final String COMMAND_FILE = "command.txt";
+
+    /** Batches read ahead when the images are streamed from disk. */
+    static final int PREFETCH_DEPTH = 3;
 
     private final TrainConfig config;
     private final Path out;
@@ -83,7 +86,10 @@ public final class Trainer {
 
     /** Builds a {@link Trainer}; the output folder is required, the rest optional. */
     public static final class Builder {
-        private final TrainConfig config;
+        /** Batches read ahead when the images are streamed from disk. */
+    static final int PREFETCH_DEPTH = 3;
+
+    private final TrainConfig config;
         private Path out;
         private Path resume;
         private TrainingListener listener = TrainingListener.NONE;
@@ -193,7 +199,11 @@ public final class Trainer {
      * @param stepBudget stop after this many steps in this call (Long.MAX_VALUE for no limit),
      *     leaving a checkpoint as an interruption would
      * @return how the run ended
-     * @throws dev.asnet.runtime.InputMismatchException if the images do not have the model's size
+     * @throws dev.asnet.runtime.InputMismatchException if IDX or CIFAR-10 images do not have the
+     *     height and width of {@link DataOptions#input()}
+     * @throws dev.asnet.runtime.dataset.DatasetException if the data folder holds no layout asnet
+     *     reads, or a broken one (empty class folder, mixed image sizes, unreadable images, a class
+     *     without validation images)
      * @throws InvalidRunException if a setting does not fit the data (batch larger than the data,
      *     padding larger than the images)
      * @throws RunFolder.RunFolderException if another run holds the output folder, or it holds an
@@ -202,38 +212,27 @@ public final class Trainer {
      * @throws Exception if data, model, ONNX Runtime or files fail
      */
     public TrainResult run(long stepBudget) throws Exception {
-        LabeledImages train = FashionMnist.load(config.data(), FashionMnist.Split.TRAIN);
-        LabeledImages test = FashionMnist.load(config.data(), FashionMnist.Split.TEST);
-        if (config.limit() > 0) {
-            train = train.limit(config.limit());
-        }
-        if (config.testLimit() > 0) {
-            test = test.limit(config.testLimit());
-        }
-        ModelConfig mc = ModelConfig.fashionMnist();
-        for (LabeledImages split : List.of(train, test)) {
-            // Images of another size would be packed at the wrong stride into the model's input.
-            if (split.rows() != mc.height() || split.cols() != mc.width()) {
-                throw new InputMismatchException("the images in " + config.data() + " are " + split.rows() + "x"
-                        + split.cols() + " but " + config.model() + " is trained on " + mc.height() + "x" + mc.width()
-                        + " Fashion-MNIST images");
-            }
-        }
+        TrainingData data = TrainingData.open(config);
+        TrainConfig run = data.config;
+        ModelConfig mc = data.modelConfig;
         Model model = ModelZoo.build(config.model(), mc);
-        int batches = train.size() / config.batch();
+        int batches = data.train.size() / config.batch();
         if (batches == 0) {
-            throw new InvalidRunException("batch " + config.batch() + " is larger than the " + train.size()
+            throw new InvalidRunException("batch " + config.batch() + " is larger than the " + data.train.size()
                     + " training images");
         }
-        if (config.pad() > Math.min(mc.height(), mc.width())) {
-            throw new InvalidRunException("crop padding " + config.pad() + " is larger than the " + mc.height() + "x"
+        if (data.test.size() == 0) {
+            throw new InvalidRunException("the test set is empty");
+        }
+        if (run.pad() > Math.min(mc.height(), mc.width())) {
+            throw new InvalidRunException("crop padding " + run.pad() + " is larger than the " + mc.height() + "x"
                     + mc.width() + " images");
         }
         Progress progress = Progress.start();
         Map<String, float[]> resumeState = null;
         if (resume != null) {
             Checkpoint ck = Checkpoint.read(resume);
-            String why = config.incompatibility(ck.config());
+            String why = run.incompatibility(ck.config());
             if (why != null) {
                 throw new CheckpointException(resume.resolve(Checkpoint.FILE_NAME), "was made by a different run: " + why);
             }
@@ -254,24 +253,29 @@ public final class Trainer {
             if (command != null) {
                 AtomicFiles.writeString(out.resolve(COMMAND_FILE), command + "\n");
             }
-            return train(stepBudget, model, train, test, mc, batches, progress, resumeState);
+            data.notes.forEach(listener::note);
+            return train(stepBudget, model, data, batches, progress, resumeState);
         }
     }
 
-    private TrainResult train(long stepBudget, Model model, LabeledImages train, LabeledImages test, ModelConfig mc,
-            int batches, Progress progress, Map<String, float[]> resumeState) throws Exception {
+    private TrainResult train(long stepBudget, Model model, TrainingData data, int batches, Progress progress,
+            Map<String, float[]> resumeState) throws Exception {
+        TrainConfig run = data.config;
         long totalSteps = (long) batches * config.epochs();
         SgdOptions sgd = SgdOptions.builder().optMomentum(config.momentum()).optWeightDecay(config.weightDecay()).build();
         TrainingGraph graph = TrainingGraphBuilder.trainingStep(model, config.batch(), sgd, TrainingKernels.forDevice(device));
-        BatchSource trainSource = new BatchSource(train, mc.mean()[0], mc.std()[0]);
-        BatchSource testSource = new BatchSource(test, mc.mean()[0], mc.std()[0]);
-        Augmentation aug = new Augmentation(config.pad(), config.flip());
+        BatchSource trainSource = data.train;
+        BatchSource testSource = data.test;
+        Augmentation aug = new Augmentation(run.pad(), config.flip());
         List<EpochMetrics> history = new ArrayList<>(progress.history());
         long overheadNanos = 0;
         long stepsRun = 0;
         RuntimeOptions sessions = RuntimeOptions.builder().optIntraOpThreads(config.threads()).optDevice(device).build();
+        byte[] raw = new byte[config.batch() * trainSource.imageBytes()];
         try (TrainingStep step = new TrainingStep(graph, sessions);
-                Evaluator eval = new Evaluator(model, Math.min(config.evalBatch(), test.size()), sessions)) {
+                Evaluator eval = new Evaluator(model, Math.min(config.evalBatch(), testSource.size()), sessions);
+                Prefetcher prefetch = trainSource.data().inMemory() ? null
+                        : new Prefetcher(trainSource, config.batch(), PREFETCH_DEPTH)) {
             if (resumeState != null) {
                 step.load(resumeState);
                 listener.note(String.format(Locale.ROOT, "resumed from %s at epoch %d, batch %d", resume,
@@ -280,6 +284,9 @@ public final class Trainer {
             while (progress.epoch() < config.epochs()) {
                 int epoch = progress.epoch();
                 int[] order = trainSource.permutation(config.seed(), epoch);
+                if (prefetch != null) {
+                    prefetch.start(order, progress.batch(), batches);
+                }
                 double lossSum = progress.lossSum();
                 long correct = progress.correct();
                 long seen = progress.seen();
@@ -292,14 +299,21 @@ public final class Trainer {
                     for (int b = progress.batch(); b < batches; b++) {
                         if (stopRequested || stepsRun >= stepBudget) {
                             Progress p = new Progress(epoch, b, globalStep, lossSum, correct, seen, seconds, history);
-                            new Checkpoint(config, p, step.state()).write(out);
+                            new Checkpoint(run, p, step.state()).write(out);
                             listener.epochStepsEnded(epoch + 1);
                             listener.note(String.format(Locale.ROOT, "stopped at epoch %d, batch %d/%d; checkpoint in %s",
                                     epoch + 1, b, batches, out));
                             return new TrainResult(false, history, null, overheadMicros(overheadNanos, stepsRun));
                         }
                         long t0 = System.nanoTime();
-                        trainSource.fill(order, b * config.batch(), config.batch(), aug, Seeds.mix(config.seed(), epoch, b, 2),
+                        int from = b * config.batch();
+                        byte[] pixels = raw;
+                        if (prefetch != null) {
+                            pixels = prefetch.next();
+                        } else {
+                            trainSource.read(order, from, config.batch(), raw);
+                        }
+                        trainSource.fill(order, from, config.batch(), pixels, aug, Seeds.mix(config.seed(), epoch, b, 2),
                                 step.images(), step.labels());
                         lr = config.schedule().rate(config.lr(), globalStep, totalSteps);
                         StepResult r;
@@ -336,12 +350,12 @@ public final class Trainer {
                         testResult[1], lr, seconds, seen / seconds);
                 history.add(m);
                 progress = new Progress(epoch + 1, 0, globalStep, 0, 0, 0, 0, List.copyOf(history));
-                new Checkpoint(config, progress, step.state()).write(out);
+                new Checkpoint(run, progress, step.state()).write(out);
                 MetricsFiles.write(out, history);
                 listener.epochFinished(m, config.epochs());
             }
             Map<String, float[]> state = step.state();
-            Path file = finish(model, graph, state, history);
+            Path file = finish(model, graph, state, history, data.datasetName);
             return new TrainResult(true, history, file, overheadMicros(overheadNanos, stepsRun));
         }
     }
@@ -383,15 +397,34 @@ public final class Trainer {
     static double[] evaluate(Evaluator eval, TrainingStep step, BatchSource test) throws Exception {
         int n = test.size();
         int b = eval.batch();
-        int k = eval.classes();
         int[] order = new int[((n + b - 1) / b) * b];
         for (int i = 0; i < order.length; i++) {
             order[i] = i < n ? i : 0;
         }
+        byte[] raw = new byte[b * test.imageBytes()];
+        try (Prefetcher prefetch = test.data().inMemory() ? null : new Prefetcher(test, b, PREFETCH_DEPTH)) {
+            if (prefetch != null) {
+                prefetch.start(order, 0, order.length / b);
+            }
+            return evaluate(eval, step, test, order, prefetch, raw);
+        }
+    }
+
+    private static double[] evaluate(Evaluator eval, TrainingStep step, BatchSource test, int[] order,
+            Prefetcher prefetch, byte[] raw) throws Exception {
+        int n = test.size();
+        int b = eval.batch();
+        int k = eval.classes();
         double loss = 0;
         long correct = 0;
         for (int from = 0; from < n; from += b) {
-            test.fill(order, from, b, Augmentation.none(), 0, eval.images(), null);
+            byte[] pixels = raw;
+            if (prefetch != null) {
+                pixels = prefetch.next();
+            } else {
+                test.read(order, from, b, raw);
+            }
+            test.fill(order, from, b, pixels, Augmentation.none(), 0, eval.images(), null);
             FloatBuffer logits = eval.run(step);
             for (int i = 0; i < b && from + i < n; i++) {
                 int label = test.label(from + i);
@@ -417,11 +450,11 @@ public final class Trainer {
         return new double[] {loss / n, (double) correct / n};
     }
 
-    private Path finish(Model model, TrainingGraph graph, Map<String, float[]> state, List<EpochMetrics> history)
-            throws IOException {
+    private Path finish(Model model, TrainingGraph graph, Map<String, float[]> state, List<EpochMetrics> history,
+            String dataset) throws IOException {
         Model trained = TrainedModel.withState(model, state);
         EpochMetrics last = history.get(history.size() - 1);
-        TrainingInfo training = new TrainingInfo("fashion-mnist", history.size(), last.testAccuracy());
+        TrainingInfo training = new TrainingInfo(dataset, history.size(), last.testAccuracy());
         trained.setMetadata(ModelInfo.of(trained).toBuilder().trained(training).build().toMetadata());
         Path file = out.resolve(MODEL_FILE);
         TrainedModel.export(trained, ExportOptions.builder().setLowering(config.lowering()).build(), file);

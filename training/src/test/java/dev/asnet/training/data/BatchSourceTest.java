@@ -40,7 +40,7 @@ class BatchSourceTest {
     }
 
     @Test
-    void noAugmentationNormalizesAndLabels() {
+    void noAugmentationNormalizesAndLabels() throws Exception {
         BatchSource s = source();
         FloatBuffer img = FloatBuffer.allocate(2 * 12);
         LongBuffer lab = LongBuffer.allocate(2);
@@ -52,7 +52,7 @@ class BatchSourceTest {
     }
 
     @Test
-    void augmentationIsDeterministicPerSeedAndStaysInBounds() {
+    void augmentationIsDeterministicPerSeedAndStaysInBounds() throws Exception {
         BatchSource s = source();
         Augmentation aug = new Augmentation(2, true);
         FloatBuffer a = FloatBuffer.allocate(36);
@@ -75,7 +75,7 @@ class BatchSourceTest {
     }
 
     @Test
-    void flipMirrorsColumns() {
+    void flipMirrorsColumns() throws Exception {
         BatchSource s = source();
         // Find a seed whose draw flips the first image (pad 0: only the flip is random).
         for (long seed = 0; seed < 50; seed++) {

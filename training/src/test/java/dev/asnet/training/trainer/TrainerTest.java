@@ -12,6 +12,7 @@ import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.ops.OrtEnvironments;
 import dev.asnet.runtime.dataset.FashionMnist;
+import dev.asnet.runtime.dataset.ImageSize;
 import dev.asnet.runtime.dataset.IdxFormatException;
 import dev.asnet.runtime.dataset.LabeledImages;
 import dev.asnet.ops.AsnetOps;
@@ -233,9 +234,13 @@ class TrainerTest {
             Files.write(small.resolve(split + "-images-idx3-ubyte"), im.array());
             Files.write(small.resolve(split + "-labels-idx1-ubyte"), lb.array());
         }
+        // IDX images are used at their own size; an input size that differs is refused, naming both.
+        TrainConfig sized = new TrainConfig("as-resnet20-16x1", 1, 32, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L, small, 320,
+                TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128, new DataOptions(null, new ImageSize(1, 28, 28), 0, null,
+                        null, 0, null, null));
         IllegalArgumentException size = assertThrows(dev.asnet.runtime.InputMismatchException.class,
-                () -> Trainer.builder(config(small)).setOutput(dir.resolve("o3")).build().run(1));
-        assertTrue(size.getMessage().contains("are 20x20") && size.getMessage().contains("28x28"), size.getMessage());
+                () -> Trainer.builder(sized).setOutput(dir.resolve("o3")).build().run(1));
+        assertTrue(size.getMessage().contains("are 20x20 but the input is 1x28x28"), size.getMessage());
 
         TrainConfig hugeBatch = new TrainConfig("as-resnet20-16x1", 1, 321, 0.05f, Schedule.COSINE, 5e-4f, 0.9f, 1, 11L,
                 FashionMnist.DEFAULT_DIR, 320, TEST_IMAGES, 2, true, AslLowering.CUSTOM, 128);
