@@ -41,12 +41,13 @@ import picocli.CommandLine.Spec;
         description = {"Train a zoo model with ONNX Runtime (autodiff training graphs, Nesterov SGD) on Fashion-MNIST "
                 + "(the default), CIFAR-10 binary files or your own images (one sub-folder per class, in train/ and val/ "
                 + "or with --val-split). Writes metrics, a checkpoint per epoch, the exported model (class names from "
-                + "the folder names) and charts to --out."},
+                + "the folder names) and charts to --out.",
+            "The defaults are the recipe of the shipped pretrained model (as-resnet20-16x3, 94.16% on Fashion-MNIST): "
+                + "20 epochs, batch 64, LR 0.05 with cosine decay, Nesterov 0.9, weight decay 5e-4, crop padding 2 and flips."},
         // Picocli wraps footer lines at 80 columns, mid-word: every example line stays shorter.
         footer = {"%nExamples:",
-            "  asnet train as-resnet20-16x3 --epochs 15 --lr 0.05 --out runs/as16x3",
-            "  asnet train as-resnet20-16x3 --epochs 15 --lr 0.05 --out runs/as16x3 \\",
-            "      --resume runs/as16x3",
+            "  asnet train as-resnet20-16x3 --out runs/as16x3",
+            "  asnet train as-resnet20-16x3 --out runs/as16x3 --resume runs/as16x3",
             "  asnet train as-resnet20-16x1 --epochs 1 --limit 2000 --out quick > log",
             "  asnet train as-resnet20-16x3 --data photos --input 3x64x64 \\",
             "      --val-split 0.1 --out runs/photos"})
@@ -60,14 +61,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Zoo model, e.g. as-resnet20-16x6.")
     String model;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "20", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N", defaultValue = "128",
+    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N", defaultValue = "64",
             description = "Training batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.1", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.05", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
     @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine",

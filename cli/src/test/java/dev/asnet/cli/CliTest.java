@@ -559,6 +559,20 @@ class CliTest {
     }
 
     @Test
+    void trainDefaultsAreThePretrainedModelsRecipe() throws Exception {
+        String help = CliRunner.run("train", "--help").out().replaceAll("\\s+", " ");
+        String recipe = Files.readString(Path.of("..", "models", "pretrained", "as-resnet20-16x3-fashion-mnist.command.txt"));
+        for (String[] option : new String[][] {{"--epochs", "Epochs"}, {"--batch", "Training batch size"}, {"--lr", "Base learning rate"}}) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(option[0] + " (\\S+)").matcher(recipe);
+            assertTrue(m.find(), recipe);
+            double used = Double.parseDouble(m.group(1));
+            java.util.regex.Matcher d = java.util.regex.Pattern.compile(option[1] + " \\(default: (\\S+)\\)").matcher(help);
+            assertTrue(d.find(), help);
+            assertEquals(used, Double.parseDouble(d.group(1)), option[0] + " default differs from the pretrained recipe: " + recipe);
+        }
+    }
+
+    @Test
     void nonFiniteLogitsAreExplained() throws Exception {
         // NaN in the classifier's bias: ONNX Runtime runs it happily and the logits are NaN.
         ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
