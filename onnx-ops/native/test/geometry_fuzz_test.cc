@@ -153,7 +153,8 @@ bool RunProblem(const Problem& pr, const std::vector<float>& shift, std::mt19937
   for (asnet::Isa isa : AvailableIsas()) {
     std::vector<float> y(dy.size(), NAN), dx(x.size(), NAN), ds(2 * pr.c, NAN);
     asnet::ActiveShiftForward(isa, g, x.data(), shift.data(), y.data(), 0, pr.n * pr.c);
-    asnet::ActiveShiftBackward(isa, g, dy.data(), x.data(), shift.data(), dx.data(), ds.data(), 0, pr.c);
+    std::vector<float> scratch(static_cast<size_t>(asnet::BackwardScratchFloats(g)));
+    asnet::ActiveShiftBackward(isa, g, dy.data(), x.data(), shift.data(), dx.data(), ds.data(), scratch.data(), 0, pr.c);
     const double terms = std::sqrt(static_cast<double>(std::max<int64_t>(1, pr.n * pr.oh() * pr.ow())));
     if (!Close("Y", y, ref.y, 1e-5, isa, pr, shift) || !Close("dX", dx, ref.dx, 1e-5, isa, pr, shift) ||
         !Close("dShift", ds, ref.dshift, 1e-5 * terms, isa, pr, shift)) {

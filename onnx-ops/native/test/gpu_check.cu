@@ -218,8 +218,9 @@ void RunCase(const Case& k, uint32_t seed, cudaStream_t stream, bool print) {
   const asnet::Isa isa = asnet::DetectIsa();
   std::vector<float> y_cpu(dy.size()), dx_cpu(x.size()), ds_cpu(2 * g.c);
   asnet::ActiveShiftForward(isa, g, x.data(), shift.data(), y_cpu.data(), 0, g.planes());
+  std::vector<float> scratch(static_cast<size_t>(asnet::BackwardScratchFloats(g)));
   asnet::ActiveShiftBackward(isa, g, dy.data(), x.data(), shift.data(), dx_cpu.data(),
-                             ds_cpu.data(), 0, g.c);
+                             ds_cpu.data(), scratch.data(), 0, g.c);
   if (g.c > 0 && (g.n == 0 || g.in_plane() == 0)) std::fill(ds_cpu.begin(), ds_cpu.end(), 0.0f);
   std::vector<double> ds_ref, scale;
   ShiftGradRef(g, x, shift, dy, &ds_ref, &scale);

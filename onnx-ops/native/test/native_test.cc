@@ -102,7 +102,8 @@ class ShiftTester {
                                        std::vector<double>(dy.begin(), dy.end()));
     std::vector<float> y(dy.size(), NAN), dx(x.size(), NAN), ds(s.size(), NAN);
     asnet::ActiveShiftForward(isa, g, x.data(), s.data(), y.data(), 0, g.planes());
-    asnet::ActiveShiftBackward(isa, g, dy.data(), x.data(), s.data(), dx.data(), ds.data(), 0, g.c);
+    std::vector<float> scratch(static_cast<size_t>(asnet::BackwardScratchFloats(g)));
+    asnet::ActiveShiftBackward(isa, g, dy.data(), x.data(), s.data(), dx.data(), ds.data(), scratch.data(), 0, g.c);
     Compare("Y", y, ref.y, isa, 1e-5);
     Compare("dX", dx, ref.dx, isa, 1e-5);
     // dShift sums N*H*W terms: compare against the sum of |terms|-scale.
@@ -160,7 +161,8 @@ void TestHugeShifts() {
   for (asnet::Isa isa : AvailableIsas()) {
     asnet::ActiveShiftForward(isa, g, x.data(), s.data(), y.data(), 0, g.planes());
     for (float v : y) CHECK(v == 0.0f, "huge shift gave %g (isa %s)", v, asnet::IsaName(isa));
-    asnet::ActiveShiftBackward(isa, g, x.data(), x.data(), s.data(), dx.data(), ds.data(), 0, g.c);
+    std::vector<float> scratch(static_cast<size_t>(asnet::BackwardScratchFloats(g)));
+    asnet::ActiveShiftBackward(isa, g, x.data(), x.data(), s.data(), dx.data(), ds.data(), scratch.data(), 0, g.c);
     for (float v : dx) CHECK(v == 0.0f, "huge shift dX %g", v);
     for (float v : ds) CHECK(v == 0.0f, "huge shift dShift %g", v);
   }

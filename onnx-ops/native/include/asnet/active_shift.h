@@ -6,7 +6,7 @@
 //
 // Every function works on a sub-range of planes or channels so that the caller can split the
 // work across a thread pool; ranges never overlap in what they write, so calls on disjoint
-// ranges may run concurrently. No function allocates memory.
+// ranges may run concurrently. No function allocates memory (the strided backward takes scratch).
 #pragma once
 
 #include <cstddef>
@@ -71,10 +71,19 @@ void ActiveShiftForward(Isa isa, const ShiftGeometry& g, const float* x, const f
 
 /// Backward for channels [c_begin, c_end): writes dX for every plane of those channels, and
 /// dShift[c] = (dL/dx_c, dL/dy_c) summed over batch and space, accumulated in double.
-/// At integer shifts the derivative is the right-sided one.
+/// At integer shifts the derivative is the right-sided one. With strides other than 1, scratch
+/// holds g.in_plane() floats (BackwardScratchFloats; null is fine for unit strides): the strided
+/// backward spreads dY onto the input grid (zeros between) and runs the unit-stride kernels, whose
+/// vector strips beat a scatter of every output onto its four taps.
 void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const float* x,
-                         const float* shift, float* dx, float* dshift, int64_t c_begin,
-                         int64_t c_end);
+                         const float* shift, float* dx, float* dshift, float* scratch,
+                         int64_t c_begin, int64_t c_end);
+
+/// The scratch floats ActiveShiftBackward needs per call: 0 for unit strides or an empty X (whose
+/// H * W need not fit int64), else H * W.
+inline int64_t BackwardScratchFloats(const ShiftGeometry& g) {
+  return (g.sh == 1 && g.sw == 1) || g.empty() ? 0 : g.h * g.w;
+}
 
 /// Returns the index of the first channel whose shift is NaN or infinite, or -1.
 int64_t FirstNonFiniteShift(const float* shift, int64_t channels);

@@ -14,7 +14,7 @@ namespace asnet {
   namespace ns {                                                                              \
   void Forward(const ShiftGeometry&, const float*, const float*, float*, int64_t, int64_t);   \
   void Backward(const ShiftGeometry&, const float*, const float*, const float*, float*, float*, \
-                int64_t, int64_t);                                                            \
+                float*, int64_t, int64_t);                                                    \
   void BnForward(const ChannelGeometry&, const float*, const float*, const float*, float, bool,  \
                  float*, float*, float*, int64_t, int64_t);                                   \
   void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
@@ -75,12 +75,12 @@ void ActiveShiftForward(Isa isa, const ShiftGeometry& g, const float* x, const f
 }
 
 void ActiveShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const float* x,
-                         const float* shift, float* dx, float* dshift, int64_t c_begin,
-                         int64_t c_end) {
+                         const float* shift, float* dx, float* dshift, float* scratch,
+                         int64_t c_begin, int64_t c_end) {
   switch (isa) {
-    case Isa::kAvx512: return avx512::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
-    case Isa::kAvx2: return avx2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
-    default: return sse2::Backward(g, dy, x, shift, dx, dshift, c_begin, c_end);
+    case Isa::kAvx512: return avx512::Backward(g, dy, x, shift, dx, dshift, scratch, c_begin, c_end);
+    case Isa::kAvx2: return avx2::Backward(g, dy, x, shift, dx, dshift, scratch, c_begin, c_end);
+    default: return sse2::Backward(g, dy, x, shift, dx, dshift, scratch, c_begin, c_end);
   }
 }
 

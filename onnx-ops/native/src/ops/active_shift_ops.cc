@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "asnet/active_shift.h"
 #include "asnet/active_shift_nchwc.h"
@@ -72,7 +73,8 @@ Ort::Status ActiveShiftGradCpu::Compute(OrtKernelContext* ctx,
   const int64_t tasks = CeilDiv(g.c, per_task);
   auto work = [&](int64_t t) {
     const int64_t begin = t * per_task;
-    ActiveShiftBackward(isa, g, gy, in, s, dx_out, ds_out, begin, std::min(g.c, begin + per_task));
+    std::vector<float> scratch(static_cast<size_t>(BackwardScratchFloats(g)));
+    ActiveShiftBackward(isa, g, gy, in, s, dx_out, ds_out, scratch.data(), begin, std::min(g.c, begin + per_task));
   };
   return ParallelFor(ctx, tasks, work);
 }
