@@ -1,6 +1,7 @@
 package dev.asnet.runtime.vision;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -138,6 +140,36 @@ public final class ImageFiles {
         return Math.max(1, ratio / 2);
     }
 
+    /**
+     * Decodes an image held in memory (a PNG, JPEG or BMP file's bytes, received over the network,
+     * say) for a model input of the given size, exactly as {@link #readForInput(Path, int, int, long)}
+     * decodes a file with those bytes.
+     *
+     * @param image the encoded image
+     * @param source what the image is, for messages (such as {@code "image 0 of the request"})
+     * @param width the model input's width (>= 1)
+     * @param height the model input's height (>= 1)
+     * @param maxPixels the largest width x height accepted, counted at full resolution (>= 1)
+     * @return the image, possibly smaller than encoded
+     * @throws ImageDecodeException if the bytes are not a readable image, it is larger than
+     *     {@code maxPixels}, or there is not enough memory to decode it
+     */
+    public static BufferedImage readForInput(byte[] image, String source, int width, int height, long maxPixels)
+            throws ImageDecodeException {
+        Objects.requireNonNull(image, "image");
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("input size must be positive, got " + width + "x" + height);
+        }
+        try {
+            return decode(new ByteArrayInputStream(image), source, width, height, maxPixels);
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException e) {
+            // A byte array stream does not fail to read; decode reports every decoding failure typed.
+            throw new ImageDecodeException(source, "cannot decode the image: " + e.getMessage(), e);
+        }
+    }
+
     private static BufferedImage decode(Path file, int targetWidth, int targetHeight, long maxPixels)
             throws IOException {
         if (maxPixels < 1) {
@@ -149,19 +181,29 @@ public final class ImageFiles {
         if (Files.isDirectory(file)) {
             throw new ImageDecodeException(file, "is a directory, not an image", null);
         }
+        try (InputStream in = Files.newInputStream(file)) {
+            return decode(in, file.toString(), targetWidth, targetHeight, maxPixels);
+        }
+    }
+
+    /** Decodes a stream; {@code source} names it in messages (a file's path, or what the bytes are). */
+    private static BufferedImage decode(InputStream in, String source, int targetWidth, int targetHeight,
+            long maxPixels) throws IOException {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
+        }
         BufferedImage image;
         // The same steps as ImageIO.read(InputStream), with a look at the header in between, so
         // images decoded in full are exactly what ImageIO.read returns.
-        try (InputStream in = Files.newInputStream(file);
-                ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
             if (readers == null || !readers.hasNext()) {
-                throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
+                throw new ImageDecodeException(source, "not a PNG, JPEG or BMP image", null);
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(stream, true, true);
-                image = decode(file, reader, targetWidth, targetHeight, maxPixels);
+                image = decode(source, reader, targetWidth, targetHeight, maxPixels);
             } finally {
                 reader.dispose();
             }
@@ -169,19 +211,19 @@ public final class ImageFiles {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO reports corrupt data as IIOException, and some decoders as runtime exceptions.
-            throw new ImageDecodeException(file, "cannot decode the image (corrupt or truncated): "
+            throw new ImageDecodeException(source, "cannot decode the image (corrupt or truncated): "
                     + e.getMessage(), e);
         }
         if (image == null) {
-            throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
+            throw new ImageDecodeException(source, "not a PNG, JPEG or BMP image", null);
         }
         if (image.getWidth() < 1 || image.getHeight() < 1) {
-            throw new ImageDecodeException(file, "image has no pixels", null);
+            throw new ImageDecodeException(source, "image has no pixels", null);
         }
         return image;
     }
 
-    private static BufferedImage decode(Path file, ImageReader reader, int targetWidth, int targetHeight,
+    private static BufferedImage decode(String file, ImageReader reader, int targetWidth, int targetHeight,
             long maxPixels) throws IOException {
         // Only the header is read here: nothing is allocated for the pixels yet.
         int w = reader.getWidth(0);
@@ -217,7 +259,7 @@ public final class ImageFiles {
         }
     }
 
-    private static ImageDecodeException outOfMemory(Path file, int w, int h, int step, Throwable cause) {
+    private static ImageDecodeException outOfMemory(String file, int w, int h, int step, Throwable cause) {
         // The image's pixels did not fit in the heap; the (large) partial image is garbage now.
         long bytes = ((long) ((w + step - 1) / step)) * ((h + step - 1) / step) * 4;
         return new ImageDecodeException(file, String.format(Locale.ROOT,
