@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             TrainCommand.class,
             DemoCommand.class,
+            ServeCommand.class,
             picocli.CommandLine.HelpCommand.class,
         },
         footer = {"%nRun 'asnet COMMAND --help' for a command's options."})

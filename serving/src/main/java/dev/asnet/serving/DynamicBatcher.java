@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class DynamicBatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DynamicBatcher.class.getName());
+    /** How often a worker waiting for more requests looks whether the batcher is closing. */
+    private static final long CLOSING_CHECK_NANOS = 10_000_000L;
 
     /** Runs a batch: one output row per input row, in order. */
     @FunctionalInterface
@@ -156,7 +158,11 @@ final class DynamicBatcher implements AutoCloseable {
                         break;
                     }
                     try {
-                        next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                        // In slices, so that a shutdown starting meanwhile runs the batch at once.
+                        next = queue.poll(Math.min(wait, CLOSING_CHECK_NANOS), TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            continue;
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
