@@ -94,7 +94,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             config = ServerConfig.builder().optHost(host).optPort(port).optMaxBatch(maxBatch)
                     .optMaxDelay(Duration.ofMillis(maxDelayMs)).optQueue(queue)
-                    .optMaxBodyBytes((long) maxBodyMb << 20).optRuntimeOptions(runtime.toRuntimeOptions()).build();
+                    .optMaxBodyBytes((long) maxBodyMb << 20).optRuntimeOptions(ModelServer.servingOptions(runtime.toRuntimeOptions()))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }

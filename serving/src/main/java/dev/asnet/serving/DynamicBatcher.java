@@ -8,24 +8,32 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Gathers concurrent requests for one model into batches: a bounded queue in front of one worker
  * thread that takes the oldest request, adds queued requests while their rows fit in
- * {@code maxBatch}, waits for more at most {@code maxDelay} after the oldest request arrived, runs
- * the rows in one call and hands each request exactly its own rows back, in order.
+ * {@code maxBatch}, runs the rows in one call and hands each request exactly its own rows back, in
+ * order.
  *
- * <p>Under load the oldest request has usually waited longer than {@code maxDelay} while the
- * previous batch ran, so the worker takes what is queued and runs it at once: the delay only
- * matters when the model is idle. A request with more rows than {@code maxBatch} runs by itself.
+ * <p>When the queue is empty but other requests are on their way (announced with
+ * {@link #arrival()} while the server reads and parses them), the worker waits for them, at most
+ * until {@code maxDelay} after the oldest request was queued. With nothing on its way it runs at
+ * once: a lone client never pays the delay. Under load the oldest request has usually waited
+ * longer than {@code maxDelay} while the previous batch ran, so the worker takes what is queued
+ * and runs it at once. A request with more rows than {@code maxBatch} runs by itself.
  *
  * <p>{@link #close()} refuses new requests, lets the worker finish every queued one and waits for
  * it; then the model may be closed.
  */
 final class DynamicBatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DynamicBatcher.class.getName());
-    /** How often a worker waiting for more requests looks whether the batcher is closing. */
-    private static final long CLOSING_CHECK_NANOS = 10_000_000L;
+    /**
+     * How often a worker waiting for more requests looks whether any are still arriving and
+     * whether the batcher is closing: short, because waiting for nothing is pure latency.
+     */
+    private static final long CHECK_NANOS = 200_000L;
 
     /** Runs a batch: one output row per input row, in order. */
     @FunctionalInterface
@@ -65,7 +73,27 @@ final class DynamicBatcher implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final Listener listener;
     private final Thread worker;
+    private final AtomicInteger arriving = new AtomicInteger();
     private volatile boolean closing;
+
+    /**
+     * A request on its way to {@link #submit}: while open, the worker may wait for it. Closing is
+     * idempotent; {@link #submit} closes it.
+     */
+    final class Arrival implements ServedModel.Arrival {
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private Arrival() {
+            arriving.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                arriving.decrementAndGet();
+            }
+        }
+    }
 
     /**
      * Starts a batcher and its worker thread.
@@ -90,6 +118,32 @@ final class DynamicBatcher implements AutoCloseable {
         this.worker = new Thread(this::work, "asnet-batcher-" + name);
         worker.setDaemon(true);
         worker.start();
+    }
+
+    /**
+     * Announces a request that is being received, so that a batch waits for it (within the delay).
+     *
+     * @return the announcement; close it if the request never reaches {@link #submit}
+     */
+    Arrival arrival() {
+        return new Arrival();
+    }
+
+    /**
+     * Queues a request announced by {@code arrival} (which is closed once the request is queued).
+     *
+     * @param rows its input rows (at least one)
+     * @param arrival its announcement, or null
+     * @return its output rows, once its batch has run; fails with the model's error
+     * @throws ServingException 503 if the queue is full or the batcher is closing
+     */
+    CompletableFuture<List<float[]>> submit(List<float[]> rows, Arrival arrival) {
+        // Withdrawn before queueing: a worker that saw the request still arriving after it was
+        // queued would wait for nothing.
+        if (arrival != null) {
+            arrival.close();
+        }
+        return submit(rows);
     }
 
     /**
@@ -154,12 +208,12 @@ final class DynamicBatcher implements AutoCloseable {
                 Pending next = queue.poll();
                 if (next == null && !closing) {
                     long wait = deadline - System.nanoTime();
-                    if (wait <= 0) {
-                        break;
+                    if (wait <= 0 || arriving.get() == 0) {
+                        break;  // the delay is over, or nothing more is on its way
                     }
                     try {
-                        // In slices, so that a shutdown starting meanwhile runs the batch at once.
-                        next = queue.poll(Math.min(wait, CLOSING_CHECK_NANOS), TimeUnit.NANOSECONDS);
+                        // In slices: when the last arrival fails, or a shutdown starts, the batch runs.
+                        next = queue.poll(Math.min(wait, CHECK_NANOS), TimeUnit.NANOSECONDS);
                         if (next == null) {
                             continue;
                         }

@@ -8,6 +8,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.util.JavalinBindException;
+import dev.asnet.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,6 +102,18 @@ public final class ModelServer implements AutoCloseable {
             server.closeModels();
             throw e;
         }
+    }
+
+    /**
+     * Session settings for serving: as given, but with ONNX Runtime's idle threads sleeping instead
+     * of spinning, because the HTTP threads (reading, parsing and writing requests) need the same
+     * cores between model calls.
+     *
+     * @param options the user's settings
+     * @return the settings to serve with
+     */
+    public static RuntimeOptions servingOptions(RuntimeOptions options) {
+        return options.toBuilder().optSpinning(false).build();
     }
 
     private void listen() throws IOException {
@@ -200,13 +213,14 @@ public final class ModelServer implements AutoCloseable {
         long t0 = System.nanoTime();
         ServedModel m = model(ctx);
         inFlight.incrementAndGet();
-        try {
+        // Announced before the body is read, so that a batch forming meanwhile may wait for it.
+        try (ServedModel.Arrival arrival = m.arrival()) {
             if (!accepting) {
                 throw new ServingException(503, "the server is shutting down");
             }
             byte[] body = readBody(ctx);
             InferRequest request = InferRequest.parse(body, ctx.header(InferRequest.HEADER_LENGTH));
-            InferResponse.Encoded out = m.infer(request).encode();
+            InferResponse.Encoded out = m.infer(request, arrival).encode();
             ctx.status(200).contentType(out.contentType());
             if (out.headerLength() >= 0) {
                 ctx.header(InferRequest.HEADER_LENGTH, Integer.toString(out.headerLength()));

@@ -264,6 +264,24 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /**
+     * Announces a request being received, so that a batch forming now may wait for it (within
+     * the configured delay); pass it to {@link #infer(InferRequest, Arrival)}, or close it if
+     * the request fails before.
+     *
+     * @return the announcement
+     */
+    public Arrival arrival() {
+        return batcher.arrival();
+    }
+
+    /** A request on its way to {@link ServedModel#infer(InferRequest, Arrival)}; closing it twice does nothing. */
+    public interface Arrival extends AutoCloseable {
+        /** Withdraws the announcement (the request failed before reaching the batcher). */
+        @Override
+        void close();
+    }
+
+    /**
      * Runs a request through the batcher and waits for its answer.
      *
      * @param request the parsed request
@@ -272,6 +290,20 @@ public final class ServedModel implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails
      */
     public InferResponse infer(InferRequest request) throws OrtException {
+        return infer(request, null);
+    }
+
+    /**
+     * Runs an announced request through the batcher and waits for its answer.
+     *
+     * @param request the parsed request
+     * @param arrival what {@link #arrival()} returned for it, or null
+     * @return the response
+     * @throws ServingException 400 if the request does not fit the model, 503 if the queue is full
+     * @throws OrtException if ONNX Runtime fails
+     */
+    public InferResponse infer(InferRequest request, Arrival arrival) throws OrtException {
+        DynamicBatcher.Arrival announced = arrival instanceof DynamicBatcher.Arrival a ? a : null;
         metrics.request(name);
         if (request.inputs().size() != 1) {
             throw ServingException.badRequest("model '" + name + "' takes one input ('" + input.name() + "' "
@@ -282,7 +314,7 @@ public final class ServedModel implements AutoCloseable {
         checkRequestedOutputs(request);
         InferRequest.Input in = request.inputs().get(0);
         if (in.name().equals(IMAGE_INPUT) && !input.name().equals(IMAGE_INPUT)) {
-            return classify(request, in);
+            return classify(request, in, announced);
         }
         if (!in.name().equals(input.name())) {
             throw ServingException.badRequest("model '" + name + "' has no input '" + in.name() + "'; its input is '"
@@ -302,7 +334,7 @@ public final class ServedModel implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             rows.add(Arrays.copyOfRange(in.fp32(), i * rowSize, (i + 1) * rowSize));
         }
-        List<float[]> out = await(batcher.submit(rows));
+        List<float[]> out = await(batcher.submit(rows, announced));
         boolean binary = outputBinary(request, output.name());
         long[] outDims = output.dims();
         int per = out.get(0).length;
@@ -323,7 +355,8 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /** An image request: decode, prepare as the model's metadata says, batch, answer the top classes. */
-    private InferResponse classify(InferRequest request, InferRequest.Input in) throws OrtException {
+    private InferResponse classify(InferRequest request, InferRequest.Input in, DynamicBatcher.Arrival announced)
+            throws OrtException {
         if (images == null) {
             throw ServingException.badRequest("model '" + name + "' is not an image classifier (no image metadata "
                     + "or image-shaped input); send its input '" + input.name() + "' as FP32");
@@ -350,7 +383,7 @@ public final class ServedModel implements AutoCloseable {
             }
         }
         int k = Math.min(request.topK() > 0 ? request.topK() : DEFAULT_TOP_K, images.labels.size());
-        List<float[]> out = await(batcher.submit(rows));
+        List<float[]> out = await(batcher.submit(rows, announced));
         int n = rows.size();
         List<String> labels = new ArrayList<>(n * k);
         float[] probabilities = new float[n * k];

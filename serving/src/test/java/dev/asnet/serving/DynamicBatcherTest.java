@@ -96,20 +96,39 @@ class DynamicBatcherTest {
     }
 
     @Test
-    void theDelayWaitsForMoreRequestsWhenIdle() throws Exception {
+    void theDelayWaitsForRequestsStillArriving() throws Exception {
         List<Integer> batchRows = Collections.synchronizedList(new ArrayList<>());
         try (DynamicBatcher b = new DynamicBatcher("m", rows -> {
             batchRows.add(rows.size());
             return doubled(rows);
         }, 8, Duration.ofSeconds(5), 100, DynamicBatcher.Listener.NONE)) {
+            List<DynamicBatcher.Arrival> arriving = new ArrayList<>();
+            for (int r = 0; r < 8; r++) {
+                arriving.add(b.arrival());  // as the server does before reading a body
+            }
             List<CompletableFuture<List<float[]>>> all = new ArrayList<>();
             for (int r = 0; r < 8; r++) {
-                all.add(b.submit(rows(r, 1)));  // the eighth row fills the batch: no 5 s wait
+                Thread.sleep(5);  // slow clients: the batch waits for them
+                all.add(b.submit(rows(r, 1), arriving.get(r)));
             }
             for (CompletableFuture<List<float[]>> f : all) {
-                f.get(4, TimeUnit.SECONDS);
+                f.get(4, TimeUnit.SECONDS);  // the eighth row fills the batch: no 5 s wait
             }
             assertEquals(List.of(8), batchRows);
+        }
+    }
+
+    @Test
+    void withNothingArrivingALoneRequestDoesNotWait() throws Exception {
+        try (DynamicBatcher b = new DynamicBatcher("m", DynamicBatcherTest::doubled, 8, Duration.ofSeconds(5), 100,
+                DynamicBatcher.Listener.NONE)) {
+            long t0 = System.nanoTime();
+            DynamicBatcher.Arrival a = b.arrival();
+            DynamicBatcher.Arrival failed = b.arrival();
+            failed.close();  // a request that failed to parse is withdrawn
+            failed.close();  // twice is harmless
+            b.submit(rows(0, 1), a).get(4, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - t0 < 4_000_000_000L);
         }
     }
 

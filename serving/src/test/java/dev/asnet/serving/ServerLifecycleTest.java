@@ -10,6 +10,7 @@ import static dev.asnet.serving.TestServers.post;
 import static dev.asnet.serving.TestServers.row;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,10 +120,11 @@ class ServerLifecycleTest {
     @Test
     void shutdownDrainsTheQueueThenStops() throws Exception {
         Path m = TestServers.model(dir, "m");
-        // A long delay holds the requests in the batcher until the shutdown begins.
         ModelServer server = ModelServer.start(List.of(m),
                 config().optMaxBatch(64).optMaxDelay(Duration.ofSeconds(3)).build());
         String base = server.baseUrl();
+        // A request announced but never sent: the batch waits for it (3 s), holding the others queued.
+        ServedModel.Arrival phantom = server.models().get("m").arrival();
         int clients = 6;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
@@ -130,12 +132,13 @@ class ServerLifecycleTest {
             float[] x = row(500 + c);
             answers.add(pool.submit(() -> post(base + "/v2/models/m/infer", inferJson(x))));
         }
-        // Wait until all are queued (the batcher holds the first and waits for more).
+        // Wait until all are queued.
         long until = System.nanoTime() + 20_000_000_000L;
         while (!server.metrics().scrape().contains("asnet_requests_total{model=\"m\"} " + clients + ".0")
                 && System.nanoTime() < until) {
             Thread.sleep(10);
         }
+        assertFalse(server.metrics().scrape().contains("asnet_batch_size_count"), "no batch ran before the shutdown");
         CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
         // While draining: not ready, and new requests are refused.
         HttpResponse<String> ready = null;
@@ -151,6 +154,7 @@ class ServerLifecycleTest {
         assertEquals(503, late.statusCode());
         assertTrue(errorMessage(late).contains("shutting down"));
         closing.get();
+        phantom.close();
         try (AsnetModel reference = AsnetModel.open(TestServers.PRETRAINED, OPTIONS)) {
             for (int c = 0; c < clients; c++) {
                 HttpResponse<String> r = answers.get(c).get();
