@@ -327,6 +327,16 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
+     * The first step of {@link #close()}, for a shutdown in stages (say, to let a load balancer see
+     * the server go unready before it stops): from now on inference requests get 503 and
+     * {@code /v2/health/ready} and the models' ready endpoints answer 503, while requests already
+     * queued are still run and answered.
+     */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /**
      * Shuts down gracefully: refuses new inference requests (503), runs every queued request and
      * sends its answer (for up to {@link ServerConfig#drainTimeout()}), stops listening, and closes
      * the models. Closing twice does nothing.
@@ -338,7 +348,7 @@ public final class ModelServer implements AutoCloseable {
                 return;
             }
         }
-        accepting = false;
+        stopAccepting();
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         List<Thread> drains = new ArrayList<>();
         for (ServedModel m : models.values()) {

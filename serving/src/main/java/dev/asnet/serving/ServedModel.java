@@ -104,6 +104,7 @@ public final class ServedModel implements AutoCloseable {
         this.images = imageSupport(model);
         this.batcher = new DynamicBatcher(name, model::runBatch, config.maxBatch(), config.maxDelay(), config.queue(),
                 (requests, rows, nanos) -> metrics.batch(name, requests, rows, nanos));
+        metrics.register(name);
         metrics.queueDepth(name, batcher, DynamicBatcher::queueDepth);
     }
 

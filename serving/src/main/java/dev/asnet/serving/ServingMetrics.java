@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -28,9 +30,41 @@ public final class ServingMetrics {
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
+    private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
+
+    /** A model's meters, registered once: looking them up on every request would cost more than using them. */
+    private record ModelMeters(Counter requests, Timer latency, DistributionSummary batchRows,
+            DistributionSummary batchRequests, Timer batchRun) {}
 
     /** Creates an empty registry. */
     public ServingMetrics() {}
+
+    private ModelMeters meters(String model) {
+        return models.computeIfAbsent(model, m -> new ModelMeters(
+                Counter.builder("asnet.requests").description("Inference requests received").tag("model", m)
+                        .register(registry),
+                Timer.builder("asnet.request.latency").description("Inference latency of successful requests")
+                        .tag("model", m).publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry),
+                DistributionSummary.builder("asnet.batch.size").description("Rows per model call").tag("model", m)
+                        .serviceLevelObjectives(BATCH_BUCKETS).register(registry),
+                DistributionSummary.builder("asnet.batch.requests").description("Requests per model call")
+                        .tag("model", m).serviceLevelObjectives(BATCH_BUCKETS).register(registry),
+                Timer.builder("asnet.batch.run").description("Model call time").tag("model", m)
+                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                        .maximumExpectedValue(Duration.ofSeconds(30)).register(registry)));
+    }
+
+    /**
+     * Registers a model's meters, so that they show (at zero) before its first request.
+     *
+     * @param model the model's name
+     */
+    void register(String model) {
+        meters(model);
+    }
 
     /**
      * Counts an inference request for a model.
@@ -38,8 +72,7 @@ public final class ServingMetrics {
      * @param model the model's name
      */
     void request(String model) {
-        Counter.builder("asnet.requests").description("Inference requests received").tag("model", model)
-                .register(registry).increment();
+        meters(model).requests().increment();
     }
 
     /**
@@ -48,8 +81,8 @@ public final class ServingMetrics {
      * @param status its HTTP status
      */
     void error(int status) {
-        Counter.builder("asnet.errors").description("Error responses by HTTP status")
-                .tag("code", Integer.toString(status)).register(registry).increment();
+        errors.computeIfAbsent(status, code -> Counter.builder("asnet.errors").description("Error responses by HTTP status")
+                .tag("code", Integer.toString(code)).register(registry)).increment();
     }
 
     /**
@@ -59,10 +92,7 @@ public final class ServingMetrics {
      * @param nanos the latency
      */
     void latency(String model, long nanos) {
-        Timer.builder("asnet.request.latency").description("Inference latency of successful requests")
-                .tag("model", model).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        meters(model).latency().record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -74,13 +104,10 @@ public final class ServingMetrics {
      * @param runNanos the model call's time
      */
     void batch(String model, int requests, int rows, long runNanos) {
-        DistributionSummary.builder("asnet.batch.size").description("Rows per model call").tag("model", model)
-                .serviceLevelObjectives(BATCH_BUCKETS).register(registry).record(rows);
-        DistributionSummary.builder("asnet.batch.requests").description("Requests per model call").tag("model", model)
-                .serviceLevelObjectives(BATCH_BUCKETS).register(registry).record(requests);
-        Timer.builder("asnet.batch.run").description("Model call time").tag("model", model)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
-                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry).record(runNanos, TimeUnit.NANOSECONDS);
+        ModelMeters m = meters(model);
+        m.batchRows().record(rows);
+        m.batchRequests().record(requests);
+        m.batchRun().record(runNanos, TimeUnit.NANOSECONDS);
     }
 
     /**

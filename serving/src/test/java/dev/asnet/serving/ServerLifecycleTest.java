@@ -138,21 +138,20 @@ class ServerLifecycleTest {
                 && System.nanoTime() < until) {
             Thread.sleep(10);
         }
-        assertFalse(server.metrics().scrape().contains("asnet_batch_size_count"), "no batch ran before the shutdown");
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-        // While draining: not ready, and new requests are refused.
-        HttpResponse<String> ready = null;
-        for (int i = 0; i < 200 && !closing.isDone(); i++) {
-            ready = get(base + "/v2/health/ready");
-            if (ready.statusCode() == 503) {
-                break;
-            }
-            Thread.sleep(5);
-        }
-        assertEquals(503, ready.statusCode(), "ready while draining");
+        assertTrue(server.metrics().scrape().contains("asnet_batch_size_count{model=\"m\"} 0"),
+                "no batch ran before the shutdown");
+        // Unready, and new requests refused, while the queued ones wait.
+        server.stopAccepting();
+        assertEquals(503, get(base + "/v2/health/ready").statusCode());
+        assertEquals(503, get(base + "/v2/models/m/ready").statusCode());
+        assertEquals(200, get(base + "/v2/health/live").statusCode());
         HttpResponse<String> late = post(base + "/v2/models/m/infer", inferJson(row(1)));
         assertEquals(503, late.statusCode());
         assertTrue(errorMessage(late).contains("shutting down"));
+        for (Future<HttpResponse<String>> f : answers) {
+            assertFalse(f.isDone(), "answered before the shutdown");
+        }
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
         closing.get();
         phantom.close();
         try (AsnetModel reference = AsnetModel.open(TestServers.PRETRAINED, OPTIONS)) {
