@@ -138,6 +138,8 @@ public final class ModelServer implements AutoCloseable {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.http.maxRequestSize = config.maxBodyBytes();
+        // A known path with the wrong method is a 405, not a 404.
+        cfg.http.prefer405over404 = true;
         cfg.routes.get("/v2", this::serverMetadata);
         cfg.routes.get("/v2/health/live", ctx -> json(ctx, 200, Map.of("live", true)));
         cfg.routes.get("/v2/health/ready", ctx -> json(ctx, accepting ? 200 : 503, Map.of("ready", accepting)));
@@ -152,6 +154,7 @@ public final class ModelServer implements AutoCloseable {
         cfg.routes.exception(ServingException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path()
+                        : e.getStatus() == 405 ? "method " + ctx.method() + " is not allowed on " + ctx.path()
                         : e.getStatus() == 413 ? "the request body is larger than the server's limit of "
                                 + config.maxBodyBytes() + " bytes"
                         : e.getMessage()));

@@ -380,6 +380,13 @@ class ModelServerTest {
     }
 
     @Test
+    void theWrongMethodGets405() throws Exception {
+        HttpResponse<String> r = get(base + "/v2/models/fmnist/infer");
+        assertEquals(405, r.statusCode(), r.body());
+        assertTrue(errorMessage(r).contains("method GET is not allowed on /v2/models/fmnist/infer"), r.body());
+    }
+
+    @Test
     void oversizedBodiesGet413() throws Exception {
         float[][] rows = new float[40][];
         for (int i = 0; i < rows.length; i++) {
