@@ -109,7 +109,7 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
         }
         List<Input> inputs = new ArrayList<>();
         for (JsonNode in : inputsNode) {
-            inputs.add(input(in, binary));
+            inputs.add(input(in, binary, jsonLength));
         }
         if (binary.hasRemaining()) {
             throw ServingException.badRequest(binary.remaining()
@@ -132,7 +132,7 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
         return new InferRequest(id, List.copyOf(inputs), List.copyOf(outputs), binaryOutput, topK);
     }
 
-    private static Input input(JsonNode in, ByteBuffer binary) {
+    private static Input input(JsonNode in, ByteBuffer binary, int jsonLength) {
         if (!in.isObject() || !in.path("name").isTextual()) {
             throw ServingException.badRequest("every input needs a \"name\"");
         }
@@ -151,6 +151,12 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
         }
         if (!isBinary && !in.has("data")) {
             throw ServingException.badRequest(what + " has no \"data\" (nor parameters.binary_data_size)");
+        }
+        // Every JSON value takes at least one byte: a shape claiming more cannot be right, and is
+        // refused before anything of its size is allocated.
+        if (!isBinary && count > jsonLength) {
+            throw ServingException.badRequest(what + ": shape " + Arrays.toString(shape) + " holds " + count
+                    + " values, more than the request's " + jsonLength + " bytes of JSON can carry");
         }
         int size = -1;
         if (isBinary) {

@@ -335,7 +335,7 @@ class ModelServerTest {
                 + zeros(700) + "}]}", "holds 784 values but \"data\" has 700");
         cases.put("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"INT32\",\"shape\":[1,1,28,28],\"data\":"
                 + zeros(784) + "}]}", "datatype INT32 is not supported");
-        cases.put("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":[\"a\"]}]}",
+        cases.put("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":[\"a\"" + ",0".repeat(783) + "]}]}",
                 "must be numbers");
         cases.put("{\"inputs\":[{\"name\":\"nope\",\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":"
                 + zeros(784) + "}]}", "has no input 'nope'");
@@ -350,6 +350,8 @@ class ModelServerTest {
                 "not a PNG, JPEG or BMP image");
         cases.put("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":[1e40"
                 + ",0".repeat(783) + "]}]}", "outside the FP32 range");
+        cases.put("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[60000,1,28,28],\"data\":[0]}]}",
+                "more than the request's");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             HttpResponse<String> r = post(url, c.getKey());
             assertEquals(400, r.statusCode(), c.getKey() + " -> " + r.body());
