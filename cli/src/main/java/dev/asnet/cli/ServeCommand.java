@@ -53,8 +53,8 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBatch;
 
     @Option(names = "--max-delay-ms", paramLabel = "T", defaultValue = "" + ServerConfig.DEFAULT_MAX_DELAY_MS,
-            description = "Longest wait, in ms, for more requests before a batch runs on an idle model "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Longest wait, in ms, for requests still being received before a batch runs; with none "
+                    + "on the way a batch runs at once (default: ${DEFAULT-VALUE}).")
     int maxDelayMs;
 
     @Option(names = "--queue", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_QUEUE,

@@ -91,7 +91,8 @@ public final class ServerConfig {
     }
 
     /**
-     * How long the first request of a batch may wait for others before the batch runs.
+     * How long the first request of a batch may wait for others still being received (read and
+     * parsed) before the batch runs; with none on the way the batch runs at once.
      *
      * @return the delay, >= 0
      */
