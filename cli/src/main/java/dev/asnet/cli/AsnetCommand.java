@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             ChartsCommand.class,
             DemoCommand.class,
+            ServeCommand.class,
             picocli.CommandLine.HelpCommand.class,
         },
         footer = {"%nRun 'asnet COMMAND --help' for a command's options."})

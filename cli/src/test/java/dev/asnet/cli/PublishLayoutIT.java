@@ -50,6 +50,7 @@ class PublishLayoutIT {
         LIBRARIES.put("asnet-runtime", "dev.asnet.runtime");
         LIBRARIES.put("asnet-training", "dev.asnet.training");
         LIBRARIES.put("asnet-benchmarks", "dev.asnet.bench");
+        LIBRARIES.put("asnet-serving", "dev.asnet.serving");
     }
 
     static final Path BUILD_DIR = PublishedRepository.BUILD_DIR;

@@ -4,6 +4,7 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -143,6 +145,37 @@ public final class ImageFiles {
     }
 
     /**
+     * Decodes an image held in memory (a PNG, JPEG or BMP file's bytes, received over the network,
+     * say) for a model input of the given size, exactly as {@link #readForInput(Path, int, int, long)}
+     * decodes a file with those bytes.
+     *
+     * @param image the encoded image
+     * @param source what the image is, for messages (such as {@code "image 0 of the request"})
+     * @param width the model input's width (>= 1)
+     * @param height the model input's height (>= 1)
+     * @param maxPixels the largest width x height accepted, counted at full resolution (>= 1)
+     * @return the image, possibly smaller than encoded
+     * @throws ImageDecodeException if the bytes are not a readable image, it is larger than
+     *     {@code maxPixels}, or there is not enough memory to decode it
+     */
+    public static BufferedImage readForInput(byte[] image, String source, int width, int height, long maxPixels)
+            throws ImageDecodeException {
+        Objects.requireNonNull(image, "image");
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("input size must be positive, got " + width + "x" + height);
+        }
+        try {
+            return decoded(source, withReader(new ByteArrayInputStream(image), source, maxPixels,
+                    reader -> decode(source, reader, width, height)));
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException e) {
+            // A byte array stream does not fail to read; withReader reports every decoding failure typed.
+            throw new ImageDecodeException(source, "cannot decode the image: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * What an image file's header says, read without decoding any pixel.
      *
      * @param width the width in pixels
@@ -189,12 +222,17 @@ public final class ImageFiles {
 
     private static BufferedImage decode(Path file, int targetWidth, int targetHeight, long maxPixels)
             throws IOException {
-        BufferedImage image = withReader(file, maxPixels, reader -> decode(file, reader, targetWidth, targetHeight));
+        String source = file.toString();
+        return decoded(source, withReader(file, maxPixels, reader -> decode(source, reader, targetWidth, targetHeight)));
+    }
+
+    /** The decoded image, checked: a reader may return null or an empty image for odd files. */
+    private static BufferedImage decoded(String source, BufferedImage image) throws ImageDecodeException {
         if (image == null) {
-            throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
+            throw new ImageDecodeException(source, "not a PNG, JPEG or BMP image", null);
         }
         if (image.getWidth() < 1 || image.getHeight() < 1) {
-            throw new ImageDecodeException(file, "image has no pixels", null);
+            throw new ImageDecodeException(source, "image has no pixels", null);
         }
         return image;
     }
@@ -205,25 +243,32 @@ public final class ImageFiles {
      * in between, so images decoded in full are exactly what ImageIO.read returns.
      */
     private static <T> T withReader(Path file, long maxPixels, ReaderStep<T> step) throws IOException {
-        if (maxPixels < 1) {
-            throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
-        }
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "image file not found");
         }
         if (Files.isDirectory(file)) {
             throw new ImageDecodeException(file, "is a directory, not an image", null);
         }
-        try (InputStream in = Files.newInputStream(file);
-                ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return withReader(in, file.toString(), maxPixels, step);
+        }
+    }
+
+    /** The same for an open stream (a file's, or bytes in memory); {@code source} names it in messages. */
+    private static <T> T withReader(InputStream in, String source, long maxPixels, ReaderStep<T> step)
+            throws IOException {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
+        }
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
             if (readers == null || !readers.hasNext()) {
-                throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
+                throw new ImageDecodeException(source, "not a PNG, JPEG or BMP image", null);
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(stream, true, true);
-                checkSize(file, reader, maxPixels);
+                checkSize(source, reader, maxPixels);
                 return step.apply(reader);
             } finally {
                 reader.dispose();
@@ -232,13 +277,13 @@ public final class ImageFiles {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO reports corrupt data as IIOException, and some decoders as runtime exceptions.
-            throw new ImageDecodeException(file, "cannot decode the image (corrupt or truncated): "
+            throw new ImageDecodeException(source, "cannot decode the image (corrupt or truncated): "
                     + e.getMessage(), e);
         }
     }
 
     /** Reads only the header: nothing is allocated for the pixels yet. */
-    private static void checkSize(Path file, ImageReader reader, long maxPixels) throws IOException {
+    private static void checkSize(String file, ImageReader reader, long maxPixels) throws IOException {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         if (w < 1 || h < 1) {
@@ -254,7 +299,7 @@ public final class ImageFiles {
         }
     }
 
-    private static BufferedImage decode(Path file, ImageReader reader, int targetWidth, int targetHeight)
+    private static BufferedImage decode(String file, ImageReader reader, int targetWidth, int targetHeight)
             throws IOException {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
@@ -278,7 +323,7 @@ public final class ImageFiles {
         }
     }
 
-    private static ImageDecodeException outOfMemory(Path file, int w, int h, int step, Throwable cause) {
+    private static ImageDecodeException outOfMemory(String file, int w, int h, int step, Throwable cause) {
         // The image's pixels did not fit in the heap; the (large) partial image is garbage now.
         long bytes = ((long) ((w + step - 1) / step)) * ((h + step - 1) / step) * 4;
         return new ImageDecodeException(file, String.format(Locale.ROOT,
