@@ -232,6 +232,7 @@ int main() {
   TestKernelSweep();
   TestHugeShifts();
   RunNchwcKernelTests();
+  RunU8KernelTests();
   TestTooOldRuntime();
   RunTrainingKernelTests();
   RunGeometryFuzzTests();
