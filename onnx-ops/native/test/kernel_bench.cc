@@ -179,7 +179,10 @@ int BenchU8(int rounds, std::mt19937& rng) {
           asnet::ActiveShiftNhwcU8MakePlans(g, s.data(), plans.data());
           asnet::ActiveShiftNhwcU8Forward(isa, g, xb.data(), plans.data(), 3, yb.data(), 0, g.oh);
         }, reps));
-        t[2].push_back(CpuSeconds([&] { asnet::ActiveShiftU8Forward(isa, g, xb.data(), s.data(), 3, yb.data(), 0, g.planes()); }, reps));
+        std::vector<uint8_t> scratch(asnet::ActiveShiftU8ScratchBytes(g));
+        t[2].push_back(CpuSeconds([&] {
+          asnet::ActiveShiftU8Forward(isa, g, xb.data(), s.data(), 3, yb.data(), 0, g.planes(), scratch.data());
+        }, reps));
         t[3].push_back(CpuSeconds([&] {
           asnet::ActiveShiftNchwcForward(isa, ng, x.data(), s.data(), y.data(), 0, ng.rows(), fplans.data());
         }, reps));

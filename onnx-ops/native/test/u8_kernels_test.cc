@@ -121,13 +121,17 @@ void RunCase(const Case& k, bool splits) {
     for (int fill : {0x5A, 0xA5}) {
       std::vector<uint8_t> y(want.size(), static_cast<uint8_t>(fill)), yt(want.size(), static_cast<uint8_t>(fill));
       if (!g.empty()) {
+        // Exactly the scratch the kernel asks for, so ASan catches a write past it.
+        std::vector<uint8_t> scratch(static_cast<size_t>(asnet::ActiveShiftU8ScratchBytes(g)));
         if (splits) {  // one call per plane / row: results must not depend on the split
-          for (int64_t p = 0; p < g.planes(); ++p) asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), p, p + 1);
+          for (int64_t p = 0; p < g.planes(); ++p) {
+            asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), p, p + 1, scratch.data());
+          }
           for (int64_t r = 0; r < k.n * g.oh; ++r) {
             asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), r, r + 1);
           }
         } else {
-          asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), 0, g.planes());
+          asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), 0, g.planes(), scratch.data());
           asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), 0, k.n * g.oh);
         }
       }
@@ -179,8 +183,9 @@ void TestAgainstFloatKernel() {
     std::vector<float> xf(x.size()), yf(x.size());
     for (size_t e = 0; e < x.size(); ++e) xf[e] = (static_cast<int>(x[e]) - zp) * scale;
     asnet::ActiveShiftForward(Isa::kSse2, g, xf.data(), s.data(), yf.data(), 0, g.planes());
-    std::vector<uint8_t> y(x.size());
-    asnet::ActiveShiftU8Forward(asnet::DetectIsa(), g, x.data(), s.data(), static_cast<uint8_t>(zp), y.data(), 0, g.planes());
+    std::vector<uint8_t> y(x.size()), scratch(static_cast<size_t>(asnet::ActiveShiftU8ScratchBytes(g)));
+    asnet::ActiveShiftU8Forward(asnet::DetectIsa(), g, x.data(), s.data(), static_cast<uint8_t>(zp), y.data(), 0,
+                                g.planes(), scratch.data());
     for (size_t e = 0; e < y.size(); ++e) {
       const double q = std::fmin(255.0, std::fmax(0.0, std::nearbyint(yf[e] / scale) + zp));
       CHECK(std::fabs(q - y[e]) <= 1.0, "u8 vs float kernel, zp %d: element %zu is %d, float gives %.0f", zp, e, y[e], q);

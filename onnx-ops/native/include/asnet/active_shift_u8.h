@@ -24,10 +24,16 @@
 
 namespace asnet {
 
+/// Bytes of scratch memory one ActiveShiftU8Forward call needs (two padded input rows, about
+/// 2 * (W + 51)); g non-empty.
+inline int64_t ActiveShiftU8ScratchBytes(const ShiftGeometry& g) { return 2 * ((g.ow - 1) * g.sw + 2 + 48); }
+
 /// Forward on NCHW uint8: Y planes [plane_begin, plane_end) (plane = one (n, c) image) from X.
-/// g from ShiftGeometry::Make with sizes that fit int64; shift [C, 2] finite.
+/// g from ShiftGeometry::Make with sizes that fit int64, non-empty; shift [C, 2] finite; scratch:
+/// ActiveShiftU8ScratchBytes(g) bytes this call alone uses.
 void ActiveShiftU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x, const float* shift,
-                          uint8_t zero_point, uint8_t* y, int64_t plane_begin, int64_t plane_end);
+                          uint8_t zero_point, uint8_t* y, int64_t plane_begin, int64_t plane_end,
+                          uint8_t* scratch);
 
 /// The plan of one 16-channel chunk of a channels-last tensor: its lanes grouped by integer offset
 /// (floor y, floor x), each lane's four weights, and the output columns where every group's column

@@ -7,7 +7,7 @@ namespace asnet {
 #define ASNET_DECLARE_U8_ISA(ns)                                                                  \
   namespace ns {                                                                                  \
   void U8Forward(const ShiftGeometry&, const uint8_t*, const float*, uint8_t, uint8_t*, int64_t,  \
-                 int64_t);                                                                        \
+                 int64_t, uint8_t*);                                                              \
   void NhwcU8Forward(const ShiftGeometry&, const uint8_t*, const NhwcU8ChunkPlan*, uint8_t,       \
                      uint8_t*, int64_t, int64_t);                                                 \
   }
@@ -66,11 +66,12 @@ void ActiveShiftNhwcU8MakePlans(const ShiftGeometry& g, const float* shift, Nhwc
 }
 
 void ActiveShiftU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x, const float* shift,
-                          uint8_t zero_point, uint8_t* y, int64_t plane_begin, int64_t plane_end) {
+                          uint8_t zero_point, uint8_t* y, int64_t plane_begin, int64_t plane_end,
+                          uint8_t* scratch) {
   switch (isa) {
-    case Isa::kAvx512: return avx512::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end);
-    case Isa::kAvx2: return avx2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end);
-    default: return sse2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end);
+    case Isa::kAvx512: return avx512::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
+    case Isa::kAvx2: return avx2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
+    default: return sse2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
   }
 }
 

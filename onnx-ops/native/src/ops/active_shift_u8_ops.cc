@@ -144,7 +144,8 @@ Ort::Status ActiveShiftU8Cpu<kNhwc>::Compute(OrtKernelContext* ctx, const InputT
   const Isa isa = DetectIsa();
   if (!kNhwc) {
     return ParallelForRanges(ctx, g.planes(), g.out_plane(), [&](int64_t begin, int64_t end) {
-      ActiveShiftU8Forward(isa, g, in, s, zp, out, begin, end);
+      std::vector<uint8_t> scratch(static_cast<size_t>(ActiveShiftU8ScratchBytes(g)));
+      ActiveShiftU8Forward(isa, g, in, s, zp, out, begin, end, scratch.data());
     });
   }
   // The plans depend only on the shifts and sizes: made once here, read by every task.
