@@ -5,8 +5,8 @@
 // fill its callbacks ourselves and never depend on how a header-only helper lays out its private
 // state, so a new ONNX Runtime header cannot silently change what we register. The callbacks
 // describe the op exactly as the lite custom-op API did before (every input and output float32
-// and optional, opset versions 1 and up), so ONNX Runtime treats the ops the same way; the
-// asnet_list_ops tool prints all of it.
+// unless the kernel declares other element types, all optional, opset versions 1 and up), so ONNX
+// Runtime treats the ops the same way; the asnet_list_ops tool prints all of it.
 #include <array>
 #include <climits>
 #include <cstddef>

@@ -123,16 +123,20 @@ void RunCase(const Case& k, bool splits) {
       if (!g.empty()) {
         // Exactly the scratch the kernel asks for, so ASan catches a write past it.
         std::vector<uint8_t> scratch(static_cast<size_t>(asnet::ActiveShiftU8ScratchBytes(g)));
+        std::vector<uint8_t> nscratch(static_cast<size_t>(asnet::ActiveShiftNhwcU8ScratchBytes(g)));
         if (splits) {  // one call per plane / row: results must not depend on the split
           for (int64_t p = 0; p < g.planes(); ++p) {
             asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), p, p + 1, scratch.data());
           }
           for (int64_t r = 0; r < k.n * g.oh; ++r) {
-            asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), r, r + 1);
+            asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), r, r + 1, nscratch.data());
           }
         } else {
           asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), 0, g.planes(), scratch.data());
-          asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), 0, k.n * g.oh);
+          // Ranges that start and end inside images (rows 1.. of image 0 to the end), then the rest.
+          const int64_t rows = k.n * g.oh, mid = rows > 1 ? 1 : 0;
+          asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), mid, rows, nscratch.data());
+          asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), 0, mid, nscratch.data());
         }
       }
       for (size_t e = 0; e < want.size(); ++e) {

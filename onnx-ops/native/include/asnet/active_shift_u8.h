@@ -58,11 +58,16 @@ inline int64_t NhwcU8Chunks(int64_t c) { return c / NhwcU8ChunkPlan::kLanes + (c
 /// Plain float math: the plans serve every ISA.
 void ActiveShiftNhwcU8MakePlans(const ShiftGeometry& g, const float* shift, NhwcU8ChunkPlan* plans);
 
+/// Bytes of scratch memory one ActiveShiftNhwcU8Forward call needs: at unit strides two rows of
+/// OW + 1 widened 16-channel columns (64 bytes each) plus alignment; g non-empty.
+inline int64_t ActiveShiftNhwcU8ScratchBytes(const ShiftGeometry& g) { return 2 * (g.ow + 1) * 64 + 64; }
+
 /// Forward on channels-last uint8: X [N, H, W, C], Y [N, OH, OW, C] (g holds the logical NCHW
 /// sizes). Writes output rows [row_begin, row_end) of the N * OH rows (each OW * C bytes), using
-/// the plans ActiveShiftNhwcU8MakePlans made for g and this shift.
+/// the plans ActiveShiftNhwcU8MakePlans made for g and this shift; scratch:
+/// ActiveShiftNhwcU8ScratchBytes(g) bytes this call alone uses.
 void ActiveShiftNhwcU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x,
                               const NhwcU8ChunkPlan* plans, uint8_t zero_point, uint8_t* y,
-                              int64_t row_begin, int64_t row_end);
+                              int64_t row_begin, int64_t row_end, uint8_t* scratch);
 
 }  // namespace asnet

@@ -9,7 +9,7 @@ namespace asnet {
   void U8Forward(const ShiftGeometry&, const uint8_t*, const float*, uint8_t, uint8_t*, int64_t,  \
                  int64_t, uint8_t*);                                                              \
   void NhwcU8Forward(const ShiftGeometry&, const uint8_t*, const NhwcU8ChunkPlan*, uint8_t,       \
-                     uint8_t*, int64_t, int64_t);                                                 \
+                     uint8_t*, int64_t, int64_t, uint8_t*);                                       \
   }
 ASNET_DECLARE_U8_ISA(sse2)
 ASNET_DECLARE_U8_ISA(avx2)
@@ -77,11 +77,11 @@ void ActiveShiftU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x, con
 
 void ActiveShiftNhwcU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x,
                               const NhwcU8ChunkPlan* plans, uint8_t zero_point, uint8_t* y,
-                              int64_t row_begin, int64_t row_end) {
+                              int64_t row_begin, int64_t row_end, uint8_t* scratch) {
   switch (isa) {
-    case Isa::kAvx512: return avx512::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end);
-    case Isa::kAvx2: return avx2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end);
-    default: return sse2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end);
+    case Isa::kAvx512: return avx512::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
+    case Isa::kAvx2: return avx2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
+    default: return sse2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
   }
 }
 

@@ -153,7 +153,8 @@ Ort::Status ActiveShiftU8Cpu<kNhwc>::Compute(OrtKernelContext* ctx, const InputT
   ActiveShiftNhwcU8MakePlans(g, s, plans.data());
   // Tasks are runs of output rows (OW * C bytes each); a row's bytes do not depend on the split.
   return ParallelForRanges(ctx, g.n * g.oh, g.ow * g.c, [&](int64_t begin, int64_t end) {
-    ActiveShiftNhwcU8Forward(isa, g, in, plans.data(), zp, out, begin, end);
+    std::vector<uint8_t> scratch(static_cast<size_t>(ActiveShiftNhwcU8ScratchBytes(g)));
+    ActiveShiftNhwcU8Forward(isa, g, in, plans.data(), zp, out, begin, end, scratch.data());
   });
 }
 

@@ -36,16 +36,16 @@ import java.util.Set;
 public final class ActiveShiftNhwcU8Rewriter {
     /**
      * The most distinct integer offsets per 16 channels (on average) a rewritten layer may have.
-     * Measured single-threaded (asnet_kernel_bench u8, AVX-512): at 32x112x112 the channels-last
-     * kernel took 149 us with 4 offsets per chunk and 387 us with 15, the NCHW kernel 143-150 us
-     * whatever the offsets (plus two uint8 Transposes); at 28x28 and below the channels-last
-     * kernel stayed faster even with 15.
+     * Measured single-threaded (asnet_kernel_bench u8, AVX-512, thread CPU time): at 32x112x112 the
+     * channels-last kernel took 130 us with 4 offsets per chunk and 272 us with 15, the NCHW kernel
+     * 131-135 us whatever the offsets (plus two uint8 Transposes); at 28x28 and below the
+     * channels-last kernel stayed faster even with 15.
      */
     public static final double MAX_OFFSETS_PER_CHUNK = 8;
     /**
      * The smallest map (H * W of the layer's input) on which a layer with many offsets stays NCHW.
-     * Measured as above: with 14-15 offsets per chunk the channels-last kernel took 109 us at 32x56x56
-     * against 56 us for the NCHW kernel, 56 against 49 us at 64x28x28, and was faster below.
+     * Measured as above: with 14-15 offsets per chunk the channels-last kernel took 78 us at 32x56x56
+     * against 52 us for the NCHW kernel, 42 against 47 us at 64x28x28, and was faster below.
      */
     public static final long MIN_PIXELS_FOR_NCHW = 1000;
     private static final int CHUNK = 16;
