@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
             "  asnet quantize models/pretrained/as-resnet20-16x3-fashion-mnist.onnx -o as16x3-int8.onnx",
             "  asnet quantize model.onnx -o model-int8.onnx --calibration photos/ --images 200 --method percentile",
             "  asnet quantize as-resnet-w32.onnx -o w32-int8.onnx --calibration synthetic --images 16",
+            "  asnet quantize model.onnx -o model-int8-sandwich.onnx --asl float",
             "  asnet bench as-resnet-w32.onnx w32-int8.onnx --threads 1 --levels all --batch-size 1"})
 public final class QuantizeCommand implements Callable<Integer> {
     @Spec
