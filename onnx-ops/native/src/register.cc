@@ -5,8 +5,8 @@
 // fill its callbacks ourselves and never depend on how a header-only helper lays out its private
 // state, so a new ONNX Runtime header cannot silently change what we register. The callbacks
 // describe the op exactly as the lite custom-op API did before (every input and output float32
-// and optional, opset versions 1 and up), so ONNX Runtime treats the ops the same way; the
-// asnet_list_ops tool prints all of it.
+// unless the kernel declares other element types, all optional, opset versions 1 and up), so ONNX
+// Runtime treats the ops the same way; the asnet_list_ops tool prints all of it.
 #include <array>
 #include <climits>
 #include <cstddef>
@@ -19,6 +19,7 @@
 
 #include "onnxruntime_cxx_api.h"
 #include "ops/active_shift_ops.h"
+#include "ops/active_shift_u8_ops.h"
 #include "ops/kernel_io.h"
 #include "ops/op_contract.h"
 #include "ops/training_ops.h"
@@ -70,6 +71,14 @@ template <typename Kernel>
 struct HasInputMemoryType<Kernel, std::void_t<decltype(Kernel::InputMemoryType(size_t{0}))>>
     : std::true_type {};
 
+// Kernels whose inputs or outputs are not all float32 (the uint8 ops) declare them with static
+// InputType(index) / OutputType(index); every other op is float32 throughout.
+template <typename Kernel, typename = void>
+struct HasElementTypes : std::false_type {};
+template <typename Kernel>
+struct HasElementTypes<Kernel, std::void_t<decltype(Kernel::InputType(size_t{0})),
+                                           decltype(Kernel::OutputType(size_t{0}))>> : std::true_type {};
+
 // "<op>: <message>" as a status of the given API (the one ONNX Runtime handed the callback).
 OrtStatusPtr Error(const OrtApi* api, OrtErrorCode code, const char* op, const char* message) {
   return api->CreateStatus(code, (std::string(op) + ": " + message).c_str());
@@ -88,8 +97,22 @@ class KernelOp final : public OrtCustomOp {
     GetExecutionProviderType = [](const OrtCustomOp* op) { return Self(op)->provider_; };
     GetInputTypeCount = [](const OrtCustomOp*) { return Signature::kInputs; };
     GetOutputTypeCount = [](const OrtCustomOp*) { return Signature::kOutputs; };
-    GetInputType = [](const OrtCustomOp*, size_t) { return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT; };
-    GetOutputType = [](const OrtCustomOp*, size_t) { return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT; };
+    GetInputType = [](const OrtCustomOp*, size_t index) {
+      if constexpr (HasElementTypes<Kernel>::value) {
+        return Kernel::InputType(index);
+      } else {
+        (void)index;
+        return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
+      }
+    };
+    GetOutputType = [](const OrtCustomOp*, size_t index) {
+      if constexpr (HasElementTypes<Kernel>::value) {
+        return Kernel::OutputType(index);
+      } else {
+        (void)index;
+        return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
+      }
+    };
     // Optional, as the lite API declared them: a node with a missing input still reaches our
     // kernel creation, which names the inputs the op expects.
     GetInputCharacteristic = [](const OrtCustomOp*, size_t) { return INPUT_OUTPUT_OPTIONAL; };
@@ -208,6 +231,9 @@ struct Ops {
   ActiveShiftOp<asnet::ActiveShiftGradCpu, true> grad{asnet::kGradOp, kCpu};
   // ActiveShift on ONNX Runtime's blocked layout (graphs optimized at level ALL): CPU only.
   SelfDescribedOp<asnet::ActiveShiftNchwcCpu> nchwc{asnet::kNchwcOp, kCpu};
+  // ActiveShift on uint8 tensors of quantized models, NCHW and channels-last: CPU only.
+  SelfDescribedOp<asnet::ActiveShiftU8NchwCpu> u8{asnet::kU8Op, kCpu};
+  SelfDescribedOp<asnet::ActiveShiftNhwcU8Cpu> nhwc_u8{asnet::kNhwcU8Op, kCpu};
   // Training graphs' fused ops: CPU only (on the CUDA provider ONNX Runtime runs them on the CPU).
   SelfDescribedOp<asnet::BatchNormTrainingCpu> batch_norm{asnet::kBatchNormOp, kCpu};
   SelfDescribedOp<asnet::BatchNormTrainingGradCpu> batch_norm_grad{asnet::kBatchNormGradOp, kCpu};
@@ -220,7 +246,8 @@ struct Ops {
 #endif
 
   std::vector<const OrtCustomOp*> All() const {
-    return {&forward, &grad, &nchwc, &batch_norm, &batch_norm_grad, &batch_norm_relu_grad, &relu_grad, &depthwise_grad,
+    return {&forward, &grad, &nchwc, &u8, &nhwc_u8, &batch_norm, &batch_norm_grad, &batch_norm_relu_grad,
+            &relu_grad, &depthwise_grad,
 #ifdef ASNET_WITH_CUDA
             &forward_cuda, &grad_cuda,
 #endif

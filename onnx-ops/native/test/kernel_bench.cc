@@ -3,7 +3,8 @@
 // tool, never run by the tests (timings depend on the machine and its load).
 //
 //   asnet_kernel_bench [rounds] [filter]   medians of interleaved rounds, microseconds per call;
-//   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling
+//   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling;
+//   "u8": the uint8 kernels (channels-last and NCHW) against the float NCHWc kernel and elementwise passes
 //
 // NCHWc cases run the op's kernel on a blocked tensor for each block size the CPU can vectorize,
 // both planning per call ("nchwc") and with plans made beforehand as the op caches them for a
@@ -17,11 +18,13 @@
 #include <functional>
 #include <new>
 #include <random>
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "asnet/active_shift.h"
 #include "asnet/active_shift_nchwc.h"
+#include "asnet/active_shift_u8.h"
 #include "test_util.h"
 
 namespace {
@@ -127,6 +130,88 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// Thread CPU time per call: less disturbed than wall time when other processes share the cores.
+double CpuSeconds(const std::function<void()>& fn, int reps) {
+  timespec a{}, b{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+  for (int r = 0; r < reps; ++r) fn();
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+  return ((b.tv_sec - a.tv_sec) + 1e-9 * (b.tv_nsec - a.tv_nsec)) / reps;
+}
+
+// A uint8 elementwise pass (what a QLinear Relu or a requantize costs at least): y = max(x, zp).
+__attribute__((target("avx512bw"))) void ByteMax512(const uint8_t* x, uint8_t* y, int64_t n, uint8_t zp) {
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > zp ? x[i] : zp;
+}
+__attribute__((target("avx2"))) void ByteMax256(const uint8_t* x, uint8_t* y, int64_t n, uint8_t zp) {
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > zp ? x[i] : zp;
+}
+void ByteMax(const uint8_t* x, uint8_t* y, int64_t n, uint8_t zp) {
+  static const bool avx512 = __builtin_cpu_supports("avx512bw");
+  if (avx512) {
+    ByteMax512(x, y, n, zp);
+  } else {
+    ByteMax256(x, y, n, zp);
+  }
+}
+
+// uint8 kernels (filter "u8"): channels-last with plans made beforehand (as the op makes them once
+// per call, included in "nhwc+plan"), NCHW, the float NCHWc kernel (block 16, planned) on the same
+// logical tensor, and the byte and float elementwise passes.
+int BenchU8(int rounds, std::mt19937& rng) {
+  struct Shape {
+    int64_t c, h, w;
+  };
+  const Shape shapes[] = {{32, 112, 112}, {32, 56, 56}, {64, 28, 28}, {128, 14, 14}, {256, 7, 7}, {48, 28, 28}, {192, 7, 7}};
+  const asnet::Isa isa = asnet::DetectIsa();
+  std::printf("uint8 ActiveShift, %s, single thread (thread CPU time), medians of %d interleaved rounds, us per call\n",
+              asnet::IsaName(isa), rounds);
+  std::printf("%-12s %-8s %7s %9s %9s %9s %9s %9s %9s %8s\n", "CxHxW", "shifts", "grp/16", "nhwc", "nhwc+plan",
+              "nchw_u8", "f32nchwc", "u8pass", "f32relu", "nhwc/u8p");
+  for (const Shape& sh : shapes) {
+    const auto g = asnet::ShiftGeometry::Make(1, sh.c, sh.h, sh.w, 1, 1);
+    const auto ng = asnet::NchwcGeometry::Make(1, sh.c, sh.h, sh.w, 16, 1, 1);
+    const int64_t elems = sh.c * sh.h * sh.w;
+    std::vector<uint8_t> xb(elems), yb(elems), rb(elems);
+    for (auto& v : xb) v = static_cast<uint8_t>(rng() & 255);
+    Floats x(elems), y(elems), r(elems);
+    for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
+    const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
+    for (const char* kind : {"u1", "trained", "u47"}) {
+      const std::vector<float> s = Draw(kind, sh.c, rng);
+      std::vector<asnet::NhwcU8ChunkPlan> plans(asnet::NhwcU8Chunks(sh.c));
+      asnet::ActiveShiftNhwcU8MakePlans(g, s.data(), plans.data());
+      std::vector<asnet::NchwcBlockPlan> fplans(ng.blocks);
+      asnet::ActiveShiftNchwcMakePlans(isa, ng, s.data(), fplans.data());
+      std::vector<std::vector<double>> t(6);
+      for (int round = 0; round < rounds; ++round) {
+        std::vector<uint8_t> nscratch(asnet::ActiveShiftNhwcU8ScratchBytes(g));
+        t[0].push_back(CpuSeconds([&] {
+          asnet::ActiveShiftNhwcU8Forward(isa, g, xb.data(), plans.data(), 3, yb.data(), 0, g.oh, nscratch.data());
+        }, reps));
+        t[1].push_back(CpuSeconds([&] {
+          asnet::ActiveShiftNhwcU8MakePlans(g, s.data(), plans.data());
+          asnet::ActiveShiftNhwcU8Forward(isa, g, xb.data(), plans.data(), 3, yb.data(), 0, g.oh, nscratch.data());
+        }, reps));
+        std::vector<uint8_t> scratch(asnet::ActiveShiftU8ScratchBytes(g));
+        t[2].push_back(CpuSeconds([&] {
+          asnet::ActiveShiftU8Forward(isa, g, xb.data(), s.data(), 3, yb.data(), 0, g.planes(), scratch.data());
+        }, reps));
+        t[3].push_back(CpuSeconds([&] {
+          asnet::ActiveShiftNchwcForward(isa, ng, x.data(), s.data(), y.data(), 0, ng.rows(), fplans.data());
+        }, reps));
+        t[4].push_back(CpuSeconds([&] { ByteMax(xb.data(), rb.data(), elems, 3); }, reps));
+        t[5].push_back(CpuSeconds([&] { Relu(x.data(), r.data(), elems); }, reps));
+      }
+      std::printf("%4lldx%3lldx%-3lld %-8s %7.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %8.2f\n", (long long)sh.c,
+                  (long long)sh.h, (long long)sh.w, kind, GroupsPerBlock(s, sh.c, 16), Median(t[0]) * 1e6,
+                  Median(t[1]) * 1e6, Median(t[2]) * 1e6, Median(t[3]) * 1e6, Median(t[4]) * 1e6, Median(t[5]) * 1e6,
+                  Median(t[0]) / Median(t[4]));
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -181,6 +266,7 @@ int main(int argc, char** argv) {
       }
     }
   }
+  if (filter == "u8") return BenchU8(rounds, rng);
   if (!filter.empty()) return 0;
   // NCHW kernel on the small maps.
   std::printf("\nNCHW ActiveShift (U(-1,1) shifts) vs ReLU\n");

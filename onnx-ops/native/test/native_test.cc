@@ -234,6 +234,7 @@ int main() {
   TestKernelSweep();
   TestHugeShifts();
   RunNchwcKernelTests();
+  RunU8KernelTests();
   TestTooOldRuntime();
   RunTrainingKernelTests();
   RunGeometryFuzzTests();

@@ -30,6 +30,9 @@ void RunTrainingKernelTests();
 /// The ActiveShiftNchwc kernel tests (nchwc_kernels_test.cc).
 void RunNchwcKernelTests();
 
+/// The uint8 ActiveShift kernel tests (u8_kernels_test.cc).
+void RunU8KernelTests();
+
 /// Geometry edge cases (huge strides, empty tensors) and their fuzz test (geometry_fuzz_test.cc).
 void RunGeometryFuzzTests();
 

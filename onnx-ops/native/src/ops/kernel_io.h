@@ -1,8 +1,9 @@
 // The tensors a kernel's Compute receives: float32 views over ONNX Runtime's kernel context, built
 // with the public C++ API only (register.cc creates them for each Compute call).
 //
-// Every dev.asnet input and output is a float32 tensor (the ops declare float for all of them, so
-// ONNX Runtime refuses other element types when the session is created). Inputs are declared
+// Inputs and outputs are float32 unless a kernel declares other element types (the uint8 ops do,
+// register.cc); ONNX Runtime refuses other element types when the session is created, so Data()
+// (float) and DataAs<T>() read what the op declared. Inputs are declared
 // optional to ONNX Runtime, so a view may be absent and the kernels check that each is present.
 // Constructors may throw Ort::Exception; register.cc turns it into an error status.
 #pragma once
@@ -25,14 +26,19 @@ class InputTensor {
     const Ort::ConstValue value = kc.GetInput(index);
     if (value == nullptr) return;
     shape_ = value.GetTensorTypeAndShapeInfo().GetShape();
-    data_ = value.GetTensorData<float>();
+    raw_ = value.GetTensorRawData();
     present_ = true;
   }
 
   explicit operator bool() const { return present_; }
   const std::vector<int64_t>& Shape() const { return shape_; }
   /// The elements (host or device memory, wherever ONNX Runtime placed the input).
-  const float* Data() const { return data_; }
+  const float* Data() const { return static_cast<const float*>(raw_); }
+  /// The elements as T, for inputs the op declares with another element type.
+  template <typename T>
+  const T* DataAs() const {
+    return static_cast<const T*>(raw_);
+  }
   /// The element count: 0 when a dimension is 0, whatever the others (an existing tensor with no
   /// zero dimension has a count that fits int64, since its bytes are in memory).
   int64_t NumberOfElement() const {
@@ -46,7 +52,7 @@ class InputTensor {
 
  private:
   std::vector<int64_t> shape_;
-  const float* data_ = nullptr;
+  const void* raw_ = nullptr;
   bool present_ = false;
 };
 
@@ -57,7 +63,12 @@ class OutputTensor {
 
   /// Asks ONNX Runtime for the output with this shape and returns its elements (once per Compute).
   float* Allocate(const std::vector<int64_t>& shape) {
-    return Ort::KernelContext(ctx_).GetOutput(index_, shape).GetTensorMutableData<float>();
+    return AllocateAs<float>(shape);
+  }
+  /// The same for an output the op declares with another element type.
+  template <typename T>
+  T* AllocateAs(const std::vector<int64_t>& shape) {
+    return Ort::KernelContext(ctx_).GetOutput(index_, shape).GetTensorMutableData<T>();
   }
 
  private:

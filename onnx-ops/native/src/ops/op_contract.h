@@ -22,6 +22,9 @@ inline constexpr const char* kForwardOp = "ActiveShift";
 inline constexpr const char* kGradOp = "ActiveShiftGrad";
 /// ActiveShift on ONNX Runtime's blocked NCHWc layout (asnet/active_shift_nchwc.h).
 inline constexpr const char* kNchwcOp = "ActiveShiftNchwc";
+/// ActiveShift on uint8 NCHW and channels-last tensors (asnet/active_shift_u8.h).
+inline constexpr const char* kU8Op = "ActiveShiftU8";
+inline constexpr const char* kNhwcU8Op = "ActiveShiftNhwcU8";
 inline constexpr const char* kBatchNormOp = "BatchNormTraining";
 inline constexpr const char* kBatchNormGradOp = "BatchNormTrainingGrad";
 inline constexpr const char* kReluGradOp = "ReluGrad";

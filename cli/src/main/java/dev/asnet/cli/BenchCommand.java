@@ -71,6 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With FILE: the batch fed to every model (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--cpu-time", description = "Time each run by the calling thread's CPU time instead of the wall "
+            + "clock (needs --threads 1: ONNX Runtime then computes on that thread); far less disturbed by other "
+            + "processes on a shared machine.")
+    boolean cpuTime;
+
     @Option(names = "--threads", paramLabel = "N", split = ",",
             description = "Intra-op thread counts, comma-separated (default: 1 and all cores).")
     List<Integer> threads;
@@ -144,6 +149,9 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             for (int t : threadCounts) {
                 RuntimeOptions.checkThreads("--threads", t, false);
+            }
+            if (cpuTime && (!threadCounts.equals(List.of(1)) || ops)) {
+                throw new IllegalArgumentException("--cpu-time needs --threads 1 and models (not --suite ops)");
             }
             if (rounds < 1) {
                 throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
@@ -244,8 +252,8 @@ public final class BenchCommand implements Callable<Integer> {
         // LatencyRunner reports each model's loading and warm-up and each round, per configuration.
         long steps = (long) configs.size() * (2L * models.size() + rounds);
         try (Progress progress = Progress.of(err, "bench", steps, !noProgress)) {
-            results = LatencyRunner.builder().optRounds(rounds).optWarmupMs(warmupMs).optProgress(progress).build()
-                    .run(models, configs);
+            results = LatencyRunner.builder().optRounds(rounds).optWarmupMs(warmupMs).optProgress(progress)
+                    .optThreadCpuTime(cpuTime).build().run(models, configs);
         }
         List<OpProfiler.Profile> profiles = new ArrayList<>();
         if (profile && where == Device.CPU) {

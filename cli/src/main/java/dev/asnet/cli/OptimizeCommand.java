@@ -52,9 +52,11 @@ public final class OptimizeCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, model + " is already machine-specific: "
                     + d.machineSpecific().get() + "; give the original model");
         }
-        if (!d.operators().containsKey(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT)) {
+        if (!d.operators().containsKey(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT)
+                && !d.operators().containsKey(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT_U8)) {
             throw new CliException(ExitCodes.USAGE, model + " has no " + AsnetDomain.DOMAIN + ":"
-                    + AsnetDomain.ACTIVE_SHIFT + " node, so there is nothing to rewrite (export it with --lowering custom)");
+                    + AsnetDomain.ACTIVE_SHIFT + " or " + AsnetDomain.ACTIVE_SHIFT_U8
+                    + " node, so there is nothing to rewrite (export it with --lowering custom)");
         }
         byte[] bytes = Files.readAllBytes(model);
         ModelProto proto = ModelProto.parseFrom(bytes);
@@ -74,7 +76,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         OutputFiles.write(output, out);
         PrintWriter w = spec.commandLine().getOut();
         w.printf("wrote %s (%s), machine-specific%n", output, Format.bytes(out.length));
-        w.printf("  rewrite     %s%n", built.report().summary());
+        w.printf("  rewrite     %s%n", built.summary());
         w.printf("  block size  %s%n", built.blockSize().explanation());
         w.printf("  made for    %s%n", built.model().getMetadataPropsList().stream()
                 .filter(e -> e.getKey().equals(NchwcRewrite.MACHINE_SPECIFIC)).findFirst().orElseThrow().getValue());

@@ -5,6 +5,7 @@ import dev.asnet.exporter.io.OnnxReader;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.IrException;
 import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.quantize.AslQuantization;
 import dev.asnet.exporter.quantize.CalibrationMethod;
 import dev.asnet.exporter.quantize.QuantizationException;
 import dev.asnet.exporter.quantize.QuantizeOptions;
@@ -36,8 +37,8 @@ import picocli.CommandLine.Spec;
         description = {"Quantize a float model to int8 (static, QDQ format: uint8 activations, int8 per-channel "
                 + "weights, int32 biases) that any ONNX Runtime loads. Activation ranges are calibrated by running the "
                 + "float model on calibration images prepared with the model's own preprocessing. BatchNormalization "
-                + "that cannot be folded becomes a depthwise 1x1 convolution; Active Shift layers run in float between "
-                + "the quantized convolutions, keeping their input's scale."},
+                + "that cannot be folded becomes a depthwise 1x1 convolution; Active Shift layers run on the uint8 tensors "
+                + "(or, with --asl float, in float between the quantized convolutions), keeping their input's scale."},
         footer = {"%nCalibration sources:",
             "  DIR or idx:DIR  an IDX dataset folder (Fashion-MNIST layout), training split",
             "  img:DIR or DIR  a folder of PNG/JPEG/BMP files (a DIR without IDX files), resized like 'asnet predict'",
@@ -46,6 +47,7 @@ import picocli.CommandLine.Spec;
             "  asnet quantize models/pretrained/as-resnet20-16x3-fashion-mnist.onnx -o as16x3-int8.onnx",
             "  asnet quantize model.onnx -o model-int8.onnx --calibration photos/ --images 200 --method percentile",
             "  asnet quantize as-resnet-w32.onnx -o w32-int8.onnx --calibration synthetic --images 16",
+            "  asnet quantize model.onnx -o model-int8-sandwich.onnx --asl float",
             "  asnet bench as-resnet-w32.onnx w32-int8.onnx --threads 1 --levels all --batch-size 1"})
 public final class QuantizeCommand implements Callable<Integer> {
     @Spec
@@ -74,6 +76,12 @@ public final class QuantizeCommand implements Callable<Integer> {
             description = "Upper percentile kept by --method percentile, in (50, 100] (default: ${DEFAULT-VALUE}).")
     double percentile;
 
+    @Option(names = "--asl", paramLabel = "FORM", defaultValue = "uint8",
+            description = "How Active Shift layers run: uint8 (one dev.asnet::ActiveShiftU8 on the uint8 tensor, "
+                    + "channels-last at level all) or float (DequantizeLinear -> ActiveShift -> QuantizeLinear) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String asl;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Chooses (or, for synthetic, makes) the calibration images (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -88,7 +96,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         QuantizeOptions options;
         try {
-            options = QuantizeOptions.builder().optMethod(CalibrationMethod.parse(method)).optPercentile(percentile).build();
+            options = QuantizeOptions.builder().optMethod(CalibrationMethod.parse(method)).optPercentile(percentile)
+                    .optAsl(parseAsl()).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--method/--percentile: " + e.getMessage(), e);
         }
@@ -127,7 +136,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             notes.add(r.plan().batchNormsRewritten() + " BatchNormalization as depthwise conv");
         }
         if (r.plan().activeShiftLayers() > 0) {
-            notes.add(r.plan().activeShiftLayers() + " Active Shift layers in float");
+            notes.add(r.plan().activeShiftLayers() + " Active Shift layers in " + options.asl().id());
         }
         if (!r.plan().keptInFloat().isEmpty()) {
             notes.add("float: " + r.plan().keptInFloat());
@@ -138,6 +147,14 @@ public final class QuantizeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "calibration: %s, %d images, seed %d, %s%n", data.description(), data.size(), seed,
                 options.describeMethod());
         return ExitCodes.OK;
+    }
+
+    private AslQuantization parseAsl() {
+        try {
+            return AslQuantization.parse(asl);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--asl: " + e.getMessage(), e);
+        }
     }
 
     private CalibrationData calibrationData(InputSpec pre) throws Exception {

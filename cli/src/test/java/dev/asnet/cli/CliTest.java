@@ -107,6 +107,16 @@ class CliTest {
         fails(ExitCodes.USAGE, "unknown calibration method 'best'", "quantize", model.toString(), "-o", q.toString(),
                 "--method", "best");
         fails(ExitCodes.USAGE, "--images must be >= 1", "quantize", model.toString(), "-o", q.toString(), "--images", "0");
+        fails(ExitCodes.USAGE, "unknown Active Shift form 'int4'", "quantize", model.toString(), "-o", q.toString(),
+                "--asl", "int4");
+        // Both Active Shift forms; the default is the uint8 op.
+        Path qf = dir.resolve("qf.onnx");
+        r = CliRunner.run("quantize", model.toString(), "-o", qf.toString(), "--calibration", "synthetic", "--images", "4",
+                "--asl", "float", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Active Shift layers in float"), r.out());
+        assertTrue(CliRunner.run("inspect", qf.toString()).out().contains("dev.asnet:ActiveShift x"));
+        assertTrue(CliRunner.run("inspect", q.toString()).out().contains("dev.asnet:ActiveShiftU8 x"));
         Path wide = dir.resolve("wide.onnx");
         assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--input", "1x32x32", "--classes", "10", "-o",
                 wide.toString()).exitCode());

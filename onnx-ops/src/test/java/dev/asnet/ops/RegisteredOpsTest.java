@@ -10,6 +10,7 @@ import dev.asnet.exporter.ops.AsnetDomain.AttributeSpec;
 import dev.asnet.exporter.ops.AsnetDomain.OpSpec;
 import dev.asnet.exporter.ops.AsnetDomain.Provider;
 import dev.asnet.exporter.ops.AsnetDomain;
+import dev.asnet.exporter.ir.DataType;
 import dev.asnet.ops.testing.OneNodeModel;
 import dev.asnet.ops.testing.OpSessions;
 import java.io.IOException;
@@ -135,12 +136,20 @@ class RegisteredOpsTest {
                     continue;
                 }
                 ops.add(op.name() + " @ " + p.ortName() + " | opset " + AsnetDomain.VERSION
-                        + " | inputs " + String.join(",", Collections.nCopies(op.inputs().size(), "float"))
-                        + " | outputs " + String.join(",", Collections.nCopies(op.outputs().size(), "float"))
+                        + " | inputs " + typeNames(op.inputTypes()) + " | outputs " + typeNames(op.outputTypes())
                         + " | attributes " + attrs);
             }
         }
         return ops;
+    }
+
+    /** "uint8,float": element types as asnet_list_ops prints them. */
+    private static String typeNames(List<DataType> types) {
+        List<String> names = new ArrayList<>();
+        for (DataType t : types) {
+            names.add(t.name().toLowerCase(Locale.ROOT));
+        }
+        return String.join(",", names);
     }
 
     /** Empty when equal; otherwise which lines only one side has. */
@@ -191,11 +200,11 @@ class RegisteredOpsTest {
                     m.integer(a.name(), 8);
                 }
             }
-            for (String in : op.inputs()) {
-                m.input(in, OneNodeModel.FLOAT, (Object[]) null);
+            for (int i = 0; i < op.inputs().size(); i++) {
+                m.input(op.inputs().get(i), op.inputTypes().get(i).onnxCode(), (Object[]) null);
             }
-            for (String out : op.outputs()) {
-                m.output(out, OneNodeModel.FLOAT);
+            for (int i = 0; i < op.outputs().size(); i++) {
+                m.output(op.outputs().get(i), op.outputTypes().get(i).onnxCode());
             }
             OpSessions.ENV.createSession(m.bytes(), sessions.options()).close();
         }

@@ -417,7 +417,7 @@ public final class ModelDescription {
 
     /**
      * How the model's Active Shift layers are written: {@code custom} (the graph uses the
-     * {@code dev.asnet} ActiveShift op), {@code portable} (GridSample) or {@code depthwise}, as the
+     * {@code dev.asnet} ActiveShift op, or ActiveShiftU8 in a quantized model), {@code portable} (GridSample) or {@code depthwise}, as the
      * {@link ModelInfo#aslLowering()} metadata says, but only when the graph really has Active
      * Shift layers: exporters record the lowering they were asked for even for networks without
      * any (the baselines), and such a model has no lowering.
@@ -425,7 +425,8 @@ public final class ModelDescription {
      * @return the lowering, or empty for a model without Active Shift layers
      */
     public Optional<String> aslLowering() {
-        if (operators.keySet().stream().anyMatch(k -> k.equals(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT))) {
+        if (operators.keySet().stream().anyMatch(k -> k.equals(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT)
+                || k.equals(AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT_U8))) {
             return Optional.of("custom");
         }
         AslLowering m = info.aslLowering().orElse(null);

@@ -32,8 +32,10 @@ public final class LatencyRunner {
     private final long warmupNanos;
     private final long roundNanos;
     private final Consumer<String> progress;
+    private final boolean cpuTime;
 
     private LatencyRunner(Builder b) {
+        this.cpuTime = b.cpuTime;
         this.rounds = b.rounds;
         this.warmupNanos = b.warmupMs * 1_000_000L;
         this.roundNanos = b.roundMs * 1_000_000L;
@@ -74,7 +76,11 @@ public final class LatencyRunner {
             for (BenchModel m : models) {
                 progress.accept(where + " loading " + m.name());
                 try {
-                    loaded.add(new Loaded(m, options, config.runtimeOptions().toBuilder().optNchwcRewrite(m.nchwcRewrite())
+                    if (cpuTime && config.threads() != 1) {
+                        throw new IllegalArgumentException("CPU-time measurement needs one intra-op thread, got "
+                                + config.threads());
+                    }
+                    loaded.add(new Loaded(m, options, cpuTime, config.runtimeOptions().toBuilder().optNchwcRewrite(m.nchwcRewrite())
                             .build()));
                 } catch (Exception e) {
                     failed.add(new Measurement(m, config, null, describe(e)));
@@ -151,6 +157,9 @@ public final class LatencyRunner {
         return e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""));
     }
 
+    /** CPU time of the calling thread, where ONNX Runtime computes when it has one intra-op thread. */
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
     /** A model with its session and a fixed random input. */
     private static final class Loaded implements AutoCloseable {
         final BenchModel model;
@@ -162,9 +171,12 @@ public final class LatencyRunner {
         final List<Double> samples = new ArrayList<>();
         int runsPerRound = 1;
         String error;
+        /** Time runs with this thread's CPU time instead of the wall clock. */
+        final boolean cpuTime;
 
-        Loaded(BenchModel model, SessionFactory.Setup options, RuntimeOptions runtime) throws Exception {
+        Loaded(BenchModel model, SessionFactory.Setup options, boolean cpuTime, RuntimeOptions runtime) throws Exception {
             this.model = model;
+            this.cpuTime = cpuTime;
             OrtEnvironment env = SessionFactory.environment();
             byte[] bytes = model.source().bytes();
             // Timed as asnet runs it: with the NCHWc rewrite where it applies (see SessionFactory).
@@ -203,11 +215,11 @@ public final class LatencyRunner {
         }
 
         long runOnce() throws OrtException {
-            long t0 = System.nanoTime();
+            long t0 = cpuTime ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
             try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
                 Objects.requireNonNull(r);
             }
-            return System.nanoTime() - t0;
+            return (cpuTime ? THREADS.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
         }
 
         void warmUp(long warmupNanos, long roundNanos) throws OrtException {
@@ -238,6 +250,7 @@ public final class LatencyRunner {
         private long warmupMs = 300;
         private long roundMs = 50;
         private Consumer<String> progress = s -> { };
+        private boolean cpuTime;
 
         private Builder() {}
 
@@ -256,6 +269,17 @@ public final class LatencyRunner {
         /** Approximate time per model per round, in ms (>= 1); fast models run several times a round. */
         public Builder optRoundMs(long roundMs) {
             this.roundMs = roundMs;
+            return this;
+        }
+
+        /**
+         * Times each run by the calling thread's CPU time instead of the wall clock. With one intra-op
+         * thread ONNX Runtime computes on the calling thread, so this counts the model's own work and
+         * leaves out the time other processes hold the cores (a shared machine); configurations with
+         * more threads are refused.
+         */
+        public Builder optThreadCpuTime(boolean on) {
+            this.cpuTime = on;
             return this;
         }
 

@@ -1,6 +1,8 @@
 package dev.asnet.exporter.ops;
 
 import dev.asnet.exporter.ir.AttributeType;
+import dev.asnet.exporter.ir.DataType;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +19,8 @@ import java.util.Set;
  * onnx-ops} compares that listing with {@link #ops()} both ways: an op, input, output, attribute or
  * provider added, removed or renamed on one side only fails the build.
  *
- * <p>Every input and output of every op is a float32 tensor.
+ * <p>Every input and output is a float32 tensor except those of the uint8 ops ({@link
+ * #ACTIVE_SHIFT_U8}, {@link #ACTIVE_SHIFT_NHWC_U8}), whose {@link OpSpec} lists the element types.
  */
 public final class AsnetDomain {
     /** The operator domain. */
@@ -49,6 +52,25 @@ public final class AsnetDomain {
      * rewrite of its optimized graph replaces {@code ReorderOutput -> ActiveShift -> ReorderInput}.
      */
     public static final String ACTIVE_SHIFT_NCHWC = "ActiveShiftNchwc";
+    /**
+     * {@code ActiveShiftU8(X, shift, x_scale, x_zero_point) -> Y}: {@link #ACTIVE_SHIFT} on a uint8
+     * tensor of a quantized model. X and Y uint8 {@code [N, C, H, W]} share the per-tensor {@code
+     * x_scale} (float scalar, finite, > 0) and {@code x_zero_point} (uint8 scalar); shift is float
+     * {@code [C, 2]}; attribute {@link #STRIDES}. A bilinear sample is a convex combination of its
+     * taps, so the input's range holds it; taps outside the image read the zero point. Rounding
+     * (exact, docs/op-contract.md): with {@code d = q - zp} per tap (0 outside) and ActiveShift's
+     * float32 weights, {@code acc = ((w00*d00 + w01*d01) + w10*d10) + w11*d11} in float32 without
+     * fused multiply-add, {@code Y = clamp(zp + round_half_even(acc), 0, 255)}. CPU only.
+     */
+    public static final String ACTIVE_SHIFT_U8 = "ActiveShiftU8";
+    /**
+     * {@code ActiveShiftNhwcU8(X, shift, x_scale, x_zero_point) -> Y}: {@link #ACTIVE_SHIFT_U8} on
+     * channels-last tensors, X {@code [N, H, W, C]}, Y {@code [N, ceil(H/sh), ceil(W/sw), C]}, the
+     * layout of ONNX Runtime's quantized convs at level ALL. CPU only. ONNX Runtime never produces
+     * this op itself: a rewrite of its optimized graph replaces {@code Transpose -> ActiveShiftU8 ->
+     * Transpose}.
+     */
+    public static final String ACTIVE_SHIFT_NHWC_U8 = "ActiveShiftNhwcU8";
     /**
      * Training graphs' fused op {@code BatchNormTraining(X, scale, B) -> (Y, mean, var)}: X is
      * {@code [N, C, ...]}, scale and B {@code [C]}; mean and var (biased) are the statistics of each
@@ -142,19 +164,41 @@ public final class AsnetDomain {
      * One op of the domain.
      *
      * @param name the op type
-     * @param inputs the input names, in order (all float32 tensors, all required)
-     * @param outputs the output names, in order (all float32 tensors)
+     * @param inputs the input names, in order (all required)
+     * @param outputs the output names, in order
      * @param attributes the attributes it reads
      * @param providers the execution providers it has kernels for
+     * @param inputTypes the element type of each input
+     * @param outputTypes the element type of each output
      */
     public record OpSpec(String name, List<String> inputs, List<String> outputs, List<AttributeSpec> attributes,
-            Set<Provider> providers) {
-        /** Copies the lists so that a spec cannot change. */
+            Set<Provider> providers, List<DataType> inputTypes, List<DataType> outputTypes) {
+        /** Copies the lists so that a spec cannot change, and checks one type per input and output. */
         public OpSpec {
             inputs = List.copyOf(inputs);
             outputs = List.copyOf(outputs);
             attributes = List.copyOf(attributes);
             providers = Set.copyOf(providers);
+            inputTypes = List.copyOf(inputTypes);
+            outputTypes = List.copyOf(outputTypes);
+            if (inputTypes.size() != inputs.size() || outputTypes.size() != outputs.size()) {
+                throw new IllegalArgumentException(name + ": one element type per input and output");
+            }
+        }
+
+        /**
+         * An op whose inputs and outputs are all float32.
+         *
+         * @param name the op type
+         * @param inputs the input names, in order
+         * @param outputs the output names, in order
+         * @param attributes the attributes it reads
+         * @param providers the execution providers it has kernels for
+         */
+        public OpSpec(String name, List<String> inputs, List<String> outputs, List<AttributeSpec> attributes,
+                Set<Provider> providers) {
+            this(name, inputs, outputs, attributes, providers, Collections.nCopies(inputs.size(), DataType.FLOAT),
+                    Collections.nCopies(outputs.size(), DataType.FLOAT));
         }
     }
 
@@ -169,6 +213,10 @@ public final class AsnetDomain {
     private static final AttributeSpec RELU_SPEC =
             new AttributeSpec(RELU, AttributeType.INT, "0 or 1 (apply a ReLU to Y); default 0");
 
+    private static final List<String> U8_INPUTS = List.of("X", "shift", "x_scale", "x_zero_point");
+    private static final List<DataType> U8_INPUT_TYPES =
+            List.of(DataType.UINT8, DataType.FLOAT, DataType.FLOAT, DataType.UINT8);
+
     private static final List<OpSpec> OPS = List.of(
             new OpSpec(ACTIVE_SHIFT, List.of("X", "shift"), List.of("Y"), List.of(STRIDES_SPEC),
                     EnumSet.of(Provider.CPU, Provider.CUDA)),
@@ -176,6 +224,10 @@ public final class AsnetDomain {
                     EnumSet.of(Provider.CPU, Provider.CUDA)),
             new OpSpec(ACTIVE_SHIFT_NCHWC, List.of("X", "shift"), List.of("Y"), List.of(STRIDES_SPEC, BLOCK_SIZE_SPEC),
                     EnumSet.of(Provider.CPU)),
+            new OpSpec(ACTIVE_SHIFT_U8, U8_INPUTS, List.of("Y"), List.of(STRIDES_SPEC), EnumSet.of(Provider.CPU),
+                    U8_INPUT_TYPES, List.of(DataType.UINT8)),
+            new OpSpec(ACTIVE_SHIFT_NHWC_U8, U8_INPUTS, List.of("Y"), List.of(STRIDES_SPEC), EnumSet.of(Provider.CPU),
+                    U8_INPUT_TYPES, List.of(DataType.UINT8)),
             new OpSpec(BATCH_NORM_TRAINING, List.of("X", "scale", "B"), List.of("Y", "mean", "var"),
                     List.of(EPSILON_SPEC, RELU_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING_GRAD, List.of("dY", "X", "scale", "mean", "var"), List.of("dX", "dscale", "dB"),

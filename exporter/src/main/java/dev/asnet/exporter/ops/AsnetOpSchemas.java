@@ -11,11 +11,14 @@ public final class AsnetOpSchemas {
     private AsnetOpSchemas() {}
 
     /**
-     * Registers ActiveShift and ActiveShiftGrad.
+     * Registers ActiveShift, ActiveShiftGrad and the uint8 ActiveShiftU8 (quantized models; the
+     * channels-last ActiveShiftNhwcU8 only appears in ONNX Runtime's optimized graphs, which asnet
+     * never reads into this IR).
      *
      * @param r the registry to fill
      */
     public static void registerAll(OpRegistry r) {
+        r.register(builder(AsnetDomain.ACTIVE_SHIFT_U8).setShapeFunction(AsnetOpSchemas::forwardU8).build());
         r.register(builder(AsnetDomain.ACTIVE_SHIFT)
                 .setShapeFunction(ctx -> List.of(forward(ctx, 0, 1))).build());
         r.register(builder(AsnetDomain.ACTIVE_SHIFT_GRAD)
@@ -48,6 +51,25 @@ public final class AsnetOpSchemas {
             b.optAttribute(a.name(), a.type(), null);
         }
         return b;
+    }
+
+    /** ActiveShiftU8: X uint8 [N, C, H, W], shift float [C, 2], scalar float scale and uint8 zero point. */
+    private static List<ValueType> forwardU8(NodeContext ctx) {
+        ctx.requireType(0, DataType.UINT8);
+        ctx.requireType(1, DataType.FLOAT);
+        ctx.requireType(2, DataType.FLOAT);
+        ctx.requireType(3, DataType.UINT8);
+        Shape x = ctx.requireRank(0, 4);
+        Shape s = ctx.requireRank(1, 2);
+        if (!s.dim(0).compatible(x.dim(1)) || !s.dim(1).compatible(Dim.of(2))) {
+            throw ctx.fail("shift must be [C, 2] with C = " + x.dim(1) + " (channels of X " + x + ") but is " + s);
+        }
+        ctx.requireRank(2, 0);
+        ctx.requireRank(3, 0);
+        long[] st = ctx.intsAttr(AsnetDomain.STRIDES, 2, 1, new long[] {1, 1});
+        Dim h = x.dim(2).isKnown() ? Dim.of(AsnetDomain.outputExtent(x.dim(2).value(), st[0])) : Dim.unknown();
+        Dim w = x.dim(3).isKnown() ? Dim.of(AsnetDomain.outputExtent(x.dim(3).value(), st[1])) : Dim.unknown();
+        return List.of(new ValueType(DataType.UINT8, Shape.of(x.dim(0), x.dim(1), h, w)));
     }
 
     private static ValueType forward(NodeContext ctx, int xi, int si) {

@@ -9,13 +9,14 @@ package dev.asnet.exporter.quantize;
 public enum AslQuantization {
     /**
      * {@code DequantizeLinear -> ActiveShift -> QuantizeLinear}: the float kernel between the
-     * quantized convs. Runs with today's op library.
+     * quantized convs (two extra passes per layer, and at level ALL ONNX Runtime's Transposes).
      */
     FLOAT("float"),
     /**
      * One {@code dev.asnet::ActiveShiftU8(X_u8, shift, x_scale, x_zero_point)} node on the uint8
-     * tensor, output with the same scale and zero point ({@link ActiveShiftU8}). Needs an op library
-     * that implements it.
+     * tensor, output with the same scale and zero point ({@link ActiveShiftU8}); the default. At level
+     * ALL the runtime's load-time rewrite makes it channels-last ({@code ActiveShiftNhwcU8}), next to
+     * ONNX Runtime's channels-last quantized convs, without Transposes.
      */
     UINT8("uint8");
 
@@ -23,6 +24,22 @@ public enum AslQuantization {
 
     AslQuantization(String id) {
         this.id = id;
+    }
+
+    /**
+     * The form named by {@link #id()}.
+     *
+     * @param id {@code float} or {@code uint8}
+     * @return the form
+     * @throws IllegalArgumentException naming the choices for any other text
+     */
+    public static AslQuantization parse(String id) {
+        for (AslQuantization a : values()) {
+            if (a.id.equals(id)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown Active Shift form '" + id + "' (use uint8 or float)");
     }
 
     /**

@@ -22,7 +22,7 @@ public final class QuantizeOptions {
     }
 
     /**
-     * A builder with the defaults: min-max calibration, Active Shift in float.
+     * A builder with the defaults: min-max calibration, Active Shift as the uint8 op.
      *
      * @return the builder
      */
@@ -80,7 +80,7 @@ public final class QuantizeOptions {
     public static final class Builder {
         private CalibrationMethod method = CalibrationMethod.MINMAX;
         private double percentile = DEFAULT_PERCENTILE;
-        private AslQuantization asl = AslQuantization.FLOAT;
+        private AslQuantization asl = AslQuantization.UINT8;
 
         private Builder() {}
 

@@ -31,6 +31,8 @@ public final class OneNodeModel {
     public static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     /** ONNX element type of float64. */
     public static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
+    /** ONNX element type code of uint8. */
+    public static final int UINT8 = TensorProto.DataType.UINT8_VALUE;
 
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("one_node");
     private final NodeProto.Builder node = NodeProto.newBuilder().setName("node");

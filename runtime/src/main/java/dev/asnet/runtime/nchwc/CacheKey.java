@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record CacheKey(String hex) {
     /** Version of the key's recipe and the entry format; bump it when either changes. */
-    static final String RECIPE = "asnet-nchwc-cache-v1";
+    static final String RECIPE = "asnet-nchwc-cache-v2";
 
     /**
      * Checks the digest.

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import dev.asnet.exporter.onnx.Onnx.ModelProto;
 import dev.asnet.exporter.onnx.Onnx.StringStringEntryProto;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Builds the machine-specific model: ONNX Runtime's optimized graph of a model on this machine,
@@ -17,9 +18,35 @@ public final class MachineSpecificModels {
      *
      * @param model ONNX Runtime's optimized graph, rewritten where possible, with the metadata
      * @param report what the rewrite did
-     * @param blockSize how the block size was found
+     * @param blockSize how the block size was found (empty for a graph without blocked convs, such as
+     *     a quantized one whose uint8 Active Shifts were rewritten)
+     * @param nhwcU8 how many {@code Transpose -> ActiveShiftU8 -> Transpose} chains became
+     *     {@code ActiveShiftNhwcU8} ({@link ActiveShiftNhwcU8Rewriter})
      */
-    public record Built(ModelProto model, RewriteReport report, BlockSizeDetector.Result blockSize) {}
+    public record Built(ModelProto model, RewriteReport report, BlockSizeDetector.Result blockSize, int nhwcU8) {
+        /**
+         * Whether the model differs from ONNX Runtime's own optimized graph.
+         *
+         * @return true when some chain was rewritten
+         */
+        public boolean rewritten() {
+            return report.rewritten() > 0 || nhwcU8 > 0;
+        }
+
+        /**
+         * One line for logs: what both rewrites did.
+         *
+         * @return the summary
+         */
+        public String summary() {
+            String u8 = nhwcU8 + " ActiveShiftU8 chain" + (nhwcU8 == 1 ? "" : "s") + " to "
+                    + dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT_NHWC_U8 + " (channels-last uint8)";
+            if (blockSize.blockSize().isEmpty()) {
+                return "rewrote " + u8;
+            }
+            return nhwcU8 == 0 ? report.summary() : report.summary() + "; rewrote " + u8;
+        }
+    }
 
     private MachineSpecificModels() {}
 
@@ -45,7 +72,18 @@ public final class MachineSpecificModels {
             original = ModelProto.parseFrom(sorted);
         }
         ModelProto optimized = ModelProto.parseFrom(OptimizedGraphs.optimize(bytes, asnetOps, source));
+        // Quantized models: ONNX Runtime's channels-last uint8 convs with Transposes around each
+        // ActiveShiftU8. Such a graph may have no blocked float conv at all (then no block size).
+        ActiveShiftNhwcU8Rewriter.Result u8 = ActiveShiftNhwcU8Rewriter.rewrite(optimized, original);
+        optimized = u8.model();
         BlockSizeDetector.Result found = BlockSizeDetector.detect(original, optimized);
+        if (found.blockSize().isEmpty() && u8.rewritten() > 0) {
+            String description = "ONNX Runtime " + NchwcSupport.ortVersion() + " optimized graph for this CPU ("
+                    + MachineIdentity.describe() + "); " + u8.rewritten() + " ActiveShiftU8 -> "
+                    + dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT_NHWC_U8 + " (needs an asnet op library with that op)";
+            return new Built(withMachineSpecific(optimized, description), new RewriteReport(0, 0, 0, List.of()), found,
+                    u8.rewritten());
+        }
         if (found.blockSize().isEmpty()) {
             throw new NchwcUnavailableException(source + ": the NCHWc block size cannot be determined from ONNX "
                     + "Runtime's optimized graph (" + found.explanation() + "), so nothing is rewritten");
@@ -55,8 +93,15 @@ public final class MachineSpecificModels {
                 ActiveShiftNchwcRewriter.MAX_OFFSETS_PER_BLOCK_FRACTION * b);
         String description = "ONNX Runtime " + NchwcSupport.ortVersion() + " optimized graph for this CPU ("
                 + MachineIdentity.describe() + "), NCHWc block size " + b + "; " + r.report().rewritten()
-                + " ActiveShift -> " + NchwcOps.ACTIVE_SHIFT_NCHWC + " (needs an asnet op library with that op)";
-        ModelProto.Builder m = r.model().toBuilder();
+                + " ActiveShift -> " + NchwcOps.ACTIVE_SHIFT_NCHWC + (u8.rewritten() > 0 ? ", " + u8.rewritten()
+                + " ActiveShiftU8 -> " + dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT_NHWC_U8 : "")
+                + " (needs an asnet op library with that op)";
+        return new Built(withMachineSpecific(r.model(), description), r.report(), found, u8.rewritten());
+    }
+
+    /** The model with the {@value NchwcRewrite#MACHINE_SPECIFIC} metadata set to a description. */
+    private static ModelProto withMachineSpecific(ModelProto model, String description) {
+        ModelProto.Builder m = model.toBuilder();
         for (int i = m.getMetadataPropsCount() - 1; i >= 0; i--) {
             if (m.getMetadataProps(i).getKey().equals(NchwcRewrite.MACHINE_SPECIFIC)) {
                 m.removeMetadataProps(i);
@@ -64,6 +109,6 @@ public final class MachineSpecificModels {
         }
         m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(NchwcRewrite.MACHINE_SPECIFIC)
                 .setValue(description));
-        return new Built(m.build(), r.report(), found);
+        return m.build();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Objects;
  * {@code ~/.cache/asnet/nchwc/}). Each file is a short text header, then the model:
  *
  * <pre>
- * asnet-nchwc-cache-v1
+ * asnet-nchwc-cache-v2
  * key &lt;the key&gt;
  * kind rewritten | unchanged
  * length &lt;model bytes&gt;

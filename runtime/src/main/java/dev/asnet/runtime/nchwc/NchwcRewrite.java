@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>It applies when the options ask for it ({@link RuntimeOptions#nchwcRewrite()}), the session is a
  * CPU one at {@link OptimizationLevel#ALL} (only then does ONNX Runtime use NCHWc), the model has a
- * {@code dev.asnet:ActiveShift} node, is not already an optimized graph and holds all its tensors.
+ * {@code dev.asnet:ActiveShift} node (or, in a quantized model, {@code ActiveShiftU8}: its {@code
+ * Transpose -> ActiveShiftU8 -> Transpose} chains become channels-last {@code ActiveShiftNhwcU8},
+ * {@link ActiveShiftNhwcU8Rewriter}), is not already an optimized graph and holds all its tensors.
  * It then needs the op library's {@code ActiveShiftNchwc} (otherwise the model is opened as it is,
  * with one debug log line per process) and ONNX Runtime's block size on this machine. The rewritten model
  * is opened at level ALL too: ONNX Runtime's transformers leave an already optimized graph as it is
@@ -157,22 +159,22 @@ public final class NchwcRewrite {
         } catch (OrtException | IOException | RuntimeException e) {
             return skipped(model, source + ": NCHWc rewrite skipped: " + e.getMessage(), null);
         }
-        if (built.blockSize().blockSize().getAsInt() != block.blockSize().getAsInt()) {
+        if (built.blockSize().blockSize().isPresent()
+                && built.blockSize().blockSize().getAsInt() != block.blockSize().getAsInt()) {
             return skipped(model, source + ": NCHWc rewrite skipped: the model's graph has block size "
                     + built.blockSize().blockSize().getAsInt() + " but the probe found "
                     + block.blockSize().getAsInt(), null);
         }
-        RewriteReport report = built.report();
-        boolean rewritten = report.rewritten() > 0;
+        boolean rewritten = built.rewritten();
         NchwcCache.Entry entry = new NchwcCache.Entry(rewritten,
-                rewritten ? built.model().toByteArray() : new byte[0], report.summary());
+                rewritten ? built.model().toByteArray() : new byte[0], built.summary());
         try {
             cache.write(key, entry);
         } catch (IOException e) {
             // The cache only saves time: the model still opens.
             LOG.log(System.Logger.Level.WARNING, "NCHWc cache: cannot write " + cache.file(key) + ": " + e.getMessage());
         }
-        String message = source + ": " + report.summary();
+        String message = source + ": " + built.summary();
         LOG.log(System.Logger.Level.INFO, message);
         return new Outcome(rewritten ? entry.model() : model, rewritten ? Status.REWRITTEN : Status.UNCHANGED,
                 false, message);
@@ -191,9 +193,10 @@ public final class NchwcRewrite {
             if (n.getDomain().equals(NchwcOps.DOMAIN)) {
                 return "the model is already an ONNX Runtime optimized graph";
             }
-            activeShift |= NchwcOps.isActiveShift(n);
+            activeShift |= NchwcOps.isActiveShift(n) || NchwcOps.is(n, AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_U8);
         }
-        return activeShift ? null : "the model has no " + AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT + " node";
+        return activeShift ? null : "the model has no " + AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT
+                + " or " + AsnetDomain.ACTIVE_SHIFT_U8 + " node";
     }
 
     private static Outcome skipped(byte[] model, String message, AtomicBoolean once) {

@@ -7,17 +7,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.asnet.exporter.io.OnnxReader;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
+import dev.asnet.exporter.quantize.AslQuantization;
 import dev.asnet.exporter.quantize.CalibrationMethod;
 import dev.asnet.exporter.quantize.QuantizeOptions;
 import dev.asnet.runtime.AsnetModel;
+import dev.asnet.runtime.ModelDescription;
 import dev.asnet.runtime.OptimizationLevel;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.dataset.FashionMnist;
 import dev.asnet.runtime.dataset.LabeledImages;
+import dev.asnet.runtime.nchwc.MachineSpecificModels;
 import dev.asnet.runtime.vision.Evaluation;
 import dev.asnet.runtime.vision.ImageClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,11 +47,17 @@ class PretrainedQuantizationTest {
         try (AsnetModel m = AsnetModel.open(PRETRAINED, one)) {
             fp = ImageClassifier.of(m).evaluate(test);
         }
-        for (CalibrationMethod method : CalibrationMethod.values()) {
+        // Min-max with both Active Shift forms, percentile with the default (uint8) one.
+        List<QuantizeOptions> forms = List.of(
+                QuantizeOptions.builder().optMethod(CalibrationMethod.MINMAX).optAsl(AslQuantization.FLOAT).build(),
+                QuantizeOptions.builder().optMethod(CalibrationMethod.MINMAX).optAsl(AslQuantization.UINT8).build(),
+                QuantizeOptions.builder().optMethod(CalibrationMethod.PERCENTILE).optAsl(AslQuantization.UINT8).build());
+        for (QuantizeOptions options : forms) {
+            CalibrationMethod method = options.method();
             CalibrationData data = CalibrationSets.fromDataset(train, ModelQuantizer.preprocessing(source), 1000, 1,
                     "fashion-mnist train");
             ModelQuantizer.QuantizationResult r = ModelQuantizer.quantize(source, data,
-                    QuantizeOptions.builder().optMethod(method).build(), one, null);
+                    options, one, null);
             byte[] bytes = OnnxWriter.toBytes(r.model());
             Evaluation q;
             try (AsnetModel m = AsnetModel.open(bytes, one)) {
@@ -54,7 +65,8 @@ class PretrainedQuantizationTest {
             }
             Map<String, Integer> ops = OptimizedGraph.operators(bytes, one);
             StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-                    "%s: float %.4f (%d) -> int8 %.4f (%d), %d BN as depthwise conv; optimized graph %s%n", method.id(),
+                    "%s, ASL %s: float %.4f (%d) -> int8 %.4f (%d), %d BN as depthwise conv; optimized graph %s%n",
+                    method.id(), options.asl().id(),
                     fp.accuracy(), fp.correct(), q.accuracy(), q.correct(), r.plan().batchNormsRewritten(), ops));
             for (int c = 0; c < q.classNames().size(); c++) {
                 report.append(String.format(Locale.ROOT, "  %-12s %.4f -> %.4f (%+.1f points)%n", q.classNames().get(c),
@@ -64,11 +76,28 @@ class PretrainedQuantizationTest {
             assertEquals(10000, q.count());
             assertTrue(fp.accuracy() - q.accuracy() <= MAX_LOSS, report.toString());
             assertEquals(0, ops.getOrDefault("BatchNormalization", 0), report.toString());
-            // Layout Transposes remain only where the float ActiveShift sits between channels-last
-            // QLinearConvs (two per layer), plus the graph's entry and exit.
-            int asls = ops.getOrDefault("dev.asnet:ActiveShift", 0);
+            // ONNX Runtime's own graph: layout Transposes remain where the ActiveShift (float or uint8)
+            // sits between channels-last QLinearConvs (two per layer), plus the graph's entry and exit.
+            int asls = ops.getOrDefault(options.asl() == AslQuantization.UINT8 ? "dev.asnet:ActiveShiftU8"
+                    : "dev.asnet:ActiveShift", 0);
             assertEquals(9, asls, report.toString());
             assertTrue(ops.getOrDefault("Transpose", 0) <= 2 * asls + 2, report.toString());
+            if (options.asl() == AslQuantization.UINT8) {
+                // The runtime's rewrite (what AsnetModel opened above): channels-last uint8 shifts, no
+                // Transposes left but the graph's entry and exit.
+                MachineSpecificModels.Built built = MachineSpecificModels.build(bytes, ModelProto.parseFrom(bytes), true,
+                        "pretrained int8");
+                Map<String, Integer> rewritten = ModelDescription.parse(built.model().toByteArray(), "rewritten").operators();
+                assertEquals(9, built.nhwcU8(), built.summary());
+                assertEquals(9, rewritten.getOrDefault("dev.asnet:ActiveShiftNhwcU8", 0), rewritten.toString());
+                assertTrue(rewritten.getOrDefault("Transpose", 0) <= 2, rewritten.toString());
+                // ONNX Runtime opens the rewritten graph at ALL without putting Transposes back.
+                Map<String, Integer> reopened = OptimizedGraph.operators(built.model().toByteArray(), one);
+                assertTrue(reopened.getOrDefault("Transpose", 0) <= 2, reopened.toString());
+                assertEquals(9, reopened.getOrDefault("dev.asnet:ActiveShiftNhwcU8", 0), reopened.toString());
+                assertEquals(0, rewritten.getOrDefault("dev.asnet:ActiveShift", 0) + rewritten.getOrDefault(
+                        "dev.asnet:ActiveShiftU8", 0), "no float or NCHW shift left: " + rewritten);
+            }
             assertEquals(31, ops.getOrDefault("com.microsoft:QLinearConv", 0), report.toString());
             assertEquals(9, ops.getOrDefault("com.microsoft:QLinearAdd", 0), report.toString());
         }

@@ -18,6 +18,7 @@ import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.exporter.ops.OpRegistry;
+import dev.asnet.exporter.quantize.AslQuantization;
 import dev.asnet.exporter.quantize.QdqQuantizer;
 import dev.asnet.exporter.quantize.QuantParams;
 import dev.asnet.exporter.quantize.QuantizationPlan;
@@ -25,6 +26,8 @@ import dev.asnet.exporter.quantize.QuantizeOptions;
 import dev.asnet.exporter.quantize.TensorRange;
 import dev.asnet.runtime.AsnetModel;
 import dev.asnet.runtime.FloatTensor;
+import dev.asnet.runtime.OptimizationLevel;
+import dev.asnet.runtime.nchwc.NchwcRewrite;
 import dev.asnet.runtime.RuntimeOptions;
 import dev.asnet.runtime.TestModels;
 import java.util.Map;
@@ -65,6 +68,49 @@ class QuantizedZooTest {
         assertTrue(java.util.Arrays.equals(bytes, OnnxWriter.toBytes(again.model())));
     }
 
+    /**
+     * The uint8 Active Shift against the float sandwich on the same calibration: each layer rounds
+     * differently (at most one step), so the logits agree within a few quantization steps, at level
+     * ALL (channels-last ActiveShiftNhwcU8 after the runtime's rewrite, with no Transpose left
+     * around it) and at BASIC (the NCHW ActiveShiftU8).
+     */
+    @ParameterizedTest
+    @CsvSource({"ALL", "BASIC"})
+    void uint8ActiveShiftAgreesWithTheFloatSandwich(OptimizationLevel level) throws Exception {
+        Model source = OnnxReader.read(TestModels.fashion("as-resnet20-16x1", AslLowering.CUSTOM));
+        CalibrationData data = CalibrationSets.synthetic(ModelQuantizer.preprocessing(source), 8, 3);
+        byte[] u8 = OnnxWriter.toBytes(ModelQuantizer.quantize(source, data,
+                QuantizeOptions.builder().optAsl(AslQuantization.UINT8).build(), ONE, null).model());
+        byte[] sandwich = OnnxWriter.toBytes(ModelQuantizer.quantize(source, data,
+                QuantizeOptions.builder().optAsl(AslQuantization.FLOAT).build(), ONE, null).model());
+        int n = 8;
+        float[] x = new float[n * 28 * 28];
+        for (int i = 0; i < n; i++) {
+            data.fill(i % data.size(), x, i * 784);
+        }
+        RuntimeOptions options = RuntimeOptions.builder().optIntraOpThreads(1).optOptimizationLevel(level).build();
+        float[] a;
+        float[] b;
+        try (AsnetModel m = AsnetModel.open(u8, options)) {
+            a = m.run(FloatTensor.of(x, n, 1, 28, 28)).data();
+            if (level == OptimizationLevel.ALL) {
+                assertEquals(NchwcRewrite.Status.REWRITTEN, m.nchwcRewrite().status(), m.nchwcRewrite().message());
+                assertTrue(m.nchwcRewrite().message().contains("9 ActiveShiftU8 chains"), m.nchwcRewrite().message());
+            }
+        }
+        try (AsnetModel m = AsnetModel.open(sandwich, options)) {
+            b = m.run(FloatTensor.of(x, n, 1, 28, 28)).data();
+        }
+        double range = 0;
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            range = Math.max(range, Math.abs(b[i]));
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        }
+        // The logits' own quantization step is range / 255 or more (Gemm output of uint8 inputs).
+        assertTrue(diff <= 0.05 * range, "max |uint8 - sandwich| = " + diff + " with logits up to " + range);
+    }
+
     /** The ASL sandwich against a Java reference: DQ, bilinear shift, Q with the input's parameters. */
     @Test
     void activeShiftSandwichMatchesTheFakeQuantizedReference() throws Exception {
@@ -79,7 +125,8 @@ class QuantizedZooTest {
                 3, 3, 1, 1)), null, ConvOptions.builder().build()));
         Value s = b.activeShift("asl", y, b.parameter("shift", Tensor.ofFloats(shift, c, 2)), 1, 1);
         b.output(b.flatten("flat", b.maxPool("pool", s, dev.asnet.exporter.ops.PoolOptions.builder().setKernel(1, 1).build()), 1), "y");
-        QuantizationPlan plan = QdqQuantizer.plan(new Model(g), QuantizeOptions.defaults());
+        QuantizationPlan plan = QdqQuantizer.plan(new Model(g),
+                QuantizeOptions.builder().optAsl(dev.asnet.exporter.quantize.AslQuantization.FLOAT).build());
         Map<String, TensorRange> ranges = new java.util.HashMap<>();
         for (String v : plan.calibratedValues()) {
             ranges.put(v, new TensorRange(-2f, 3f));

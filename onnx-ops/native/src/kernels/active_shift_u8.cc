@@ -1,0 +1,88 @@
+// The uint8 ActiveShift entry points (asnet/active_shift_u8.h): the channels-last plans (baseline
+// code, plain float math shared by every ISA) and the run-time choice of the kernel table.
+#include "asnet/active_shift_u8.h"
+
+namespace asnet {
+
+#define ASNET_DECLARE_U8_ISA(ns)                                                                  \
+  namespace ns {                                                                                  \
+  void U8Forward(const ShiftGeometry&, const uint8_t*, const float*, uint8_t, uint8_t*, int64_t,  \
+                 int64_t, uint8_t*);                                                              \
+  void NhwcU8Forward(const ShiftGeometry&, const uint8_t*, const NhwcU8ChunkPlan*, uint8_t,       \
+                     uint8_t*, int64_t, int64_t, uint8_t*);                                       \
+  }
+ASNET_DECLARE_U8_ISA(sse2)
+ASNET_DECLARE_U8_ISA(avx2)
+ASNET_DECLARE_U8_ISA(avx512)
+#undef ASNET_DECLARE_U8_ISA
+
+namespace {
+
+#include "shift_taps.inc"
+
+void MakeChunkPlan(const ShiftGeometry& g, const float* shift, int64_t chunk, NhwcU8ChunkPlan* plan) {
+  constexpr int kLanes = NhwcU8ChunkPlan::kLanes;
+  const int64_t first = chunk * kLanes;
+  const int lanes = static_cast<int>(Min(kLanes, g.c - first));
+  for (int t = 0; t < 4; ++t) {
+    for (int l = 0; l < kLanes; ++l) plan->w[t][l] = 0.0f;
+  }
+  int count = 0;
+  for (int l = 0; l < lanes; ++l) {
+    const int64_t c = first + l;
+    const AxisTaps tx = Split(shift[2 * c], g.w), ty = Split(shift[2 * c + 1], g.h);
+    const float ax = 1.0f - tx.frac, bx = tx.frac, ay = 1.0f - ty.frac, by = ty.frac;
+    plan->w[0][l] = ax * ay;
+    plan->w[1][l] = bx * ay;
+    plan->w[2][l] = ax * by;
+    plan->w[3][l] = bx * by;
+    int k = 0;
+    while (k < count && (plan->groups[k].by != ty.base || plan->groups[k].bx != tx.base)) ++k;
+    if (k == count) {
+      plan->groups[k].by = ty.base;
+      plan->groups[k].bx = tx.base;
+      plan->groups[k].bits = 0;
+      ++count;
+    }
+    plan->groups[k].bits |= 1u << l;
+  }
+  plan->count = count;
+  plan->lanes = lanes;
+  ColumnRange cols{0, g.ow};
+  for (int k = 0; k < count; ++k) {
+    const ColumnRange c = InteriorColumns(plan->groups[k].bx, g.w, g.sw, g.ow);
+    cols.lo = Max(cols.lo, c.lo);
+    cols.hi = Min(cols.hi, c.hi);
+  }
+  plan->col_lo = cols.lo;
+  plan->col_hi = Max(cols.lo, cols.hi);
+}
+
+}  // namespace
+
+void ActiveShiftNhwcU8MakePlans(const ShiftGeometry& g, const float* shift, NhwcU8ChunkPlan* plans) {
+  const int64_t chunks = NhwcU8Chunks(g.c);
+  for (int64_t k = 0; k < chunks; ++k) MakeChunkPlan(g, shift, k, &plans[k]);
+}
+
+void ActiveShiftU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x, const float* shift,
+                          uint8_t zero_point, uint8_t* y, int64_t plane_begin, int64_t plane_end,
+                          uint8_t* scratch) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
+    case Isa::kAvx2: return avx2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
+    default: return sse2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
+  }
+}
+
+void ActiveShiftNhwcU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x,
+                              const NhwcU8ChunkPlan* plans, uint8_t zero_point, uint8_t* y,
+                              int64_t row_begin, int64_t row_end, uint8_t* scratch) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
+    case Isa::kAvx2: return avx2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
+    default: return sse2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
+  }
+}
+
+}  // namespace asnet

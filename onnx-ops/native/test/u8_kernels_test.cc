@@ -1,0 +1,242 @@
+// Native tests of the uint8 ActiveShift kernels (NCHW and channels-last), every compiled kernel
+// table, against a plain scalar reference of the rounding rule in asnet/active_shift_u8.h: the
+// bytes must be identical. Also: agreement within one step with the float kernel on the
+// dequantized tensor, independence from how rows are split, and a fuzz of odd geometries (run
+// under AddressSanitizer by the Maven build, so a read past a tensor fails).
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "asnet/active_shift.h"
+#include "asnet/active_shift_u8.h"
+#include "ops/active_shift_u8_ops.h"
+#include "test_util.h"
+
+namespace {
+
+using asnet::Isa;
+using asnet::ShiftGeometry;
+using asnet_test::AvailableIsas;
+using asnet_test::failures;
+
+// The rule, written from its definition (not from the kernels' helpers): one output byte.
+uint8_t ReferenceAt(const std::vector<uint8_t>& x, int64_t n, int64_t c, int64_t i, int64_t j,
+                    int64_t C, int64_t H, int64_t W, int64_t sh, int64_t sw, float sx, float sy, int zp) {
+  auto axis = [](float s, int64_t extent, int64_t* base, float* frac) {
+    const float lim = static_cast<float>(2 * extent + 2);
+    const float v = std::fmin(std::fmax(s, -lim), lim);
+    const float f = std::floor(v);
+    *base = static_cast<int64_t>(f);
+    *frac = v - f;
+  };
+  int64_t bx, by;
+  float fx, fy;
+  axis(sx, W, &bx, &fx);
+  axis(sy, H, &by, &fy);
+  const float ax = 1.0f - fx, ay = 1.0f - fy;
+  auto d = [&](int64_t r, int64_t q) -> float {
+    if (r < 0 || r >= H || q < 0 || q >= W) return 0.0f;
+    return static_cast<float>(static_cast<int>(x[((n * C + c) * H + r) * W + q]) - zp);
+  };
+  const int64_t r = i * sh + by, q = j * sw + bx;
+  volatile float acc = (ax * ay) * d(r, q);  // volatile: one rounding per operation, no contraction
+  acc = acc + (fx * ay) * d(r, q + 1);
+  acc = acc + (ax * fy) * d(r + 1, q);
+  acc = acc + (fx * fy) * d(r + 1, q + 1);
+  const int v = zp + static_cast<int>(std::nearbyint(static_cast<float>(acc)));
+  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
+
+enum class Kind { kUniform1, kUniform47, kIntegers, kHalves, kBeyond, kNegative };
+const char* Name(Kind k) {
+  switch (k) {
+    case Kind::kUniform1: return "U(-1,1)";
+    case Kind::kUniform47: return "U(-4.7,4.7)";
+    case Kind::kIntegers: return "integers";
+    case Kind::kHalves: return "halves";
+    case Kind::kBeyond: return "beyond";
+    case Kind::kNegative: return "negative";
+  }
+  return "?";
+}
+
+std::vector<float> Shifts(Kind k, int64_t c, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> s(2 * c);
+  for (int64_t i = 0; i < 2 * c; ++i) {
+    switch (k) {
+      case Kind::kUniform1: s[i] = u(rng); break;
+      case Kind::kUniform47: s[i] = 4.7f * u(rng); break;
+      case Kind::kIntegers: s[i] = std::round(3.0f * u(rng)); break;
+      case Kind::kHalves: s[i] = 0.5f * std::round(6.0f * u(rng)); break;  // ties in the sums
+      case Kind::kBeyond: s[i] = (i % 3 == 0) ? (u(rng) > 0 ? 1e30f : -1e6f) : 2.0f * u(rng); break;
+      case Kind::kNegative: s[i] = -std::fabs(2.5f * u(rng)); break;
+    }
+  }
+  return s;
+}
+
+// X in NCHW and its channels-last copy.
+std::vector<uint8_t> ToNhwc(const std::vector<uint8_t>& x, int64_t N, int64_t C, int64_t H, int64_t W) {
+  std::vector<uint8_t> t(x.size());
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t w = 0; w < W; ++w) t[((n * H + h) * W + w) * C + c] = x[((n * C + c) * H + h) * W + w];
+  return t;
+}
+
+struct Case {
+  int64_t n, c, h, w, sh, sw;
+  Kind kind;
+  int zp;
+  uint32_t seed;
+  bool extremes = false;  // pixel values only 0 and 255 (largest differences)
+};
+
+void RunCase(const Case& k, bool splits) {
+  std::mt19937 rng(k.seed);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const ShiftGeometry g = ShiftGeometry::Make(k.n, k.c, k.h, k.w, k.sh, k.sw);
+  std::vector<uint8_t> x(static_cast<size_t>(k.n * k.c * k.h * k.w));
+  for (auto& v : x) v = static_cast<uint8_t>(k.extremes ? (byte(rng) & 1) * 255 : byte(rng));
+  const std::vector<float> s = Shifts(k.kind, k.c, rng);
+  const std::vector<uint8_t> xt = ToNhwc(x, k.n, k.c, k.h, k.w);
+  std::vector<uint8_t> want(static_cast<size_t>(k.n * k.c * g.oh * g.ow));
+  for (int64_t n = 0; n < k.n; ++n)
+    for (int64_t c = 0; c < k.c; ++c)
+      for (int64_t i = 0; i < g.oh; ++i)
+        for (int64_t j = 0; j < g.ow; ++j)
+          want[((n * k.c + c) * g.oh + i) * g.ow + j] =
+              ReferenceAt(x, n, c, i, j, k.c, k.h, k.w, k.sh, k.sw, s[2 * c], s[2 * c + 1], k.zp);
+  const std::vector<uint8_t> want_t = ToNhwc(want, k.n, k.c, g.oh, g.ow);
+  std::vector<asnet::NhwcU8ChunkPlan> plans(static_cast<size_t>(asnet::NhwcU8Chunks(k.c)));
+  asnet::ActiveShiftNhwcU8MakePlans(g, s.data(), plans.data());
+  for (Isa isa : AvailableIsas()) {
+    // Output buffers start at a value the kernels never leave behind unnoticed (both 0 and 255
+    // are valid outputs, so two fills are compared).
+    for (int fill : {0x5A, 0xA5}) {
+      std::vector<uint8_t> y(want.size(), static_cast<uint8_t>(fill)), yt(want.size(), static_cast<uint8_t>(fill));
+      if (!g.empty()) {
+        // Exactly the scratch the kernel asks for, so ASan catches a write past it.
+        std::vector<uint8_t> scratch(static_cast<size_t>(asnet::ActiveShiftU8ScratchBytes(g)));
+        std::vector<uint8_t> nscratch(static_cast<size_t>(asnet::ActiveShiftNhwcU8ScratchBytes(g)));
+        if (splits) {  // one call per plane / row: results must not depend on the split
+          for (int64_t p = 0; p < g.planes(); ++p) {
+            asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), p, p + 1, scratch.data());
+          }
+          for (int64_t r = 0; r < k.n * g.oh; ++r) {
+            asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), r, r + 1, nscratch.data());
+          }
+        } else {
+          asnet::ActiveShiftU8Forward(isa, g, x.data(), s.data(), k.zp, y.data(), 0, g.planes(), scratch.data());
+          // Ranges that start and end inside images (rows 1.. of image 0 to the end), then the rest.
+          const int64_t rows = k.n * g.oh, mid = rows > 1 ? 1 : 0;
+          asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), mid, rows, nscratch.data());
+          asnet::ActiveShiftNhwcU8Forward(isa, g, xt.data(), plans.data(), k.zp, yt.data(), 0, mid, nscratch.data());
+        }
+      }
+      for (size_t e = 0; e < want.size(); ++e) {
+        CHECK(y[e] == want[e], "u8 NCHW %s [%lld,%lld,%lld,%lld] strides %lld,%lld %s zp %d: element %zu is %d, want %d",
+              asnet::IsaName(isa), (long long)k.n, (long long)k.c, (long long)k.h, (long long)k.w, (long long)k.sh,
+              (long long)k.sw, Name(k.kind), k.zp, e, y[e], want[e]);
+        CHECK(yt[e] == want_t[e], "u8 NHWC %s [%lld,%lld,%lld,%lld] strides %lld,%lld %s zp %d: element %zu is %d, want %d",
+              asnet::IsaName(isa), (long long)k.n, (long long)k.c, (long long)k.h, (long long)k.w, (long long)k.sh,
+              (long long)k.sw, Name(k.kind), k.zp, e, yt[e], want_t[e]);
+      }
+    }
+  }
+}
+
+void TestSweep() {
+  uint32_t seed = 1;
+  int cases = 0;
+  const int64_t shapes[][4] = {{1, 1, 1, 1},  {1, 3, 1, 7},  {2, 16, 5, 6}, {1, 17, 8, 3},  {1, 33, 7, 7},
+                               {2, 48, 9, 10}, {1, 5, 16, 19}, {1, 32, 2, 40}, {0, 4, 3, 3}, {1, 0, 3, 3},
+                               {1, 4, 0, 3},   {1, 4, 3, 0}};
+  const Kind kinds[] = {Kind::kUniform1, Kind::kUniform47, Kind::kIntegers, Kind::kHalves, Kind::kBeyond, Kind::kNegative};
+  for (const auto& sh : shapes) {
+    for (int64_t stride : {1, 2, 3}) {
+      for (Kind kind : kinds) {
+        for (int zp : {0, 128, 255}) {
+          const bool extremes = (seed % 4) == 0;
+          RunCase({sh[0], sh[1], sh[2], sh[3], stride, stride == 3 ? 1 : stride, kind, zp, seed++, extremes}, seed % 7 == 0);
+          ++cases;
+          if (failures) return;
+        }
+      }
+    }
+  }
+  std::printf("  u8 sweep: %d cases x %zu ISAs, NCHW and NHWC exact\n", cases, AvailableIsas().size());
+}
+
+// Against the float kernel on the dequantized tensor (an independent path): within one step.
+void TestAgainstFloatKernel() {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const int64_t N = 2, C = 24, H = 9, W = 11;
+  for (int zp : {0, 128, 255}) {
+    const float scale = 0.037f;
+    const ShiftGeometry g = ShiftGeometry::Make(N, C, H, W, 1, 1);
+    std::vector<uint8_t> x(N * C * H * W);
+    for (auto& v : x) v = static_cast<uint8_t>(byte(rng));
+    const std::vector<float> s = Shifts(Kind::kUniform47, C, rng);
+    std::vector<float> xf(x.size()), yf(x.size());
+    for (size_t e = 0; e < x.size(); ++e) xf[e] = (static_cast<int>(x[e]) - zp) * scale;
+    asnet::ActiveShiftForward(Isa::kSse2, g, xf.data(), s.data(), yf.data(), 0, g.planes());
+    std::vector<uint8_t> y(x.size()), scratch(static_cast<size_t>(asnet::ActiveShiftU8ScratchBytes(g)));
+    asnet::ActiveShiftU8Forward(asnet::DetectIsa(), g, x.data(), s.data(), static_cast<uint8_t>(zp), y.data(), 0,
+                                g.planes(), scratch.data());
+    for (size_t e = 0; e < y.size(); ++e) {
+      const double q = std::fmin(255.0, std::fmax(0.0, std::nearbyint(yf[e] / scale) + zp));
+      CHECK(std::fabs(q - y[e]) <= 1.0, "u8 vs float kernel, zp %d: element %zu is %d, float gives %.0f", zp, e, y[e], q);
+    }
+  }
+}
+
+// Random geometries, including strides beyond the image and C not a multiple of 16.
+void TestFuzz() {
+  std::mt19937 rng(2026);
+  std::uniform_int_distribution<int64_t> small(0, 6), ch(0, 40), stride(1, 5);
+  std::uniform_int_distribution<int> kind(0, 5), zp(0, 255);
+  for (int t = 0; t < 300 && !failures; ++t) {
+    RunCase({small(rng) % 3, ch(rng), small(rng) + (t % 5 == 0 ? 20 : 0), small(rng), stride(rng), stride(rng),
+             static_cast<Kind>(kind(rng)), zp(rng), static_cast<uint32_t>(1000 + t), t % 3 == 0},
+            t % 2 == 0);
+  }
+  std::printf("  u8 fuzz: 300 random geometries\n");
+}
+
+void TestInputChecks() {
+  asnet::Strides st;
+  ShiftGeometry g;
+  auto check = [&](bool nhwc, std::vector<int64_t> x, std::vector<int64_t> s, std::vector<int64_t> sc,
+                   std::vector<int64_t> zp, const char* want) {
+    const std::string e = asnet::CheckU8Inputs(nhwc, x, s, sc, zp, st, &g);
+    if (want == nullptr) return e.empty();
+    return e.find(want) != std::string::npos;
+  };
+  CHECK(check(false, {1, 2, 3, 4}, {2, 2}, {}, {}, nullptr), "valid NCHW rejected");
+  CHECK(check(true, {1, 3, 4, 2}, {2, 2}, {1}, {1}, nullptr), "valid NHWC rejected");
+  CHECK(check(false, {1, 2, 3}, {2, 2}, {}, {}, "rank 4"), "rank not named");
+  CHECK(check(true, {1, 3, 4, 2}, {3, 2}, {}, {}, "3 channels but X has 2"), "channel mismatch not named");
+  CHECK(check(false, {1, 2, 3, 4}, {2, 3}, {}, {}, "[C, 2]"), "shift shape not named");
+  CHECK(check(false, {1, 2, 3, 4}, {2, 2}, {2}, {}, "x_scale"), "per-channel scale not refused");
+  CHECK(check(false, {1, 2, 3, 4}, {2, 2}, {}, {1, 1}, "x_zero_point"), "bad zero point not refused");
+  CHECK(check(false, {1, 2, -3, 4}, {2, 2}, {}, {}, "negative"), "negative dimension not refused");
+  const int64_t big = int64_t{1} << 40;
+  CHECK(check(false, {big, 2, big, 4}, {2, 2}, {}, {}, "overflows"), "oversized X not refused");
+  CHECK(check(false, {0, 2, big, big}, {2, 2}, {}, {}, nullptr), "empty X with huge sizes refused");
+}
+
+}  // namespace
+
+void RunU8KernelTests() {
+  TestInputChecks();
+  TestSweep();
+  TestAgainstFloatKernel();
+  TestFuzz();
+}
