@@ -149,19 +149,63 @@ public final class ImageFiles {
         if (Files.isDirectory(file)) {
             throw new ImageDecodeException(file, "is a directory, not an image", null);
         }
+        try (InputStream in = Files.newInputStream(file)) {
+            return decode(in, file.toString(), targetWidth, targetHeight, maxPixels);
+        }
+    }
+
+    /**
+     * Decodes an image held in memory (the bytes of a PNG, JPEG or BMP file, as a table of files
+     * holds them) for a model input of the given size, exactly as {@link #readForInput(Path, int, int,
+     * long)} decodes the same bytes from a file: the same pixel limit, the same subsampling of large
+     * images, the same errors.
+     *
+     * @param encoded the encoded image
+     * @param source what the image is called in error messages (its path or URI)
+     * @param width the model input's width (>= 1)
+     * @param height the model input's height (>= 1)
+     * @param maxPixels the largest width x height accepted, counted at full resolution (>= 1)
+     * @return the image, possibly smaller than encoded
+     * @throws ImageDecodeException if the bytes are not a readable image, the image is larger than
+     *     {@code maxPixels}, or there is not enough memory to decode it
+     */
+    public static BufferedImage readForInput(byte[] encoded, String source, int width, int height, long maxPixels)
+            throws ImageDecodeException {
+        java.util.Objects.requireNonNull(encoded, "encoded");
+        java.util.Objects.requireNonNull(source, "source");
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("input size must be positive, got " + width + "x" + height);
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
+        }
+        if (encoded.length == 0) {
+            throw new ImageDecodeException(source, "is empty (0 bytes), not an image", null);
+        }
+        try {
+            return decode(new java.io.ByteArrayInputStream(encoded), source, width, height, maxPixels);
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException e) {
+            // Reading from memory fails only as a decoder failure.
+            throw new ImageDecodeException(source, "cannot decode the image: " + e.getMessage(), e);
+        }
+    }
+
+    private static BufferedImage decode(InputStream in, String source, int targetWidth, int targetHeight,
+            long maxPixels) throws IOException {
         BufferedImage image;
         // The same steps as ImageIO.read(InputStream), with a look at the header in between, so
         // images decoded in full are exactly what ImageIO.read returns.
-        try (InputStream in = Files.newInputStream(file);
-                ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
             if (readers == null || !readers.hasNext()) {
-                throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
+                throw new ImageDecodeException(source, "not a PNG, JPEG or BMP image", null);
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(stream, true, true);
-                image = decode(file, reader, targetWidth, targetHeight, maxPixels);
+                image = decode(source, reader, targetWidth, targetHeight, maxPixels);
             } finally {
                 reader.dispose();
             }
@@ -169,19 +213,19 @@ public final class ImageFiles {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO reports corrupt data as IIOException, and some decoders as runtime exceptions.
-            throw new ImageDecodeException(file, "cannot decode the image (corrupt or truncated): "
+            throw new ImageDecodeException(source, "cannot decode the image (corrupt or truncated): "
                     + e.getMessage(), e);
         }
         if (image == null) {
-            throw new ImageDecodeException(file, "not a PNG, JPEG or BMP image", null);
+            throw new ImageDecodeException(source, "not a PNG, JPEG or BMP image", null);
         }
         if (image.getWidth() < 1 || image.getHeight() < 1) {
-            throw new ImageDecodeException(file, "image has no pixels", null);
+            throw new ImageDecodeException(source, "image has no pixels", null);
         }
         return image;
     }
 
-    private static BufferedImage decode(Path file, ImageReader reader, int targetWidth, int targetHeight,
+    private static BufferedImage decode(String file, ImageReader reader, int targetWidth, int targetHeight,
             long maxPixels) throws IOException {
         // Only the header is read here: nothing is allocated for the pixels yet.
         int w = reader.getWidth(0);
@@ -217,7 +261,7 @@ public final class ImageFiles {
         }
     }
 
-    private static ImageDecodeException outOfMemory(Path file, int w, int h, int step, Throwable cause) {
+    private static ImageDecodeException outOfMemory(String file, int w, int h, int step, Throwable cause) {
         // The image's pixels did not fit in the heap; the (large) partial image is garbage now.
         long bytes = ((long) ((w + step - 1) / step)) * ((h + step - 1) / step) * 4;
         return new ImageDecodeException(file, String.format(Locale.ROOT,
