@@ -51,6 +51,7 @@ class PublishLayoutIT {
         LIBRARIES.put("asnet-runtime", "dev.asnet.runtime");
         LIBRARIES.put("asnet-training", "dev.asnet.training");
         LIBRARIES.put("asnet-benchmarks", "dev.asnet.bench");
+        LIBRARIES.put("asnet-spark", "dev.asnet.spark");
     }
 
     static final Path BUILD_DIR = Path.of(System.getProperty("asnet.buildDir", "target")).toAbsolutePath();
@@ -73,7 +74,7 @@ class PublishLayoutIT {
         List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q"));
         cmd.addAll(List.of(
                 "-f", Jar.ROOT.resolve("pom.xml").toString(),
-                "-pl", "bom,exporter,onnx-ops,models,runtime,training,benchmarks", "-am",
+                "-pl", "bom,exporter,onnx-ops,models,runtime,training,benchmarks,spark", "-am",
                 "-Drevision=" + VERSION,
                 "-DskipTests",
                 "-Dmaven.install.skip=true",
