@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +62,7 @@ public final class SparkThroughput implements Callable<Integer> {
     Path work;
 
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Merge the job's input into at most N partitions (default: as Spark splits the files).")
+            description = "Merge the job's input into at most N partitions (default: BatchPredict's default).")
     Integer partitions;
 
     /** Creates the command. */
@@ -76,15 +78,17 @@ public final class SparkThroughput implements Callable<Integer> {
     }
 
     /** One configuration's timed runs. */
-    private record Config(String name, Run run, List<Double> seconds, List<StageTimes.Snapshot> stages) {
+    private record Config(String name, Run run, List<Double> seconds, List<Double> jobSeconds,
+            List<StageTimes.Snapshot> stages) {
         Config(String name, Run run) {
-            this(name, run, new ArrayList<>(), new ArrayList<>());
+            this(name, run, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
     }
 
+    /** One timed run; returns the seconds of the job alone (without Spark's start and stop), or NaN. */
     @FunctionalInterface
     private interface Run {
-        void run(int round) throws Exception;
+        double run(int round) throws Exception;
     }
 
     @Override
@@ -112,8 +116,12 @@ public final class SparkThroughput implements Callable<Integer> {
             configs.add(new Config("asnet eval, 2 threads (IDX, no decoding)", r -> check(eval2.evaluate(data), reference)));
             configs.add(new Config("PNG files, one JVM, 1 thread (no Spark)", r -> classifyFiles(eval1, files)));
             for (int cores : new int[] {1, 2}) {
-                configs.add(new Config("BatchPredict, Spark local[" + cores + "]", r -> sparkJob(cores, pngs, r)));
+                configs.add(new Config("BatchPredict, Spark local[" + cores + "]",
+                        r -> sparkJob(cores, pngs, r, partitions)));
             }
+            // Spark's own split of small files (no merging): one task and one output file per ~32 images.
+            configs.add(new Config("BatchPredict, Spark local[2], Spark's file split",
+                    r -> sparkJob(2, pngs, r, Integer.MAX_VALUE)));
             System.out.printf(Locale.ROOT, "warming up (%d images, %d configurations)%n", data.size(), configs.size());
             for (Config c : configs) {
                 c.run.run(-1);
@@ -123,8 +131,9 @@ public final class SparkThroughput implements Callable<Integer> {
                     Config c = configs.get((k + round) % configs.size());
                     StageTimes.Snapshot before = StageTimes.snapshot();
                     long t0 = System.nanoTime();
-                    c.run.run(round);
+                    double job = c.run.run(round);
                     c.seconds.add((System.nanoTime() - t0) / 1e9);
+                    c.jobSeconds.add(Double.isNaN(job) ? c.seconds.get(c.seconds.size() - 1) : job);
                     c.stages.add(StageTimes.snapshot().since(before));
                     System.out.printf(Locale.ROOT, "round %d  %-45s %7.2f s%n", round + 1, c.name,
                             c.seconds.get(c.seconds.size() - 1));
@@ -136,13 +145,14 @@ public final class SparkThroughput implements Callable<Integer> {
         return 0;
     }
 
-    private static void check(Evaluation e, int[] reference) {
+    private static double check(Evaluation e, int[] reference) {
         if (!Arrays.equals(e.predicted(), reference)) {
             throw new IllegalStateException("the evaluation's predictions changed between runs");
         }
+        return Double.NaN;
     }
 
-    private static void classifyFiles(ImageClassifier classifier, List<Path> files) throws Exception {
+    private static double classifyFiles(ImageClassifier classifier, List<Path> files) throws Exception {
         int batch = ImageClassifier.DEFAULT_BATCH_SIZE;
         for (int start = 0; start < files.size(); start += batch) {
             List<BufferedImage> decoded = new ArrayList<>(batch);
@@ -151,20 +161,28 @@ public final class SparkThroughput implements Callable<Integer> {
             }
             classifier.classifyAll(decoded, 1);
         }
+        return Double.NaN;
     }
 
-    private void sparkJob(int cores, Path pngs, int round) throws IOException {
-        // One session per run, as a job gets; its start-up is not timed separately here: it is part
-        // of what a job costs, and is reported apart below from the first run's log.
+    private double sparkJob(int cores, Path pngs, int round, Integer partitionLimit) throws IOException {
+        // One session per run, as a job gets: its start (a few seconds) is part of the timed run.
         SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("asnet SparkThroughput")
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
             spark.sparkContext().setLogLevel("WARN");
-            Path out = work.resolve("out-local" + cores + "-" + (round + 1));
+            Path out = work.resolve("out-local" + cores + "-" + (partitionLimit == null ? "" : partitionLimit + "-")
+                    + (round + 1));
             deleteRecursively(out);
             AsnetClassifier classifier = new AsnetClassifier().setModelPath(model.toString());
-            BatchPredict.predictions(spark, pngs.toString(), BatchPredict.DEFAULT_GLOB, partitions, classifier)
-                    .write().parquet(out.toString());
+            // The file listing and the driver's model check are part of the job, as in BatchPredict.
+            long t0 = System.nanoTime();
+            Dataset<Row> rows = BatchPredict.predictions(spark, pngs.toString(), BatchPredict.DEFAULT_GLOB,
+                    partitionLimit, classifier);
+            if (round == -1) {
+                System.out.printf(Locale.ROOT, "  local[%d]: %d partitions%n", cores, rows.rdd().getNumPartitions());
+            }
+            rows.write().parquet(out.toString());
+            return (System.nanoTime() - t0) / 1e9;
         } finally {
             spark.stop();
         }
@@ -205,20 +223,25 @@ public final class SparkThroughput implements Callable<Integer> {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%d images, %d rounds, medians; machine: %d cores visible to the JVM, "
                 + "Java %s%n%n", n, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
-        s.append("| configuration | seconds | images/s | x eval 1 thread | decode s | prepare s | ONNX Runtime s |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        double base = n / median(configs.get(0).seconds);
+        s.append("| configuration | seconds, whole run | seconds, job | images/s (job) | x eval 1 thread | decode s "
+                + "| prepare s | ONNX Runtime s |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        double base = n / median(configs.get(0).jobSeconds);
         for (Config c : configs) {
-            double sec = median(c.seconds);
+            double whole = median(c.seconds);
+            double sec = median(c.jobSeconds);
             StageTimes.Snapshot st = c.stages.stream().min(Comparator.comparingDouble(StageTimes.Snapshot::inferenceSeconds))
                     .orElseThrow();
             boolean spark = st.rows() > 0;
-            s.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f | %s | %s | %s |%n", c.name, sec, n / sec,
+            s.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.0f | %.2f | %s | %s | %s |%n", c.name, whole,
+                    sec, n / sec,
                     n / sec / base, spark ? String.format(Locale.ROOT, "%.2f", st.decodeSeconds()) : "",
                     spark ? String.format(Locale.ROOT, "%.2f", st.preprocessSeconds()) : "",
                     spark ? String.format(Locale.ROOT, "%.2f", st.inferenceSeconds()) : ""));
         }
-        s.append("\nSpark rows' stage columns: task-thread seconds summed over the job's tasks (one run).\n");
+        s.append("\nWhole run: Spark's session start and stop included. Job: listing the files, the driver's model "
+                + "check, the tasks and the Parquet output. Stage columns (Spark rows): task-thread seconds summed "
+                + "over the job's tasks, from the run with the least ONNX Runtime time.\n");
         s.append("\nPer image, one thread, measured alone:\n");
         for (Map.Entry<String, Double> e : stages.entrySet()) {
             s.append(String.format(Locale.ROOT, "- %s: %.1f us%n", e.getKey(), e.getValue()));
