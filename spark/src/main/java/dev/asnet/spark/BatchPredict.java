@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
             "  spark-submit --class dev.asnet.spark.BatchPredict asnet-spark-spark-submit.jar \\",
             "      --model hdfs:///models/M.onnx --images hdfs:///imgs --out hdfs:///preds --format csv",
             "%nExit codes: 0 done (rows that could not be classified have an error), 1 the job failed,",
-            "2 bad arguments, 3 the output exists (see --overwrite)."})
+            "2 bad arguments (a missing or broken model too), 3 the output exists (see --overwrite)."})
 public final class BatchPredict implements Callable<Integer> {
     /** Exit code: the job ran (rows that could not be classified have an error). */
     public static final int OK = 0;
@@ -151,7 +151,8 @@ public final class BatchPredict implements Callable<Integer> {
         job.stdout = out;
         CommandLine cmd = new CommandLine(job).setOut(out).setErr(err);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UsageException) {
+            if (e instanceof UsageException || e instanceof IllegalArgumentException) {
+                // Also the transformer's checks on the driver: a missing or broken model, before any task.
                 err.println("BatchPredict: " + e.getMessage());
                 return USAGE;
             }

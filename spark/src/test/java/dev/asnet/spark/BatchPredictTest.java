@@ -124,6 +124,10 @@ class BatchPredictTest {
         Run missing = batchPredict("--model", model, "--images", tmp.resolve("nowhere").toString(), "--out", out);
         assertEquals(BatchPredict.USAGE, missing.code());
         assertTrue(missing.err().contains("no such folder"), missing.err());
+        Run badModel = batchPredict("--model", images.resolve("00300.png").toString(), "--images", images.toString(),
+                "--out", out);
+        assertEquals(BatchPredict.USAGE, badModel.code(), badModel.err());
+        assertTrue(badModel.err().startsWith("BatchPredict: AsnetClassifier: "), badModel.err());
         Run noModel = batchPredict("--images", images.toString(), "--out", out);
         assertEquals(BatchPredict.USAGE, noModel.code());
         assertTrue(noModel.err().contains("Missing required option: '--model=FILE'"), noModel.err());
