@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each snippet is a whole compilation unit (its imports included) in package {@code readme}, in
  * the file {@code *Example.java} next to this test (the training one in {@code training/}'s test
- * sources, since the runtime cannot depend on training). Being outside {@code dev.asnet.*}, a
+ * sources, since the runtime cannot depend on training; the Spark one in {@code spark/}'s). Being outside {@code dev.asnet.*}, a
  * snippet that leaves out an import or uses a package-private API does not compile. README.md marks
  * each Java block with {@code <!-- README snippet NAME -->}; the sources mark it with
  * {@code // README snippet NAME begins} and {@code ... ends}.
@@ -41,7 +41,7 @@ class ReadmeExampleTest {
             Pattern.compile("// README snippet ([\\w-]+) begins\\n(.*?)\\n// README snippet \\1 ends", Pattern.DOTALL);
     /** Where snippet sources live, relative to this module (Maven runs tests in the module folder). */
     private static final List<Path> SOURCE_DIRS = List.of(Path.of("src/test/java/readme"),
-            Path.of("../training/src/test/java/readme"));
+            Path.of("../training/src/test/java/readme"), Path.of("../spark/src/test/java/readme"));
 
     @TempDir
     Path dir;

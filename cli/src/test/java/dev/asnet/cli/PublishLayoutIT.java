@@ -51,6 +51,7 @@ class PublishLayoutIT {
         LIBRARIES.put("asnet-training", "dev.asnet.training");
         LIBRARIES.put("asnet-benchmarks", "dev.asnet.bench");
         LIBRARIES.put("asnet-serving", "dev.asnet.serving");
+        LIBRARIES.put("asnet-spark", "dev.asnet.spark");
     }
 
     static final Path BUILD_DIR = PublishedRepository.BUILD_DIR;

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 final class PublishedRepository {
     static final String VERSION = "0.0.0-publishcheck";
     /** The modules deployed (with -am, so whatever they need comes along). */
-    static final String MODULES = "bom,onnx-proto,exporter,onnx-ops,models,runtime,training,benchmarks,serving";
+    static final String MODULES = "bom,onnx-proto,exporter,onnx-ops,models,runtime,training,benchmarks,serving,spark";
 
     static final Path BUILD_DIR = Path.of(System.getProperty("asnet.buildDir", "target")).toAbsolutePath();
     static final Path REPO = BUILD_DIR.resolve("publish-check/repo");

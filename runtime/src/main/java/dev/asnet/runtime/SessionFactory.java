@@ -126,6 +126,10 @@ public final class SessionFactory {
     public static Setup setup(RuntimeOptions options, boolean asnetOps, String source)
             throws ProviderUnavailableException, OpLibraryException, OrtException {
         Objects.requireNonNull(options, "options");
+        // The environment first, through OrtEnvironments: configuring session options before it
+        // exists lets ONNX Runtime create it on this thread, whose stack may be too small for its
+        // telemetry's parsing of a long command line (a Spark task thread: SIGSEGV; OrtEnvironments).
+        environment();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             ExecutionProvider provider = ExecutionProvider.CPU;

@@ -168,6 +168,42 @@ class ImageLimitsTest {
     }
 
     @Test
+    void bytesDecodeExactlyAsTheSameFileDoes() throws Exception {
+        // Small, large (subsampled) and odd-sized images in every format: bytes and file agree pixel for pixel.
+        for (int[] size : new int[][] {{28, 28}, {111, 70}, {300, 200}}) {
+            for (String format : new String[] {"png", "jpg", "bmp"}) {
+                Path f = dir.resolve("photo-" + size[0] + "x" + size[1] + "." + format);
+                ImageIO.write(photo(size[0], size[1]), format, f.toFile());
+                BufferedImage fromFile = ImageFiles.readForInput(f, 28, 28, ImageFiles.maxPixels());
+                BufferedImage fromBytes = ImageFiles.readForInput(Files.readAllBytes(f), "row 7", 28, 28,
+                        ImageFiles.maxPixels());
+                assertEquals(fromFile.getWidth(), fromBytes.getWidth(), f.toString());
+                assertEquals(fromFile.getHeight(), fromBytes.getHeight(), f.toString());
+                assertArrayEquals(fromFile.getRGB(0, 0, fromFile.getWidth(), fromFile.getHeight(), null, 0,
+                        fromFile.getWidth()), fromBytes.getRGB(0, 0, fromBytes.getWidth(), fromBytes.getHeight(),
+                        null, 0, fromBytes.getWidth()), f.toString());
+            }
+        }
+    }
+
+    @Test
+    void badBytesAreRefusedNamingTheirSource() {
+        ImageDecodeException bomb = assertThrows(ImageDecodeException.class, () -> ImageFiles.readForInput(
+                bombPng(16000, 16000), "s3://bucket/bomb.png", 28, 28, ImageFiles.maxPixels()));
+        assertTrue(bomb.getMessage().startsWith("s3://bucket/bomb.png: the image is 16000x16000"), bomb.getMessage());
+        ImageDecodeException text = assertThrows(ImageDecodeException.class, () -> ImageFiles.readForInput(
+                "not an image".getBytes(StandardCharsets.US_ASCII), "notes.png", 28, 28, ImageFiles.maxPixels()));
+        assertEquals("notes.png: not a PNG, JPEG or BMP image", text.getMessage());
+        byte[] png = bombPng(20, 20);
+        ImageDecodeException truncated = assertThrows(ImageDecodeException.class, () -> ImageFiles.readForInput(
+                java.util.Arrays.copyOf(png, 40), "cut.png", 28, 28, ImageFiles.maxPixels()));
+        assertTrue(truncated.getMessage().startsWith("cut.png: cannot decode the image"), truncated.getMessage());
+        ImageDecodeException empty = assertThrows(ImageDecodeException.class,
+                () -> ImageFiles.readForInput(new byte[0], "empty.png", 28, 28, ImageFiles.maxPixels()));
+        assertEquals("empty.png: is empty (0 bytes), not an image", empty.getMessage());
+    }
+
+    @Test
     void outOfMemoryWhileDecodingBecomesImageDecodeException() throws Exception {
         // 8000 x 8000 RGB needs 192 MB of pixels; the child JVM has 32 MB of heap and no pixel limit.
         Path bomb = Files.write(dir.resolve("oom.png"), bombPng(8000, 8000));
