@@ -161,8 +161,12 @@ public final class ImageFiles {
     public static BufferedImage readForInput(byte[] image, String source, int width, int height, long maxPixels)
             throws ImageDecodeException {
         Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(source, "source");
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("input size must be positive, got " + width + "x" + height);
+        }
+        if (image.length == 0) {
+            throw new ImageDecodeException(source, "is empty (0 bytes), not an image", null);
         }
         try {
             return decoded(source, withReader(new ByteArrayInputStream(image), source, maxPixels,
