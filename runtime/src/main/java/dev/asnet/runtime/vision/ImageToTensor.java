@@ -65,24 +65,10 @@ public final class ImageToTensor {
      * @param offset where the image's {@code channels x height x width} values start
      */
     public void toInput(BufferedImage image, float[] dest, int offset) {
-        int h = input.height();
-        int w = input.width();
-        int c = input.channels();
-        Objects.checkFromIndexSize(offset, c * h * w, dest.length);
-        int[] rgb = fitted(image, w, h);
-        int plane = h * w;
-        for (int i = 0; i < plane; i++) {
-            int p = rgb[i];
-            int r = (p >> 16) & 0xff;
-            int g = (p >> 8) & 0xff;
-            int b = p & 0xff;
-            if (c == 1) {
-                dest[offset + i] = input.normalize(0, luma(r, g, b));
-            } else {
-                dest[offset + i] = input.normalize(0, r);
-                dest[offset + plane + i] = input.normalize(1, g);
-                dest[offset + 2 * plane + i] = input.normalize(2, b);
-            }
+        int plane = input.height() * input.width();
+        int[] values = pixelValues(image, dest.length, offset);
+        for (int k = 0; k < values.length; k++) {
+            dest[offset + k] = input.normalize(k / plane, values[k]);
         }
     }
 
@@ -98,25 +84,38 @@ public final class ImageToTensor {
      * @param offset where the image's {@code channels x height x width} bytes start
      */
     public void toPixels(BufferedImage image, byte[] dest, int offset) {
+        int[] values = pixelValues(image, dest.length, offset);
+        for (int k = 0; k < values.length; k++) {
+            dest[offset + k] = (byte) values[k];
+        }
+    }
+
+    /**
+     * The one preparation both forms share: scaled to cover, center-cropped, then the
+     * {@code channels x height x width} values 0-255, channel-major (gray as BT.601 luma).
+     */
+    private int[] pixelValues(BufferedImage image, int destLength, int offset) {
         int h = input.height();
         int w = input.width();
         int c = input.channels();
-        Objects.checkFromIndexSize(offset, c * h * w, dest.length);
+        Objects.checkFromIndexSize(offset, c * h * w, destLength);
         int[] rgb = fitted(image, w, h);
         int plane = h * w;
+        int[] values = new int[c * plane];
         for (int i = 0; i < plane; i++) {
             int p = rgb[i];
             int r = (p >> 16) & 0xff;
             int g = (p >> 8) & 0xff;
             int b = p & 0xff;
             if (c == 1) {
-                dest[offset + i] = (byte) luma(r, g, b);
+                values[i] = luma(r, g, b);
             } else {
-                dest[offset + i] = (byte) r;
-                dest[offset + plane + i] = (byte) g;
-                dest[offset + 2 * plane + i] = (byte) b;
+                values[i] = r;
+                values[plane + i] = g;
+                values[2 * plane + i] = b;
             }
         }
+        return values;
     }
 
     /**
