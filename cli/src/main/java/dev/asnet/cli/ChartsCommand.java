@@ -9,11 +9,9 @@ import dev.asnet.training.trainer.EpochMetrics;
 import dev.asnet.training.trainer.MetricsFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,55 +66,15 @@ public final class ChartsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /**
-     * Reads a {@code metrics.csv} as {@code asnet train} writes it (columns found by their header
-     * names, so older files with fewer trailing columns read too).
-     */
-    static List<EpochMetrics> readMetrics(Path csv) throws IOException {
-        List<String> lines;
+    /** The run's metrics, with file problems as the CLI's exit code 3. */
+    static List<EpochMetrics> readMetrics(Path csv) {
         try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            return MetricsFiles.readCsv(csv);
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": no such file", e);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FILE_PROBLEM, e.getMessage(), e);
         }
-        if (lines.isEmpty()) {
-            throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": empty; expected the " + MetricsFiles.CSV
-                    + " of a training run");
-        }
-        List<String> header = List.of(lines.get(0).trim().split(","));
-        String[] needed = {"epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"};
-        for (String n : needed) {
-            if (!header.contains(n)) {
-                throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": no '" + n + "' column; expected the "
-                        + MetricsFiles.CSV + " of a training run, with the header " + String.join(",", needed) + ",...");
-            }
-        }
-        List<EpochMetrics> history = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String[] f = lines.get(i).trim().split(",");
-            try {
-                history.add(new EpochMetrics((int) column(f, header, "epoch"), column(f, header, "train_loss"),
-                        column(f, header, "train_accuracy"), column(f, header, "test_loss"),
-                        column(f, header, "test_accuracy"), column(f, header, "lr"), column(f, header, "seconds"),
-                        column(f, header, "images_per_second")));
-            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-                throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": line " + (i + 1) + " is not a row of numbers: "
-                        + lines.get(i), e);
-            }
-        }
-        if (history.isEmpty()) {
-            throw new CliException(ExitCodes.FILE_PROBLEM, csv + ": no epochs (only a header)");
-        }
-        return history;
-    }
-
-    /** A column's value, NaN when the file has no such column. */
-    private static double column(String[] fields, List<String> header, String name) {
-        int i = header.indexOf(name);
-        return i < 0 ? Double.NaN : Double.parseDouble(fields[i]);
     }
 
     /** The [C, 2] shift of every ActiveShift node, by the name of its shift initializer. */
