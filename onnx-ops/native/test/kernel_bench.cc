@@ -5,6 +5,7 @@
 //   asnet_kernel_bench [rounds] [filter]   medians of interleaved rounds, microseconds per call;
 //   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling;
 //   "u8": the uint8 kernels (channels-last and NCHW) against the float NCHWc kernel and elementwise passes
+//   asnet_kernel_bench [rounds] layers FILE:CxHxW...   a real model's layers (see BenchLayers)
 //
 // NCHWc cases run the op's kernel on a blocked tensor for each block size the CPU can vectorize,
 // both planning per call ("nchwc") and with plans made beforehand as the op caches them for a
@@ -214,9 +215,60 @@ int BenchU8(int rounds, std::mt19937& rng) {
 
 }  // namespace
 
+// Layers of a real model (filter "layers"): each argument FILE:CxHxW names a file of 2C little-endian
+// floats (a layer's shifts, e.g. dumped from a model after channel sorting) and the layer's input;
+// the block-16 (AVX-512) or block-8 kernel runs with plans made beforehand, against the ReLU floor.
+int BenchLayers(int rounds, int argc, char** argv) {
+  const asnet::Isa isa = asnet::DetectIsa();
+  const int64_t b = isa == asnet::Isa::kAvx512 ? 16 : 8;
+  std::printf("layers, %s block %lld, single thread (thread CPU time), medians of %d rounds, us per call\n",
+              asnet::IsaName(isa), (long long)b, rounds);
+  std::printf("%-28s %-12s %7s %9s %9s %7s\n", "file", "CxHxW", "groups", "planned", "relu", "ratio");
+  double total = 0, total_relu = 0;
+  for (int a = 3; a < argc; ++a) {
+    const std::string arg = argv[a];
+    const size_t colon = arg.rfind(':');
+    long long c = 0, h = 0, w = 0;
+    if (colon == std::string::npos || std::sscanf(arg.c_str() + colon + 1, "%lldx%lldx%lld", &c, &h, &w) != 3) {
+      std::fprintf(stderr, "expected FILE:CxHxW, got %s\n", arg.c_str());
+      return 2;
+    }
+    std::vector<float> s(2 * c);
+    FILE* f = std::fopen(arg.substr(0, colon).c_str(), "rb");
+    if (f == nullptr || std::fread(s.data(), sizeof(float), s.size(), f) != s.size()) {
+      std::fprintf(stderr, "cannot read %lld shifts from %s\n", c, arg.substr(0, colon).c_str());
+      return 2;
+    }
+    std::fclose(f);
+    const auto ng = asnet::NchwcGeometry::Make(1, c, h, w, b, 1, 1);
+    const int64_t elems = ng.padded_channels() * h * w;
+    Floats x(elems), y(elems), r(elems);
+    std::mt19937 rng(7);
+    for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
+    std::vector<asnet::NchwcBlockPlan> plans(ng.blocks);
+    asnet::ActiveShiftNchwcMakePlans(isa, ng, s.data(), plans.data());
+    const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
+    std::vector<double> ta, tr;
+    for (int round = 0; round < rounds; ++round) {
+      tr.push_back(CpuSeconds([&] { Relu(x.data(), r.data(), elems); }, reps));
+      ta.push_back(CpuSeconds([&] {
+        asnet::ActiveShiftNchwcForward(isa, ng, x.data(), s.data(), y.data(), 0, ng.rows(), plans.data());
+      }, reps));
+    }
+    const double m = Median(ta), mr = Median(tr);
+    total += m;
+    total_relu += mr;
+    std::printf("%-28s %4lldx%3lldx%-3lld %7.2f %9.2f %9.2f %7.2f\n", arg.substr(0, colon).c_str(), c, h, w,
+                GroupsPerBlock(s, c, b), m * 1e6, mr * 1e6, m / mr);
+  }
+  std::printf("%-28s %-12s %7s %9.2f %9.2f %7.2f\n", "total", "", "", total * 1e6, total_relu * 1e6, total / total_relu);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 11;
   const std::string filter = argc > 2 ? argv[2] : "";
+  if (filter == "layers") return BenchLayers(rounds, argc, argv);
   std::mt19937 rng(5);
   struct Shape {
     int64_t c, h, w;

@@ -87,6 +87,10 @@ struct Case {
   uint32_t seed;
 };
 
+// Channel blocks the vectorized kernels computed through the ring and row by row (TestSweep
+// checks that both paths ran).
+int64_t ring_blocks = 0, row_blocks = 0;
+
 void Check(asnet::Isa isa, const Case& k) {
   const auto ng = asnet::NchwcGeometry::Make(k.n, k.c, k.h, k.w, k.block, k.sh, k.sw);
   const auto& g = ng.g;
@@ -143,6 +147,7 @@ void Check(asnet::Isa isa, const Case& k) {
   if (asnet::NchwcPlannable(b)) {
     std::vector<asnet::NchwcBlockPlan> plans(ng.blocks);
     asnet::ActiveShiftNchwcMakePlans(isa, ng, s.data(), plans.data());
+    for (const auto& plan : plans) ++(asnet::ActiveShiftNchwcUsesRing(isa, ng, plan) ? ring_blocks : row_blocks);
     std::fill(split.begin(), split.end(), NAN);
     for (int64_t r = 0; r < ng.rows();) {
       const int64_t e = std::min(ng.rows(), r + cut(rng));
@@ -157,11 +162,12 @@ void Check(asnet::Isa isa, const Case& k) {
 void TestSweep() {
   const int64_t shapes[][4] = {{1, 1, 1, 1},  {1, 16, 7, 7},  {2, 13, 14, 14}, {1, 40, 28, 28},
                                {1, 19, 1, 7}, {2, 8, 7, 1},   {1, 33, 9, 13},  {1, 5, 56, 56},
-                               {3, 3, 5, 3},  {1, 17, 2, 30}, {1, 24, 11, 6}};
+                               {3, 3, 5, 3},  {1, 17, 2, 30}, {1, 24, 11, 6}, {1, 16, 4, 300}};
   const int64_t huge = int64_t{1} << 62;
   const int64_t strides[][2] = {{1, 1}, {2, 2}, {1, 3}, {3, 2}, {huge, 1}, {1, INT64_MAX}};
   uint32_t seed = 11;
   for (asnet::Isa isa : AvailableIsas()) {
+    ring_blocks = row_blocks = 0;
     for (int64_t block : {16, 8, 4, 1, 3, 32}) {
       int k = 0;
       for (const auto& s : shapes) {
@@ -181,6 +187,10 @@ void TestSweep() {
         }
       }
     }
+    // Both paths of the vectorized kernels ran (few offsets in small maps: the ring; many offsets,
+    // offsets wider than the image, rows wider than the ring: row by row).
+    CHECK(ring_blocks > 0 && row_blocks > 0, "isa %s: %lld blocks through the ring, %lld row by row",
+          asnet::IsaName(isa), (long long)ring_blocks, (long long)row_blocks);
   }
 }
 

@@ -23,6 +23,7 @@ namespace asnet {
   void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t,  \
                     const NchwcBlockPlan*);                                                   \
   void NchwcMakePlans(const NchwcGeometry&, const float*, NchwcBlockPlan*);                  \
+  bool NchwcUsesRing(const NchwcGeometry&, const NchwcBlockPlan&);                            \
   void DwBackward(const DepthwiseGeometry&, const float*, const float*, const float*, float*,   \
                   float*, double*, float*, int64_t, int64_t);                                 \
   }
@@ -99,6 +100,14 @@ void ActiveShiftNchwcMakePlans(Isa isa, const NchwcGeometry& g, const float* shi
     case Isa::kAvx512: return avx512::NchwcMakePlans(g, shift, plans);
     case Isa::kAvx2: return avx2::NchwcMakePlans(g, shift, plans);
     default: return sse2::NchwcMakePlans(g, shift, plans);
+  }
+}
+
+bool ActiveShiftNchwcUsesRing(Isa isa, const NchwcGeometry& g, const NchwcBlockPlan& plan) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::NchwcUsesRing(g, plan);
+    case Isa::kAvx2: return avx2::NchwcUsesRing(g, plan);
+    default: return sse2::NchwcUsesRing(g, plan);
   }
 }
 
