@@ -215,8 +215,9 @@ int BenchU8(int rounds, std::mt19937& rng) {
 
 }  // namespace
 
-// Layers of a real model (filter "layers"): each argument FILE:CxHxW names a file of 2C little-endian
-// floats (a layer's shifts, e.g. dumped from a model after channel sorting) and the layer's input;
+// Layers of a real model (filter "layers"): each argument FILE:CxHxW[/S] names a file of 2C
+// little-endian floats (a layer's shifts, e.g. dumped from a model after channel sorting), the
+// layer's input and its stride S (default 1);
 // the block-16 (AVX-512) or block-8 kernel runs with plans made beforehand, against the ReLU floor.
 int BenchLayers(int rounds, int argc, char** argv) {
   const asnet::Isa isa = asnet::DetectIsa();
@@ -228,9 +229,11 @@ int BenchLayers(int rounds, int argc, char** argv) {
   for (int a = 3; a < argc; ++a) {
     const std::string arg = argv[a];
     const size_t colon = arg.rfind(':');
-    long long c = 0, h = 0, w = 0;
-    if (colon == std::string::npos || std::sscanf(arg.c_str() + colon + 1, "%lldx%lldx%lld", &c, &h, &w) != 3) {
-      std::fprintf(stderr, "expected FILE:CxHxW, got %s\n", arg.c_str());
+    long long c = 0, h = 0, w = 0, stride = 1;
+    if (colon == std::string::npos ||
+        std::sscanf(arg.c_str() + colon + 1, "%lldx%lldx%lld/%lld", &c, &h, &w, &stride) < 3 || c < 1 || h < 1 ||
+        w < 1 || stride < 1) {
+      std::fprintf(stderr, "expected FILE:CxHxW[/S], got %s\n", arg.c_str());
       return 2;
     }
     std::vector<float> s(2 * c);
@@ -240,9 +243,9 @@ int BenchLayers(int rounds, int argc, char** argv) {
       return 2;
     }
     std::fclose(f);
-    const auto ng = asnet::NchwcGeometry::Make(1, c, h, w, b, 1, 1);
+    const auto ng = asnet::NchwcGeometry::Make(1, c, h, w, b, stride, stride);
     const int64_t elems = ng.padded_channels() * h * w;
-    Floats x(elems), y(elems), r(elems);
+    Floats x(elems), y(ng.padded_channels() * ng.g.oh * ng.g.ow), r(elems);
     std::mt19937 rng(7);
     for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
     std::vector<asnet::NchwcBlockPlan> plans(ng.blocks);
@@ -258,7 +261,7 @@ int BenchLayers(int rounds, int argc, char** argv) {
     const double m = Median(ta), mr = Median(tr);
     total += m;
     total_relu += mr;
-    std::printf("%-28s %4lldx%3lldx%-3lld %7.2f %9.2f %9.2f %7.2f\n", arg.substr(0, colon).c_str(), c, h, w,
+    std::printf("%-28s %4lldx%3lldx%-3lld/%lld %5.2f %9.2f %9.2f %7.2f\n", arg.substr(0, colon).c_str(), c, h, w, stride,
                 GroupsPerBlock(s, c, b), m * 1e6, mr * 1e6, m / mr);
   }
   std::printf("%-28s %-12s %7s %9.2f %9.2f %7.2f\n", "total", "", "", total * 1e6, total_relu * 1e6, total / total_relu);
