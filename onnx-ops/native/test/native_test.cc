@@ -2,6 +2,7 @@
 // training_kernels_test.cc) against a double-precision reference, finite
 // differences for the reference gradient, and RegisterCustomOps against a runtime that is too
 // old. Built with sanitizers by run-native-tests.sh. Exits non-zero on the first failure.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -153,6 +154,44 @@ void TestKernelSweep() {
   }
 }
 
+// AVX-512 computes planes narrower than half a vector as flat arrays, AVX2 by strips; both do
+// the same operations in the same order, so Y and dX must agree bit for bit (the reference
+// comparison above allows rounding differences, this one does not).
+void TestFlatPlanesMatchStrips() {
+  const auto isas = AvailableIsas();
+  if (std::find(isas.begin(), isas.end(), asnet::Isa::kAvx512) == isas.end()) return;
+  const int64_t shapes[][4] = {{2, 5, 7, 7}, {1, 3, 16, 8}, {3, 2, 5, 3}, {1, 4, 1, 1}, {2, 3, 9, 6}};
+  uint32_t seed = 40;
+  for (const auto& sh : shapes) {
+    for (double range : {0.9, 3.0, 20.0}) {
+      const auto g = asnet::ShiftGeometry::Make(sh[0], sh[1], sh[2], sh[3], 1, 1);
+      std::mt19937 rng(seed++);
+      std::uniform_real_distribution<float> val(-1.0f, 1.0f), shift(-range, range);
+      std::vector<float> x(g.planes() * g.in_plane()), s(2 * g.c), dy(g.planes() * g.out_plane());
+      for (auto& v : x) v = val(rng);
+      for (auto& v : s) v = shift(rng);
+      for (auto& v : dy) v = val(rng);
+      std::vector<float> y[2], dx[2], ds[2];
+      const asnet::Isa pair[2] = {asnet::Isa::kAvx512, asnet::Isa::kAvx2};
+      for (int k = 0; k < 2; ++k) {
+        y[k].assign(dy.size(), NAN);
+        dx[k].assign(x.size(), NAN);
+        ds[k].assign(s.size(), NAN);
+        std::vector<float> scratch(static_cast<size_t>(asnet::BackwardScratchFloats(g)));
+        asnet::ActiveShiftForward(pair[k], g, x.data(), s.data(), y[k].data(), 0, g.planes());
+        asnet::ActiveShiftBackward(pair[k], g, dy.data(), x.data(), s.data(), dx[k].data(), ds[k].data(),
+                                   scratch.data(), 0, g.c);
+      }
+      CHECK(std::memcmp(y[0].data(), y[1].data(), sizeof(float) * y[0].size()) == 0,
+            "Y: flat (avx512) and strip (avx2) kernels differ for [%lld,%lld,%lld,%lld] range %g", (long long)sh[0],
+            (long long)sh[1], (long long)sh[2], (long long)sh[3], range);
+      CHECK(std::memcmp(dx[0].data(), dx[1].data(), sizeof(float) * dx[0].size()) == 0,
+            "dX: flat (avx512) and strip (avx2) kernels differ for [%lld,%lld,%lld,%lld] range %g", (long long)sh[0],
+            (long long)sh[1], (long long)sh[2], (long long)sh[3], range);
+    }
+  }
+}
+
 // Huge shifts (up to the float range) move everything out of the image: all zeros, no UB.
 void TestHugeShifts() {
   const auto g = asnet::ShiftGeometry::Make(1, 4, 5, 6, 1, 1);
@@ -232,6 +271,7 @@ int main() {
   std::printf("native tests, best ISA here: %s\n", asnet::IsaName(asnet::DetectIsa()));
   TestReferenceAgainstFiniteDifferences();
   TestKernelSweep();
+  TestFlatPlanesMatchStrips();
   TestHugeShifts();
   RunNchwcKernelTests();
   RunU8KernelTests();
