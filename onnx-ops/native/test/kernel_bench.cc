@@ -217,13 +217,16 @@ int BenchU8(int rounds, std::mt19937& rng) {
 
 // Layers of a real model (filter "layers"): each argument FILE:CxHxW[/S] names a file of 2C
 // little-endian floats (a layer's shifts, e.g. dumped from a model after channel sorting), the
-// layer's input and its stride S (default 1);
+// layer's input and its stride S (default 1); the environment variable ASNET_BENCH_BATCH sets the
+// images per call (default 1);
 // the block-16 (AVX-512) or block-8 kernel runs with plans made beforehand, against the ReLU floor.
 int BenchLayers(int rounds, int argc, char** argv) {
   const asnet::Isa isa = asnet::DetectIsa();
   const int64_t b = isa == asnet::Isa::kAvx512 ? 16 : 8;
-  std::printf("layers, %s block %lld, single thread (thread CPU time), medians of %d rounds, us per call\n",
-              asnet::IsaName(isa), (long long)b, rounds);
+  const char* batch_env = std::getenv("ASNET_BENCH_BATCH");  // images per call (default 1)
+  const int64_t batch = batch_env != nullptr ? std::max(1, std::atoi(batch_env)) : 1;
+  std::printf("layers, %s block %lld, batch %lld, single thread (thread CPU time), medians of %d rounds, us per call\n",
+              asnet::IsaName(isa), (long long)b, (long long)batch, rounds);
   std::printf("%-28s %-12s %7s %9s %9s %7s\n", "file", "CxHxW", "groups", "planned", "relu", "ratio");
   double total = 0, total_relu = 0;
   for (int a = 3; a < argc; ++a) {
@@ -243,9 +246,9 @@ int BenchLayers(int rounds, int argc, char** argv) {
       return 2;
     }
     std::fclose(f);
-    const auto ng = asnet::NchwcGeometry::Make(1, c, h, w, b, stride, stride);
-    const int64_t elems = ng.padded_channels() * h * w;
-    Floats x(elems), y(ng.padded_channels() * ng.g.oh * ng.g.ow), r(elems);
+    const auto ng = asnet::NchwcGeometry::Make(batch, c, h, w, b, stride, stride);
+    const int64_t elems = batch * ng.padded_channels() * h * w;
+    Floats x(elems), y(batch * ng.padded_channels() * ng.g.oh * ng.g.ow), r(elems);
     std::mt19937 rng(7);
     for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
     std::vector<asnet::NchwcBlockPlan> plans(ng.blocks);

@@ -5,6 +5,7 @@ import dev.asnet.exporter.io.OnnxReader;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.IrException;
 import dev.asnet.exporter.ir.Model;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.quantize.AslQuantization;
 import dev.asnet.exporter.quantize.CalibrationMethod;
 import dev.asnet.exporter.quantize.QuantizationException;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
                 + "weights, int32 biases) that any ONNX Runtime loads. Activation ranges are calibrated by running the "
                 + "float model on calibration images prepared with the model's own preprocessing. BatchNormalization "
                 + "that cannot be folded becomes a depthwise 1x1 convolution; Active Shift layers run on the uint8 tensors "
-                + "(or, with --asl float, in float between the quantized convolutions), keeping their input's scale."},
+                + "(or, with --asl float, in float between the quantized convolutions), keeping their input's scale; with "
+                + "--asl depthwise they become int8 depthwise convolutions and the model needs no asnet op library."},
         footer = {"%nCalibration sources:",
             "  DIR or idx:DIR  an IDX dataset folder (Fashion-MNIST layout), training split",
             "  img:DIR or DIR  a folder of PNG/JPEG/BMP files (a DIR without IDX files), resized like 'asnet predict'",
@@ -48,6 +50,7 @@ import picocli.CommandLine.Spec;
             "  asnet quantize model.onnx -o model-int8.onnx --calibration photos/ --images 200 --method percentile",
             "  asnet quantize as-resnet-w32.onnx -o w32-int8.onnx --calibration synthetic --images 16",
             "  asnet quantize model.onnx -o model-int8-sandwich.onnx --asl float",
+            "  asnet quantize model.onnx -o model-int8-portable.onnx --asl depthwise",
             "  asnet bench as-resnet-w32.onnx w32-int8.onnx --threads 1 --levels all --batch-size 1"})
 public final class QuantizeCommand implements Callable<Integer> {
     @Spec
@@ -78,8 +81,9 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--asl", paramLabel = "FORM", defaultValue = "uint8",
             description = "How Active Shift layers run: uint8 (one dev.asnet::ActiveShiftU8 on the uint8 tensor, "
-                    + "channels-last at level all) or float (DequantizeLinear -> ActiveShift -> QuantizeLinear) "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "channels-last at level all), float (DequantizeLinear -> ActiveShift -> QuantizeLinear) or "
+                    + "depthwise (written as int8 depthwise convolutions: standard ONNX ops only, runs without the "
+                    + "asnet op library; slow for large shifts) (default: ${DEFAULT-VALUE}).")
     String asl;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -137,6 +141,12 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         if (r.plan().activeShiftLayers() > 0) {
             notes.add(r.plan().activeShiftLayers() + " Active Shift layers in " + options.asl().id());
+        }
+        long lowered = source.graph().nodes().stream().filter(n -> n.domain().equals(AsnetDomain.DOMAIN)
+                && n.opType().equals(AsnetDomain.ACTIVE_SHIFT)).count();
+        if (options.asl() == AslQuantization.DEPTHWISE && lowered > 0) {
+            notes.add(lowered + " Active Shift layers as int8 depthwise convs (radius "
+                    + r.model().metadata().getOrDefault(ModelInfo.ASL_RADIUS, "?") + "; standard ONNX ops only)");
         }
         if (!r.plan().keptInFloat().isEmpty()) {
             notes.add("float: " + r.plan().keptInFloat());

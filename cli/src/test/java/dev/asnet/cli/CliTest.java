@@ -117,6 +117,15 @@ class CliTest {
         assertTrue(r.out().contains("Active Shift layers in float"), r.out());
         assertTrue(CliRunner.run("inspect", qf.toString()).out().contains("dev.asnet:ActiveShift x"));
         assertTrue(CliRunner.run("inspect", q.toString()).out().contains("dev.asnet:ActiveShiftU8 x"));
+        // The portable form: standard ops only.
+        Path qd = dir.resolve("qd.onnx");
+        r = CliRunner.run("quantize", model.toString(), "-o", qd.toString(), "--calibration", "synthetic", "--images", "4",
+                "--asl", "depthwise", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("as int8 depthwise convs") && r.out().contains("standard ONNX ops only"), r.out());
+        String inspected = CliRunner.run("inspect", qd.toString()).out();
+        assertTrue(!inspected.contains("dev.asnet:") && inspected.contains("Active Shift in depthwise"), inspected);
+        assertEquals(0, CliRunner.run("predict", qd.toString(), image.toString()).exitCode());
         Path wide = dir.resolve("wide.onnx");
         assertEquals(0, CliRunner.run("export", "as-resnet20-16x1", "--input", "1x32x32", "--classes", "10", "-o",
                 wide.toString()).exitCode());

@@ -1,13 +1,17 @@
 package dev.asnet.exporter.quantize;
 
 import dev.asnet.exporter.ModelInfo;
+import dev.asnet.exporter.export.AslLowering;
+import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.FoldBatchNorm;
+import dev.asnet.exporter.export.InferenceExport;
 import dev.asnet.exporter.export.SortShiftChannels;
 import dev.asnet.exporter.ir.DataType;
 import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.AsnetDomain;
 import java.util.Set;
 
 /**
@@ -44,6 +48,9 @@ public final class QdqQuantizer {
      */
     public static QuantizationPlan plan(Model source, QuantizeOptions options) {
         refuseQuantized(source);
+        if (options.asl() == AslQuantization.DEPTHWISE) {
+            source = lowerToDepthwise(source);
+        }
         Graph src = source.graph();
         src.validate();
         src.assignNames();
@@ -73,6 +80,25 @@ public final class QdqQuantizer {
         source.metadata().forEach(prepared::putMetadata);
         prepared.putMetadata(ModelInfo.BN_FOLDED, "true");
         return new QuantizationPlan(prepared, options, bn.rewritten(), relu.removed());
+    }
+
+    /**
+     * The model with its {@code dev.asnet::ActiveShift} layers as depthwise convolutions (what
+     * {@code asnet convert --lowering depthwise} writes), for {@link AslQuantization#DEPTHWISE}.
+     */
+    private static Model lowerToDepthwise(Model source) {
+        boolean any = source.graph().nodes().stream()
+                .anyMatch(n -> AsnetDomain.DOMAIN.equals(n.domain()) && n.opType().equals(AsnetDomain.ACTIVE_SHIFT));
+        if (!any) {
+            return source;
+        }
+        try {
+            return InferenceExport.prepare(source, ExportOptions.builder().setLowering(AslLowering.DEPTHWISE)
+                    .optFoldBatchNorm(true).optOpsetVersion(source.opsetVersion()).build());
+        } catch (IllegalArgumentException e) {  // IrException included
+            throw new QuantizationException("cannot write the Active Shift layers as depthwise convolutions: "
+                    + e.getMessage());
+        }
     }
 
     private static void refuseQuantized(Model m) {

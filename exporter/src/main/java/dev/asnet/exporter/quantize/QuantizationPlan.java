@@ -317,7 +317,8 @@ public final class QuantizationPlan {
         m.putMetadata(ModelInfo.QUANTIZATION_CALIBRATION, info.description());
         m.putMetadata(ModelInfo.QUANTIZATION_IMAGES, Integer.toString(info.images()));
         m.putMetadata(ModelInfo.QUANTIZATION_SEED, Long.toString(info.seed()));
-        if (!shifts.isEmpty()) {
+        if (!shifts.isEmpty() || (options.asl() == AslQuantization.DEPTHWISE
+                && floatModel.metadata().containsKey(ModelInfo.ASL_RADIUS))) {
             m.putMetadata(ModelInfo.QUANTIZATION_ASL, options.asl().id());
         }
         return m;

@@ -101,6 +101,39 @@ class QuantizationPlanTest {
     }
 
     @Test
+    void theDepthwiseFormQuantizesTheShiftAsAnInt8DepthwiseConv() {
+        QuantizationPlan plan = QdqQuantizer.plan(shiftBlock(),
+                QuantizeOptions.builder().optAsl(AslQuantization.DEPTHWISE).build());
+        assertEquals(0, plan.activeShiftLayers());
+        Model q = plan.quantize(ranges(plan), new CalibrationInfo("test", 1, 0));
+        assertEquals(0, q.graph().nodes().stream().filter(n -> n.domain().equals(AsnetDomain.DOMAIN)).count(),
+                "standard ops only");
+        // Zero shifts: a 1x1 depthwise kernel; its weights are int8 behind a DequantizeLinear.
+        Node dw = q.graph().nodes().stream().filter(n -> n.opType().equals("Conv")
+                && n.input(1).producer() != null && n.input(1).producer().opType().equals("DequantizeLinear")
+                && n.attribute("group").map(a -> a.asInt() == 8L).orElse(false)).findFirst().orElseThrow();
+        assertEquals(DataType.INT8, dw.input(1).producer().input(0).dataType());
+        assertEquals("QuantizeLinear", dw.output().users().get(0).node().opType(), "its output is quantized too");
+        assertEquals("depthwise", q.metadata().get(ModelInfo.QUANTIZATION_ASL));
+        q.graph().checkConsistency();
+        // A model without Active Shift layers is quantized as it is, with no Active Shift form recorded.
+        QuantizationPlan plainPlan = QdqQuantizer.plan(noShift(),
+                QuantizeOptions.builder().optAsl(AslQuantization.DEPTHWISE).build());
+        Model plain = plainPlan.quantize(ranges(plainPlan), new CalibrationInfo("test", 1, 0));
+        assertTrue(plain.metadata().get(ModelInfo.QUANTIZATION_ASL) == null);
+    }
+
+    static Model noShift() {
+        Graph g = new Graph("plain", OpRegistry.standard());
+        GraphBuilder b = new GraphBuilder(g);
+        Value x = b.input("x", DataType.FLOAT, Shape.batched("N", 4, 8, 8));
+        Value y = b.relu("relu", b.conv("c1", x, b.parameter("w1", Tensor.ofFloats(new float[32], 8, 4, 1, 1)), null,
+                ConvOptions.builder().build()));
+        b.output(b.flatten("flat", b.globalAveragePool("gap", y), 1), "y");
+        return new Model(g);
+    }
+
+    @Test
     void consecutiveRelusAreNeverEmitted() {
         Graph g = new Graph("relus", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
