@@ -46,6 +46,7 @@ public final class LoopbackHttpClient implements Closeable {
     private int bodyLength;
     private final StringBuilder line = new StringBuilder(128);
     private String headerLength;
+    private int retries;
 
     /**
      * A client that POSTs one fixed request.
@@ -93,11 +94,18 @@ public final class LoopbackHttpClient implements Closeable {
             if (!reused) {
                 throw e;
             }
+            retries++;
             return exchange();
         }
     }
 
-    private int exchange() throws IOException {
+    /**
+     * Opens the connection now, if it is not open (the load test connects every client before it
+     * starts the clock, so that a level measures requests, not connection setup).
+     *
+     * @throws IOException if the server cannot be reached
+     */
+    public void connect() throws IOException {
         if (socket == null) {
             Socket s = new Socket();
             s.setTcpNoDelay(true);
@@ -109,6 +117,10 @@ public final class LoopbackHttpClient implements Closeable {
             limit = 0;
             out = s.getOutputStream();
         }
+    }
+
+    private int exchange() throws IOException {
+        connect();
         out.write(request);
         out.flush();
         return readResponse();
@@ -272,6 +284,17 @@ public final class LoopbackHttpClient implements Closeable {
      */
     public String inferenceHeaderLength() {
         return headerLength;
+    }
+
+    /**
+     * How many requests were sent again on a new connection after their reused connection failed:
+     * normally none (a server closes idle connections only after its idle timeout); the load test
+     * reports them, since a request stuck until the server's idle timeout shows up here.
+     *
+     * @return the count so far
+     */
+    public int retries() {
+        return retries;
     }
 
     /** Closes the connection; the next {@link #send()} opens a new one. */

@@ -106,6 +106,23 @@ public final class ServingLoadTest {
          */
         int send() throws Exception;
 
+        /**
+         * Requests sent again after their reused connection failed (0 where the client does not tell).
+         *
+         * @return the count so far
+         */
+        default int retries() {
+            return 0;
+        }
+
+        /**
+         * Opens its connection ahead of the first request, where the client can.
+         *
+         * @throws IOException if the server cannot be reached
+         */
+        default void connect() throws IOException {
+        }
+
         @Override
         void close();
     }
@@ -118,7 +135,7 @@ public final class ServingLoadTest {
     /** What one level (server, encoding, concurrency, round) measured. */
     record Level(String mode, String encoding, int concurrency, int requests, double seconds, double[] latenciesMs,
             Map<Integer, Integer> statuses, int failures, double meanBatch, Map<String, Long> batchHistogram,
-            Map<String, Long> cpuNanos) {
+            Map<String, Long> cpuNanos, int retries) {
         double throughput() {
             return requests / seconds;
         }
@@ -214,9 +231,10 @@ public final class ServingLoadTest {
                             Level l = run(clients, s, name, payloads.get(e), c, requests, mode);
                             results.computeIfAbsent(mode + "/" + e + "/" + c, k -> new ArrayList<>()).add(l);
                             System.err.printf(Locale.ROOT, "round %d, batching %-3s, %-6s, concurrency %3d: %7.1f req/s, "
-                                    + "p50 %6.2f ms, p99 %7.2f ms, mean batch %5.2f, errors %d, CPU us/req: client %.0f, "
+                                    + "p50 %6.2f ms, p99 %7.2f ms, mean batch %5.2f, errors %d, retried %d, CPU us/req: client %.0f, "
                                     + "server-http %.0f, model %.0f, gc %.0f, jit %.0f; load %s%n", r + 1, mode, e, c,
                                     l.throughput(), l.percentile(50), l.percentile(99), l.meanBatch(), l.errors(),
+                                    l.retries(),
                                     l.cpuMicros("client"), l.cpuMicros("server-http"), l.cpuMicros("model"),
                                     l.cpuMicros("gc"), l.cpuMicros("jit"), loadAverage());
                         }
@@ -242,10 +260,12 @@ public final class ServingLoadTest {
             double p99 = median(ls.stream().mapToDouble(l -> l.percentile(99)).toArray());
             double mb = median(ls.stream().mapToDouble(Level::meanBatch).toArray());
             int errors = ls.stream().mapToInt(Level::errors).sum();
+            int retried = ls.stream().mapToInt(Level::retries).sum();
             Level last = ls.get(ls.size() - 1);
             medians.put(e.getKey(), new double[] {tp, p50, p99});
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.2f | %.2f | %s | %d |%n", last.mode(),
-                    last.encoding(), last.concurrency(), tp, p50, p99, mb, last.batchHistogram(), errors));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.2f | %.2f | %s | %s |%n", last.mode(),
+                    last.encoding(), last.concurrency(), tp, p50, p99, mb, last.batchHistogram(),
+                    errors + (retried > 0 ? " (" + retried + " sent again on a new connection)" : "")));
             cpu.append(String.format(Locale.ROOT, "| %s | %s | %d |", last.mode(), last.encoding(), last.concurrency()));
             double total = 0;
             for (String g : CPU_GROUPS) {
@@ -390,6 +410,16 @@ public final class ServingLoadTest {
                         }
 
                         @Override
+                        public int retries() {
+                            return c.retries();
+                        }
+
+                        @Override
+                        public void connect() throws IOException {
+                            c.connect();
+                        }
+
+                        @Override
                         public void close() {
                             c.close();
                         }
@@ -474,7 +504,9 @@ public final class ServingLoadTest {
         List<Thread> clients = new ArrayList<>();
         List<Sender> opened = new ArrayList<>();
         for (int c = 0; c < concurrency; c++) {
-            opened.add(senders.open(server, path, payload));
+            Sender sender = senders.open(server, path, payload);
+            opened.add(sender);
+            sender.connect();  // before the clock starts: a level measures requests, not connecting
         }
         Map<String, Long> cpuBefore = threadCpuByGroup();
         long t0 = System.nanoTime();
@@ -501,6 +533,7 @@ public final class ServingLoadTest {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Long> cpuAfter = threadCpuByGroup();
+        int retries = opened.stream().mapToInt(Sender::retries).sum();
         opened.forEach(Sender::close);
         Map<String, Long> cpu = new LinkedHashMap<>();
         for (String g : CPU_GROUPS) {
@@ -530,7 +563,7 @@ public final class ServingLoadTest {
             lowerBound = e.getKey();
         }
         return new Level(mode, payload.encoding(), concurrency, requests, seconds, latencies, new TreeMap<>(statuses),
-                (int) failures.sum(), meanBatch, hist, cpu);
+                (int) failures.sum(), meanBatch, hist, cpu, retries);
     }
 
     /**
