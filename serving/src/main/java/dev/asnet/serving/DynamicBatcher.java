@@ -1,15 +1,14 @@
 package dev.asnet.serving;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Gathers concurrent requests for one model into batches: a bounded queue in front of one worker
@@ -24,16 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * longer than {@code maxDelay} while the previous batch ran, so the worker takes what is queued
  * and runs it at once. A request with more rows than {@code maxBatch} runs by itself.
  *
+ * <p>The worker sleeps on a condition, woken by exactly the events that can change its decision:
+ * a request queued, the last announced request withdrawn, a shutdown. It never polls.
+ *
  * <p>{@link #close()} refuses new requests, lets the worker finish every queued one and waits for
  * it; then the model may be closed.
  */
 final class DynamicBatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DynamicBatcher.class.getName());
-    /**
-     * How often a worker waiting for more requests looks whether any are still arriving and
-     * whether the batcher is closing: short, because waiting for nothing is pure latency.
-     */
-    private static final long CHECK_NANOS = 200_000L;
 
     /** Runs a batch: one output row per input row, in order. */
     @FunctionalInterface
@@ -70,11 +67,16 @@ final class DynamicBatcher implements AutoCloseable {
     private final BatchRunner runner;
     private final int maxBatch;
     private final long maxDelayNanos;
-    private final BlockingQueue<Pending> queue;
+    private final int capacity;
     private final Listener listener;
     private final Thread worker;
-    private final AtomicInteger arriving = new AtomicInteger();
-    private volatile boolean closing;
+    /** Guards the queue, the arrival count and closing; the worker waits on {@link #changed}. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a request is queued, the last arrival is withdrawn, or closing starts. */
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int arriving;
+    private boolean closing;
 
     /**
      * A request on its way to {@link #submit}: while open, the worker may wait for it. Closing is
@@ -84,14 +86,29 @@ final class DynamicBatcher implements AutoCloseable {
         private final AtomicBoolean open = new AtomicBoolean(true);
 
         private Arrival() {
-            arriving.incrementAndGet();
+            lock.lock();
+            try {
+                arriving++;
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
-                arriving.decrementAndGet();
+                lock.lock();
+                try {
+                    withdraw();
+                } finally {
+                    lock.unlock();
+                }
             }
+        }
+
+        /** Marks it closed; true if it was open (the caller then holds the lock and withdraws it). */
+        private boolean closeUnderLock() {
+            return open.compareAndSet(true, false);
         }
     }
 
@@ -113,7 +130,7 @@ final class DynamicBatcher implements AutoCloseable {
         }
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.worker = new Thread(this::work, "asnet-batcher-" + name);
         worker.setDaemon(true);
@@ -129,6 +146,13 @@ final class DynamicBatcher implements AutoCloseable {
         return new Arrival();
     }
 
+    /** One arrival fewer (lock held); the worker may be waiting for exactly that. */
+    private void withdraw() {
+        if (--arriving == 0) {
+            changed.signal();
+        }
+    }
+
     /**
      * Queues a request announced by {@code arrival} (which is closed once the request is queued).
      *
@@ -138,12 +162,30 @@ final class DynamicBatcher implements AutoCloseable {
      * @throws ServingException 503 if the queue is full or the batcher is closing
      */
     CompletableFuture<List<float[]>> submit(List<float[]> rows, Arrival arrival) {
-        // Withdrawn before queueing: a worker that saw the request still arriving after it was
-        // queued would wait for nothing.
-        if (arrival != null) {
-            arrival.close();
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("a request needs at least one row");
         }
-        return submit(rows);
+        Pending p = new Pending(List.copyOf(rows), new CompletableFuture<>(), System.nanoTime());
+        lock.lock();
+        try {
+            // Withdrawn and queued in one step: the worker never sees the request neither arriving
+            // nor queued (it would stop waiting for it), nor both.
+            if (arrival != null && arrival.closeUnderLock()) {
+                withdraw();
+            }
+            if (closing) {
+                throw new ServingException(503, "the server is shutting down");
+            }
+            if (queue.size() >= capacity) {
+                throw new ServingException(503, "model '" + name + "' is overloaded: its queue of " + capacity
+                        + " requests is full; retry later");
+            }
+            queue.addLast(p);
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        return p.result;
     }
 
     /**
@@ -154,18 +196,7 @@ final class DynamicBatcher implements AutoCloseable {
      * @throws ServingException 503 if the queue is full or the batcher is closing
      */
     CompletableFuture<List<float[]>> submit(List<float[]> rows) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("a request needs at least one row");
-        }
-        if (closing) {
-            throw new ServingException(503, "the server is shutting down");
-        }
-        Pending p = new Pending(List.copyOf(rows), new CompletableFuture<>(), System.nanoTime());
-        if (!queue.offer(p)) {
-            throw new ServingException(503, "model '" + name + "' is overloaded: its queue of " + capacity()
-                    + " requests is full; retry later");
-        }
-        return p.result;
+        return submit(rows, null);
     }
 
     /**
@@ -174,72 +205,76 @@ final class DynamicBatcher implements AutoCloseable {
      * @return the queue depth
      */
     int queueDepth() {
-        return queue.size();
-    }
-
-    private int capacity() {
-        return queue.size() + queue.remainingCapacity();
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void work() {
-        Pending carried = null;
-        while (true) {
-            Pending first = carried;
-            carried = null;
-            try {
-                if (first == null) {
-                    first = queue.poll(50, TimeUnit.MILLISECONDS);
+        List<Pending> batch = new ArrayList<>();
+        lock.lock();
+        try {
+            while (true) {
+                while (queue.isEmpty() && !closing) {
+                    changed.awaitUninterruptibly();
                 }
-            } catch (InterruptedException e) {
-                // close() never interrupts: the loop ends only when closing and the queue is empty.
-                Thread.currentThread().interrupt();
-            }
-            if (first == null) {
-                if (closing && queue.isEmpty()) {
-                    return;
+                if (queue.isEmpty()) {
+                    return;  // closing, and everything queued has run
                 }
-                continue;
-            }
-            List<Pending> batch = new ArrayList<>();
-            batch.add(first);
-            int rows = first.rows.size();
-            long deadline = first.enqueuedNanos + maxDelayNanos;
-            while (rows < maxBatch) {
-                Pending next = queue.poll();
-                if (next == null && !closing) {
+                Pending first = queue.pollFirst();
+                batch.add(first);
+                int rows = first.rows.size();
+                long deadline = first.enqueuedNanos + maxDelayNanos;
+                while (rows < maxBatch) {
+                    Pending next = queue.peekFirst();
+                    if (next != null) {
+                        if (rows + next.rows.size() > maxBatch) {
+                            break;  // it starts the next batch
+                        }
+                        queue.pollFirst();
+                        batch.add(next);
+                        rows += next.rows.size();
+                        continue;
+                    }
+                    // Nothing queued: wait only for requests on their way, and only until the delay
+                    // is over. A lone request (nothing arriving) runs at once.
                     long wait = deadline - System.nanoTime();
-                    if (wait <= 0 || arriving.get() == 0) {
-                        break;  // the delay is over, or nothing more is on its way
+                    if (closing || arriving == 0 || wait <= 0) {
+                        break;
                     }
                     try {
-                        // In slices: when the last arrival fails, or a shutdown starts, the batch runs.
-                        next = queue.poll(Math.min(wait, CHECK_NANOS), TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            continue;
-                        }
+                        changed.awaitNanos(wait);
                     } catch (InterruptedException e) {
+                        // close() never interrupts; if someone else does, run what we have.
                         Thread.currentThread().interrupt();
                         break;
                     }
                 }
-                if (next == null) {
-                    break;
+                lock.unlock();
+                try {
+                    run(batch, rows);
+                } finally {
+                    batch.clear();
+                    lock.lock();
                 }
-                if (rows + next.rows.size() > maxBatch) {
-                    carried = next;  // the next batch starts with it
-                    break;
-                }
-                batch.add(next);
-                rows += next.rows.size();
             }
-            run(batch, rows);
+        } finally {
+            lock.unlock();
         }
     }
 
     private void run(List<Pending> batch, int rows) {
-        List<float[]> in = new ArrayList<>(rows);
-        for (Pending p : batch) {
-            in.addAll(p.rows);
+        List<float[]> in;
+        if (batch.size() == 1) {
+            in = batch.get(0).rows;
+        } else {
+            in = new ArrayList<>(rows);
+            for (Pending p : batch) {
+                in.addAll(p.rows);
+            }
         }
         long t0 = System.nanoTime();
         List<float[]> out;
@@ -256,6 +291,10 @@ final class DynamicBatcher implements AutoCloseable {
             return;
         }
         listener.batchRan(batch.size(), rows, System.nanoTime() - t0);
+        if (batch.size() == 1) {
+            batch.get(0).result.complete(List.copyOf(out));
+            return;
+        }
         int at = 0;
         for (Pending p : batch) {
             int n = p.rows.size();
@@ -271,17 +310,30 @@ final class DynamicBatcher implements AutoCloseable {
      * @return true if everything queued was run
      */
     boolean drain(Duration timeout) {
-        closing = true;
+        lock.lock();
+        try {
+            closing = true;
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
         try {
             worker.join(Math.max(1, timeout.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (worker.isAlive()) {
-            LOG.log(System.Logger.Level.WARNING, "model '" + name + "': " + queue.size()
+            List<Pending> left;
+            lock.lock();
+            try {
+                left = new ArrayList<>(queue);
+                queue.clear();
+            } finally {
+                lock.unlock();
+            }
+            LOG.log(System.Logger.Level.WARNING, "model '" + name + "': " + left.size()
                     + " requests still queued after " + timeout.toMillis() + " ms; failing them");
-            Pending p;
-            while ((p = queue.poll()) != null) {
+            for (Pending p : left) {
                 p.result.completeExceptionally(new ServingException(503, "the server is shutting down"));
             }
             return false;

@@ -1,15 +1,19 @@
 package dev.asnet.serving;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -61,6 +65,10 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
     /**
      * Parses a request body.
      *
+     * <p>The JSON is read as a stream: tensor {@code data} arrays go straight into a float array
+     * (or a list of strings), never into a tree of number nodes, since a tensor is mostly numbers;
+     * the small rest of the request (names, shapes, parameters, outputs) is read as trees.
+     *
      * @param body the whole body
      * @param headerLength the {@value #HEADER_LENGTH} header, or null for a JSON-only body
      * @return the request
@@ -79,21 +87,18 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
                         + body.length + " bytes");
             }
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body, 0, jsonLength);
-        } catch (JsonProcessingException e) {
+        Root root;
+        try (JsonParser p = JSON.createParser(body, 0, jsonLength)) {
+            root = root(p, jsonLength);
+        } catch (StreamReadException e) {
             throw ServingException.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw ServingException.badRequest("malformed JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw ServingException.badRequest("the request must be a JSON object with an \"inputs\" array");
-        }
         ByteBuffer binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength).slice()
                 .order(ByteOrder.LITTLE_ENDIAN);
-        String id = root.hasNonNull("id") ? root.get("id").asText() : null;
-        JsonNode params = root.path("parameters");
+        String id = root.id != null && !root.id.isNull() ? root.id.asText() : null;
+        JsonNode params = root.parameters != null ? root.parameters : MissingNode.getInstance();
         boolean binaryOutput = params.path("binary_data_output").asBoolean(false);
         int topK = 0;
         if (params.has("top_k")) {
@@ -103,12 +108,11 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
             }
             topK = k.asInt();
         }
-        JsonNode inputsNode = root.get("inputs");
-        if (inputsNode == null || !inputsNode.isArray() || inputsNode.isEmpty()) {
+        if (root.inputs == null || root.inputs.isEmpty()) {
             throw ServingException.badRequest("the request has no \"inputs\" array (or it is empty)");
         }
-        List<Input> inputs = new ArrayList<>();
-        for (JsonNode in : inputsNode) {
+        List<Input> inputs = new ArrayList<>(root.inputs.size());
+        for (RawInput in : root.inputs) {
             inputs.add(input(in, binary, jsonLength));
         }
         if (binary.hasRemaining()) {
@@ -116,7 +120,7 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
                     + " bytes of binary data follow the last tensor that declares binary_data_size");
         }
         List<RequestedOutput> outputs = new ArrayList<>();
-        JsonNode outputsNode = root.get("outputs");
+        JsonNode outputsNode = root.outputs;
         if (outputsNode != null && !outputsNode.isNull()) {
             if (!outputsNode.isArray()) {
                 throw ServingException.badRequest("\"outputs\" must be an array");
@@ -132,28 +136,198 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
         return new InferRequest(id, List.copyOf(inputs), List.copyOf(outputs), binaryOutput, topK);
     }
 
-    private static Input input(JsonNode in, ByteBuffer binary, int jsonLength) {
-        if (!in.isObject() || !in.path("name").isTextual()) {
+    /** The request's top level as streamed: small members as trees, inputs with their data streamed. */
+    private static final class Root {
+        JsonNode id;
+        JsonNode parameters;
+        JsonNode outputs;
+        /** Null when there is no "inputs" array. */
+        List<RawInput> inputs;
+    }
+
+    /**
+     * One input as streamed: its small members (name, datatype, shape, parameters) as a tree, its
+     * {@code data} as the values found, kept by kind so that the datatype (which may come after
+     * the data) decides which are right.
+     */
+    private static final class RawInput {
+        /** Null when the element of "inputs" is not an object. */
+        ObjectNode fields;
+        boolean hasData;
+        /** Whether "data" was an array (nested arrays are flattened). */
+        boolean dataIsArray;
+        float[] numbers = EMPTY;
+        int numberCount;
+        List<byte[]> strings;
+        /** The first element that is not a number, abbreviated, for FP32's message; or null. */
+        String firstNonNumber;
+        /** The first element that is not a string, abbreviated, for BYTES's message; or null. */
+        String firstNonString;
+        /** The first number outside the FP32 range, as written; or null. */
+        String outOfRange;
+
+        void addNumber(float f) {
+            if (numberCount == numbers.length) {
+                numbers = Arrays.copyOf(numbers, Math.max(64, numbers.length * 2));
+            }
+            numbers[numberCount++] = f;
+        }
+    }
+
+    private static final float[] EMPTY = new float[0];
+
+    private static Root root(JsonParser p, int jsonLength) throws java.io.IOException {
+        Root root = new Root();
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw ServingException.badRequest("the request must be a JSON object with an \"inputs\" array");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "id" -> root.id = p.readValueAsTree();
+                case "parameters" -> root.parameters = p.readValueAsTree();
+                case "outputs" -> root.outputs = p.readValueAsTree();
+                case "inputs" -> {
+                    if (t != JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                        root.inputs = null;
+                        break;
+                    }
+                    List<RawInput> inputs = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        inputs.add(rawInput(p, jsonLength));
+                    }
+                    root.inputs = inputs;
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return root;
+    }
+
+    /** Reads one element of "inputs" (the parser on its first token). */
+    private static RawInput rawInput(JsonParser p, int jsonLength) throws java.io.IOException {
+        RawInput in = new RawInput();
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return in;
+        }
+        in.fields = JsonNodeFactory.instance.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (field.equals("data")) {
+                in.hasData = true;
+                in.dataIsArray = t == JsonToken.START_ARRAY;
+                in.numbers = EMPTY;
+                in.numberCount = 0;
+                in.strings = null;
+                in.firstNonNumber = null;
+                in.firstNonString = null;
+                in.outOfRange = null;
+                if (in.dataIsArray) {
+                    // Sized for the shape when it came first (and is plausible): one array, no regrowth.
+                    long expected = expectedCount(in.fields.get("shape"));
+                    if (expected > 0 && expected <= jsonLength) {
+                        in.numbers = new float[(int) expected];
+                    }
+                    data(p, in);
+                } else {
+                    p.skipChildren();
+                }
+            } else {
+                in.fields.set(field, p.readValueAsTree());
+            }
+        }
+        return in;
+    }
+
+    /** Streams a "data" array (the parser on its START_ARRAY), flattening nested arrays. */
+    private static void data(JsonParser p, RawInput in) throws java.io.IOException {
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw ServingException.badRequest("malformed JSON: the \"data\" array is not closed");
+            }
+            switch (t) {
+                case START_ARRAY -> depth++;
+                case END_ARRAY -> depth--;
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    float f = p.getFloatValue();
+                    if (!Float.isFinite(f) && in.outOfRange == null) {
+                        in.outOfRange = p.getText();
+                    }
+                    in.addNumber(f);
+                    if (in.firstNonString == null) {
+                        in.firstNonString = abbreviate(p.getText());
+                    }
+                }
+                case VALUE_STRING -> {
+                    String s = p.getText();
+                    if (in.strings == null) {
+                        in.strings = new ArrayList<>();
+                    }
+                    in.strings.add(s.getBytes(StandardCharsets.UTF_8));
+                    if (in.firstNonNumber == null) {
+                        in.firstNonNumber = abbreviate(JsonNodeFactory.instance.textNode(s).toString());
+                    }
+                }
+                default -> {
+                    // true, false, null or an object: neither FP32 nor BYTES data.
+                    String v = t == JsonToken.START_OBJECT ? p.readValueAsTree().toString() : p.getText();
+                    if (in.firstNonNumber == null) {
+                        in.firstNonNumber = abbreviate(v);
+                    }
+                    if (in.firstNonString == null) {
+                        in.firstNonString = abbreviate(v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The element count of a shape tree, or -1 when it is missing or not plain whole numbers. */
+    private static long expectedCount(JsonNode shape) {
+        if (shape == null || !shape.isArray()) {
+            return -1;
+        }
+        long n = 1;
+        for (JsonNode d : shape) {
+            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
+                return -1;
+            }
+            try {
+                n = Math.multiplyExact(n, d.asLong());
+            } catch (ArithmeticException e) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
+    private static Input input(RawInput in, ByteBuffer binary, int jsonLength) {
+        if (in.fields == null || !in.fields.path("name").isTextual()) {
             throw ServingException.badRequest("every input needs a \"name\"");
         }
-        String name = in.get("name").asText();
+        String name = in.fields.get("name").asText();
         String what = "input '" + name + "'";
-        if (!in.path("datatype").isTextual()) {
+        if (!in.fields.path("datatype").isTextual()) {
             throw ServingException.badRequest(what + " needs a \"datatype\"");
         }
-        String datatype = in.get("datatype").asText();
-        long[] shape = shape(in.get("shape"), what);
+        String datatype = in.fields.get("datatype").asText();
+        long[] shape = shape(in.fields.get("shape"), what);
         long count = elementCount(shape, what);
-        JsonNode binarySize = in.path("parameters").path("binary_data_size");
+        JsonNode binarySize = in.fields.path("parameters").path("binary_data_size");
         boolean isBinary = !binarySize.isMissingNode() && !binarySize.isNull();
-        if (isBinary && in.has("data")) {
+        if (isBinary && in.hasData) {
             throw ServingException.badRequest(what + " has both \"data\" and parameters.binary_data_size");
         }
-        if (!isBinary && !in.has("data")) {
+        if (!isBinary && !in.hasData) {
             throw ServingException.badRequest(what + " has no \"data\" (nor parameters.binary_data_size)");
         }
-        // Every JSON value takes at least one byte: a shape claiming more cannot be right, and is
-        // refused before anything of its size is allocated.
+        // Every JSON value takes at least one byte: a shape claiming more cannot be right.
         if (!isBinary && count > jsonLength) {
             throw ServingException.badRequest(what + ": shape " + Arrays.toString(shape) + " holds " + count
                     + " values, more than the request's " + jsonLength + " bytes of JSON can carry");
@@ -179,16 +353,17 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
                                 + size);
                     }
                     values = new float[(int) count];
+                    // Little-endian floats straight from the body (a bulk copy on little-endian machines).
                     binary.asFloatBuffer().get(values);
                     binary.position(binary.position() + size);
                 } else {
-                    values = floats(in.get("data"), count, shape, what);
+                    values = floats(in, count, shape, what);
                 }
                 return new Input(name, datatype, shape, values, null, isBinary);
             }
             case "BYTES": {
                 List<byte[]> elements = isBinary ? bytesBinary(binary, size, count, what)
-                        : bytesJson(in.get("data"), count, what);
+                        : bytesJson(in, count, what);
                 return new Input(name, datatype, shape, null, List.copyOf(elements), isBinary);
             }
             default:
@@ -228,67 +403,42 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
         return n;
     }
 
-    /** The data array, flat or nested as the shape, as floats. */
-    private static float[] floats(JsonNode data, long count, long[] shape, String what) {
-        if (!data.isArray()) {
+    /** The streamed data array (flat or nested as the shape) as floats. */
+    private static float[] floats(RawInput in, long count, long[] shape, String what) {
+        if (!in.dataIsArray) {
             throw ServingException.badRequest(what + ": \"data\" must be an array of numbers");
         }
-        float[] out = new float[(int) count];
-        int n = flatten(data, out, 0, what, count, shape);
-        if (n != count) {
+        if (in.firstNonNumber != null) {
+            throw ServingException.badRequest(what + ": FP32 data must be numbers, found " + in.firstNonNumber);
+        }
+        if (in.numberCount > count) {
             throw ServingException.badRequest(what + ": shape " + Arrays.toString(shape) + " holds " + count
-                    + " values but \"data\" has " + n);
+                    + " values but \"data\" has more (" + in.numberCount + ")");
         }
-        return out;
-    }
-
-    private static int flatten(JsonNode array, float[] out, int at, String what, long count, long[] shape) {
-        for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
-            JsonNode v = it.next();
-            if (v.isArray()) {
-                at = flatten(v, out, at, what, count, shape);
-                continue;
-            }
-            if (!v.isNumber()) {
-                throw ServingException.badRequest(what + ": FP32 data must be numbers, found " + abbreviate(v));
-            }
-            if (at >= count) {
-                throw ServingException.badRequest(what + ": shape " + Arrays.toString(shape) + " holds " + count
-                        + " values but \"data\" has more");
-            }
-            float f = v.floatValue();
-            if (!Float.isFinite(f)) {
-                throw ServingException.badRequest(what + ": value " + v + " is outside the FP32 range");
-            }
-            out[at++] = f;
+        if (in.outOfRange != null) {
+            throw ServingException.badRequest(what + ": value " + in.outOfRange + " is outside the FP32 range");
         }
-        return at;
+        if (in.numberCount != count) {
+            throw ServingException.badRequest(what + ": shape " + Arrays.toString(shape) + " holds " + count
+                    + " values but \"data\" has " + in.numberCount);
+        }
+        return in.numbers.length == count ? in.numbers : Arrays.copyOf(in.numbers, (int) count);
     }
 
     /** BYTES elements in JSON: strings (for images, base64; see {@link #decodeBase64}). */
-    private static List<byte[]> bytesJson(JsonNode data, long count, String what) {
-        if (!data.isArray()) {
+    private static List<byte[]> bytesJson(RawInput in, long count, String what) {
+        if (!in.dataIsArray) {
             throw ServingException.badRequest(what + ": \"data\" must be an array of strings");
         }
-        List<byte[]> out = new ArrayList<>();
-        collectStrings(data, out, what);
+        if (in.firstNonString != null) {
+            throw ServingException.badRequest(what + ": BYTES data must be strings, found " + in.firstNonString);
+        }
+        List<byte[]> out = in.strings != null ? in.strings : List.of();
         if (out.size() != count) {
             throw ServingException.badRequest(what + ": the shape holds " + count + " elements but \"data\" has "
                     + out.size());
         }
         return out;
-    }
-
-    private static void collectStrings(JsonNode array, List<byte[]> out, String what) {
-        for (JsonNode v : array) {
-            if (v.isArray()) {
-                collectStrings(v, out, what);
-            } else if (v.isTextual()) {
-                out.add(v.asText().getBytes(StandardCharsets.UTF_8));
-            } else {
-                throw ServingException.badRequest(what + ": BYTES data must be strings, found " + abbreviate(v));
-            }
-        }
     }
 
     /** BYTES elements as binary data: each a 4-byte little-endian length and then its bytes. */
@@ -336,8 +486,7 @@ public record InferRequest(String id, List<Input> inputs, List<RequestedOutput> 
         }
     }
 
-    private static String abbreviate(JsonNode v) {
-        String s = v.toString();
+    private static String abbreviate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 }

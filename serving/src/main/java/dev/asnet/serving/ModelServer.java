@@ -8,6 +8,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.util.JavalinBindException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import dev.asnet.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ModelServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelServer.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The listen backlog: connections the kernel holds until Jetty accepts them. */
+    private static final int ACCEPT_QUEUE = 1024;
 
     private final ServerConfig config;
     private final Map<String, ServedModel> models;
@@ -138,6 +142,17 @@ public final class ModelServer implements AutoCloseable {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.http.maxRequestSize = config.maxBodyBytes();
+        // The connector Javalin would make, but with a listen backlog for bursts of clients
+        // connecting at once: with the JVM's default of 50, a burst of 128 overflowed it, the
+        // kernel dropped SYNs and those clients connected only after SYN retransmits (1 s, 3 s,
+        // ... up to 30 s and more).
+        cfg.jetty.addConnector((server, http) -> {
+            ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+            c.setHost(config.host());
+            c.setPort(config.port());
+            c.setAcceptQueueSize(ACCEPT_QUEUE);
+            return c;
+        });
         // A known path with the wrong method is a 405, not a 404.
         cfg.http.prefer405over404 = true;
         cfg.routes.get("/v2", this::serverMetadata);
@@ -248,6 +263,24 @@ public final class ModelServer implements AutoCloseable {
                     + " bytes) is larger than the server's limit of " + limit + " bytes");
         }
         try (InputStream in = ctx.req().getInputStream()) {
+            long declared = ctx.req().getContentLengthLong();
+            if (declared >= 0) {
+                // The usual case: one array of the declared size, filled in place (no growing
+                // buffers and copies as a read to the limit would make).
+                byte[] body = new byte[(int) declared];
+                int n = in.readNBytes(body, 0, body.length);
+                if (n < body.length) {
+                    throw new ServingException(400, "the request body ended after " + n + " of its "
+                            + declared + " bytes (Content-Length)");
+                }
+                // Read on to the end of the content (-1 at once), as reading to the limit did, so
+                // that the request is seen consumed and a longer body is refused, not left unread.
+                if (in.read() != -1) {
+                    throw new ServingException(400, "the request body is longer than its Content-Length of "
+                            + declared + " bytes");
+                }
+                return body;
+            }
             byte[] body = in.readNBytes((int) limit + 1);
             if (body.length > limit) {
                 throw new ServingException(413, "the request body is larger than the server's limit of " + limit

@@ -332,8 +332,12 @@ public final class ServedModel implements AutoCloseable {
         }
         int n = (int) shape[0];
         List<float[]> rows = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            rows.add(Arrays.copyOfRange(in.fp32(), i * rowSize, (i + 1) * rowSize));
+        if (n == 1) {
+            rows.add(in.fp32());  // the parsed array is the row: no copy
+        } else {
+            for (int i = 0; i < n; i++) {
+                rows.add(Arrays.copyOfRange(in.fp32(), i * rowSize, (i + 1) * rowSize));
+            }
         }
         List<float[]> out = await(batcher.submit(rows, announced));
         boolean binary = outputBinary(request, output.name());

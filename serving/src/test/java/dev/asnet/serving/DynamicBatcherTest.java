@@ -133,6 +133,71 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void aWithdrawnArrivalEndsTheWaitAtOnce() throws Exception {
+        // A 10 s delay: a batch that ran within 5 s was woken by the withdrawal, not by the delay.
+        List<Long> started = Collections.synchronizedList(new ArrayList<>());
+        try (DynamicBatcher b = new DynamicBatcher("m", rows -> {
+            started.add(System.nanoTime());
+            return doubled(rows);
+        }, 8, Duration.ofSeconds(10), 100, DynamicBatcher.Listener.NONE)) {
+            DynamicBatcher.Arrival slow = b.arrival();
+            CompletableFuture<List<float[]>> queued = b.submit(rows(0, 1));
+            Thread.sleep(200);
+            assertTrue(started.isEmpty(), "the batch should wait for the request still arriving");
+            long withdrawn = System.nanoTime();
+            slow.close();  // it failed to parse, say
+            assertEquals(0f, queued.get(5, TimeUnit.SECONDS).get(0)[0]);
+            assertTrue(started.get(0) - withdrawn < 5_000_000_000L);
+        }
+    }
+
+    @Test
+    void aLoneRequestRunsWithoutWaitingForTheDelay() throws Exception {
+        try (DynamicBatcher b = new DynamicBatcher("m", DynamicBatcherTest::doubled, 8, Duration.ofSeconds(10), 100,
+                DynamicBatcher.Listener.NONE)) {
+            for (int r = 0; r < 20; r++) {
+                DynamicBatcher.Arrival a = b.arrival();
+                // 20 requests one after another, each alone: far less than one 10 s delay in all.
+                assertEquals(2f * r, b.submit(rows(r, 1), a).get(5, TimeUnit.SECONDS).get(0)[0]);
+            }
+        }
+    }
+
+    @Test
+    void concurrentSubmittersEachGetTheirOwnRows() throws Exception {
+        try (DynamicBatcher b = new DynamicBatcher("m", DynamicBatcherTest::doubled, 16, Duration.ofMillis(2), 1000,
+                DynamicBatcher.Listener.NONE)) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 8; t++) {
+                int id = t;
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 200; i++) {
+                            int request = id * 1000 + i;
+                            int n = 1 + i % 3;
+                            DynamicBatcher.Arrival a = b.arrival();
+                            List<float[]> out = b.submit(rows(request, n), a).get(10, TimeUnit.SECONDS);
+                            assertEquals(n, out.size());
+                            for (int k = 0; k < n; k++) {
+                                assertArrayEquals(new float[] {2f * request, 2f * k}, out.get(k), 0f);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                th.start();
+                threads.add(th);
+            }
+            for (Thread th : threads) {
+                th.join();
+            }
+            assertTrue(failures.isEmpty(), () -> failures.get(0).toString());
+        }
+    }
+
+    @Test
     void aFullQueueRefusesWith503() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

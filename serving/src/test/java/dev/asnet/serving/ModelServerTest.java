@@ -322,6 +322,145 @@ class ModelServerTest {
         assertTrue(metrics.contains("asnet_batch_size_bucket{model=\"fmnist\""), metrics);
     }
 
+    /** A binary tensor data request for rows of the pretrained model's input. */
+    static byte[] binaryBody(boolean binaryOutput, float[]... rows) throws Exception {
+        Map<String, Object> request = new java.util.LinkedHashMap<>();
+        request.put("inputs", List.of(Map.of("name", "input", "datatype", "FP32", "shape", List.of(rows.length, 1, 28, 28),
+                "parameters", Map.of("binary_data_size", rows.length * ROW * 4))));
+        request.put("parameters", Map.of("binary_data_output", binaryOutput));
+        byte[] h = JSON.writeValueAsBytes(request);
+        ByteBuffer body = ByteBuffer.allocate(h.length + rows.length * ROW * 4).order(ByteOrder.LITTLE_ENDIAN);
+        body.put(h);
+        for (float[] r : rows) {
+            body.asFloatBuffer().put(r);
+            body.position(body.position() + ROW * 4);
+        }
+        return body.array();
+    }
+
+    static int headerLength(byte[] body) {
+        // The JSON header ends where its outermost object closes (the test headers hold no braces in
+        // strings); the floats after it are not looked at.
+        int depth = 0;
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '{') {
+                depth++;
+            } else if (body[i] == '}' && --depth == 0) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("no JSON header");
+    }
+
+    static HttpResponse<byte[]> postBinary(String url, byte[] body) throws Exception {
+        return postBytes(url, body, Map.of(InferRequest.HEADER_LENGTH, Integer.toString(headerLength(body)),
+                "Content-Type", "application/octet-stream"));
+    }
+
+    /** The FP32 output of a response with its output as binary data. */
+    static float[] binaryOutput(HttpResponse<byte[]> r) {
+        int jsonLength = Integer.parseInt(r.headers().firstValue(InferRequest.HEADER_LENGTH).orElseThrow());
+        ByteBuffer data = ByteBuffer.wrap(r.body(), jsonLength, r.body().length - jsonLength)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[data.remaining() / 4];
+        data.asFloatBuffer().get(out);
+        return out;
+    }
+
+    @Test
+    void binaryInputWithJsonOutput() throws Exception {
+        float[] x = row(21);
+        HttpResponse<byte[]> r = postBinary(base + "/v2/models/fmnist/infer", binaryBody(false, x));
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        assertTrue(r.headers().firstValue(InferRequest.HEADER_LENGTH).isEmpty());
+        JsonNode j = JSON.readTree(r.body());
+        assertEquals("[1,10]", j.get("outputs").get(0).get("shape").toString());
+        assertClose(direct(x), outputData(j));
+    }
+
+    /** JSON and binary requests at once, so that batches mix them: each answer is its own input's. */
+    @Test
+    void concurrentJsonAndBinaryClientsEachGetTheirOwnRows() throws Exception {
+        int clients = 16;
+        CyclicBarrier start = new CyclicBarrier(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<float[]>> answers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                long seed = 300 + c;
+                int rows = 1 + c % 2;
+                boolean binary = c % 2 == 0;
+                Callable<float[]> call = () -> {
+                    float[][] x = new float[rows][];
+                    for (int i = 0; i < rows; i++) {
+                        x[i] = row(seed * 10 + i);
+                    }
+                    start.await();
+                    float[] all = new float[0];
+                    for (int k = 0; k < 5; k++) {
+                        if (binary) {
+                            HttpResponse<byte[]> r = postBinary(base + "/v2/models/fmnist/infer", binaryBody(true, x));
+                            assertEquals(200, r.statusCode());
+                            all = binaryOutput(r);
+                        } else {
+                            HttpResponse<String> r = post(base + "/v2/models/fmnist/infer", inferJson(x));
+                            assertEquals(200, r.statusCode(), r.body());
+                            all = outputData(json(r));
+                        }
+                    }
+                    return all;
+                };
+                answers.add(pool.submit(call));
+            }
+            for (int c = 0; c < clients; c++) {
+                float[] out = answers.get(c).get();
+                int rows = 1 + c % 2;
+                assertEquals(rows * 10, out.length);
+                for (int i = 0; i < rows; i++) {
+                    assertClose(direct(row((300 + c) * 10L + i)), java.util.Arrays.copyOfRange(out, i * 10, i * 10 + 10));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void binaryDataOfTheWrongLengthGets400NamingTheSizes() throws Exception {
+        String url = base + "/v2/models/fmnist/infer";
+        byte[] good = binaryBody(true, row(31));
+        int h = headerLength(good);
+        // The floats cut short by 4 bytes.
+        HttpResponse<byte[]> shortBody = postBytes(url, java.util.Arrays.copyOf(good, good.length - 4),
+                Map.of(InferRequest.HEADER_LENGTH, Integer.toString(h)));
+        assertEquals(400, shortBody.statusCode());
+        String msg = new String(shortBody.body(), StandardCharsets.UTF_8);
+        assertTrue(msg.contains("binary_data_size 3136 but only 3132 bytes of binary data are left"), msg);
+        // 4 bytes too many.
+        HttpResponse<byte[]> longBody = postBytes(url, java.util.Arrays.copyOf(good, good.length + 4),
+                Map.of(InferRequest.HEADER_LENGTH, Integer.toString(h)));
+        assertEquals(400, longBody.statusCode());
+        msg = new String(longBody.body(), StandardCharsets.UTF_8);
+        assertTrue(msg.contains("4 bytes of binary data follow the last tensor"), msg);
+        // A size that does not match the shape.
+        String header = JSON.writeValueAsString(Map.of("inputs", List.of(Map.of("name", "input", "datatype", "FP32",
+                "shape", List.of(1, 1, 28, 28), "parameters", Map.of("binary_data_size", 3000)))));
+        byte[] hb = header.getBytes(StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(hb, hb.length + 3000);
+        HttpResponse<byte[]> wrong = postBytes(url, body, Map.of(InferRequest.HEADER_LENGTH, Integer.toString(hb.length)));
+        assertEquals(400, wrong.statusCode());
+        msg = new String(wrong.body(), StandardCharsets.UTF_8);
+        assertTrue(msg.contains("holds 784 FP32 values (3136 bytes) but binary_data_size is 3000"), msg);
+        // The right size, but a shape the model does not take.
+        header = JSON.writeValueAsString(Map.of("inputs", List.of(Map.of("name", "input", "datatype", "FP32",
+                "shape", List.of(1, 1, 28, 27), "parameters", Map.of("binary_data_size", 28 * 27 * 4)))));
+        hb = header.getBytes(StandardCharsets.UTF_8);
+        body = java.util.Arrays.copyOf(hb, hb.length + 28 * 27 * 4);
+        HttpResponse<byte[]> shape = postBytes(url, body, Map.of(InferRequest.HEADER_LENGTH, Integer.toString(hb.length)));
+        assertEquals(400, shape.statusCode());
+        assertTrue(new String(shape.body(), StandardCharsets.UTF_8).contains("wrong shape"));
+    }
+
     @Test
     void badRequestsGet400WithAMessage() throws Exception {
         String url = base + "/v2/models/fmnist/infer";

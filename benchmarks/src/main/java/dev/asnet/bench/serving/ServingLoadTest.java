@@ -8,10 +8,23 @@ import dev.asnet.serving.ModelServer;
 import dev.asnet.serving.ServerConfig;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
+import dev.asnet.serving.InferRequest;
+import dev.asnet.serving.InferResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,17 +42,28 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A bounded load generator for {@code asnet serve}, on the loopback address only: it starts two
  * servers for one model in this process (dynamic batching on: {@code --max-batch} and
- * {@code --max-delay-ms}; off: max batch 1), and for each concurrency sends a fixed number of
- * one-image JSON requests from that many client threads, alternating the two servers, for several
- * rounds. It reports throughput, p50 and p99 latency, the batch sizes the server ran and the
- * error counts (medians over rounds), then overloads a third server whose queue is deliberately
- * small and checks that it refuses cleanly (503), stays healthy and recovers.
+ * {@code --max-delay-ms}; off: max batch 1), and for each concurrency and request encoding sends
+ * a fixed number of one-image requests from that many client threads, alternating the two
+ * servers, for several rounds. Encodings: {@code json} (the 784 floats as JSON numbers) and
+ * {@code binary} (the binary tensor data extension: the floats as little-endian bytes after a
+ * JSON header, and the output asked for as binary data too). It reports throughput, p50 and p99
+ * latency, the batch sizes the server ran and the error counts (medians over rounds), the CPU
+ * time each request cost by thread group (load generator, server HTTP threads, model, JVM), what
+ * parsing and encoding alone cost, and then overloads a third server whose queue is
+ * deliberately small and checks that it refuses cleanly (503), stays healthy and recovers.
  *
  * <pre>
  * java -cp cli/target/asnet.jar dev.asnet.bench.serving.ServingLoadTest \
  *     [--model FILE] [--requests N] [--concurrency 1,8,32,128] [--rounds R] [--threads T]
+ *     [--encoding json,binary] [--client socket|urlconnection|jdk]
  *     [--max-batch B] [--max-delay-ms D] [--overload-queue Q] [--spinning false] [--out FILE.md]
  * </pre>
+ *
+ * <p>Clients: {@code socket} (default) is {@link LoopbackHttpClient}, a blocking HTTP/1.1 client on
+ * one persistent connection per client thread; {@code urlconnection} is the JDK's
+ * {@code HttpURLConnection} with keep-alive; {@code jdk} is the JDK's {@code HttpClient} (HTTP/1.1),
+ * what earlier versions of this test used. The CPU table reads every thread's time on CPU from
+ * {@code /proc/self/task} (Linux), so it is right on a shared machine too.
  *
  * Everything stops by itself: each level sends exactly {@code --requests} requests.
  */
@@ -47,12 +71,71 @@ public final class ServingLoadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Jetty's and Javalin's loggers, held so that their WARNING level stays (JUL holds loggers weakly). */
     private static final List<java.util.logging.Logger> QUIET = new ArrayList<>();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The thread groups of the CPU table, in its column order. */
+    static final List<String> CPU_GROUPS = List.of("client", "server-http", "model", "gc", "jit", "other");
 
     private ServingLoadTest() {}
 
-    /** What one level (server, concurrency, round) measured. */
-    record Level(String mode, int concurrency, int requests, double seconds, double[] latenciesMs,
-            Map<Integer, Integer> statuses, int failures, double meanBatch, Map<String, Long> batchHistogram) {
+    /**
+     * A request body as sent.
+     *
+     * @param encoding {@code json} or {@code binary}
+     * @param body the bytes
+     * @param contentType its Content-Type
+     * @param headerLength the JSON header's length (binary extension), or -1
+     */
+    record Payload(String encoding, byte[] body, String contentType, int headerLength) {
+        Map<String, String> headers() {
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put("Content-Type", contentType);
+            if (headerLength >= 0) {
+                h.put(InferRequest.HEADER_LENGTH, Integer.toString(headerLength));
+            }
+            return h;
+        }
+    }
+
+    /** Sends one fixed request over and over from one client thread. */
+    interface Sender extends AutoCloseable {
+        /**
+         * Sends the request and reads the whole answer.
+         *
+         * @return the status code
+         * @throws Exception if the exchange fails
+         */
+        int send() throws Exception;
+
+        /**
+         * Requests sent again after their reused connection failed (0 where the client does not tell).
+         *
+         * @return the count so far
+         */
+        default int retries() {
+            return 0;
+        }
+
+        /**
+         * Opens its connection ahead of the first request, where the client can.
+         *
+         * @throws IOException if the server cannot be reached
+         */
+        default void connect() throws IOException {
+        }
+
+        @Override
+        void close();
+    }
+
+    /** Makes one {@link Sender} per client thread. */
+    interface SenderFactory {
+        Sender open(ModelServer server, String path, Payload payload) throws IOException;
+    }
+
+    /** What one level (server, encoding, concurrency, round) measured. */
+    record Level(String mode, String encoding, int concurrency, int requests, double seconds, double[] latenciesMs,
+            Map<Integer, Integer> statuses, int failures, double meanBatch, Map<String, Long> batchHistogram,
+            Map<String, Long> cpuNanos, int retries) {
         double throughput() {
             return requests / seconds;
         }
@@ -76,6 +159,11 @@ public final class ServingLoadTest {
             }
             return n;
         }
+
+        /** CPU microseconds per request of a thread group. */
+        double cpuMicros(String group) {
+            return cpuNanos.getOrDefault(group, 0L) / 1e3 / requests;
+        }
     }
 
     /**
@@ -95,9 +183,17 @@ public final class ServingLoadTest {
         int overloadQueue = Integer.parseInt(opt.getOrDefault("overload-queue", "4"));
         int[] levels = Arrays.stream(opt.getOrDefault("concurrency", "1,8,32,128").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        List<String> encodings = Arrays.stream(opt.getOrDefault("encoding", "json,binary").split(","))
+                .map(String::trim).toList();
+        String clientKind = opt.getOrDefault("client", "socket");
         if (requests < 1 || rounds < 1 || levels.length == 0 || Arrays.stream(levels).anyMatch(c -> c < 1 || c > 1024)) {
             throw new IllegalArgumentException("--requests and --rounds must be >= 1, concurrency 1-1024");
         }
+        if (encodings.isEmpty() || !List.of("json", "binary").containsAll(encodings)) {
+            throw new IllegalArgumentException("--encoding takes json, binary or both (comma-separated), got "
+                    + encodings);
+        }
+        SenderFactory clients = senders(clientKind, Arrays.stream(levels).max().getAsInt());
         boolean spinning = Boolean.parseBoolean(opt.getOrDefault("spinning", "false"));
         RuntimeOptions runtime = ModelServer.servingOptions(RuntimeOptions.builder().optIntraOpThreads(threads).build())
                 .toBuilder().optSpinning(spinning).build();
@@ -105,42 +201,58 @@ public final class ServingLoadTest {
             QUIET.add(java.util.logging.Logger.getLogger(quiet));
         }
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
-        String body = requestBody(model);
         String name = dev.asnet.serving.ServedModel.nameOf(model);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        Map<String, Payload> payloads = payloads(model);
 
         StringBuilder md = new StringBuilder();
         md.append("Machine: ").append(MachineInfo.describe()).append("\n\n");
-        md.append(String.format(Locale.ROOT, "Model %s, %d requests per level (one 1x28x28 image each, JSON), %d rounds "
-                + "(medians shown), ONNX Runtime intra-op threads %s%s; batching on = --max-batch %d --max-delay-ms %d, "
-                + "off = --max-batch 1; client and server in one JVM on loopback.%n%n", model.getFileName(), requests,
+        md.append(String.format(Locale.ROOT, "Model %s, %d requests per level (one 1x28x28 image each; encodings %s), "
+                + "%d rounds (medians shown), ONNX Runtime intra-op threads %s%s; batching on = --max-batch %d "
+                + "--max-delay-ms %d, off = --max-batch 1; client (%s) and server in one JVM on loopback; "
+                + "load average at the start %s.%n%n", model.getFileName(), requests, String.join(", ", encodings),
                 rounds, threads == 0 ? "automatic" : Integer.toString(threads), spinning ? ", spinning" : ", not spinning",
-                maxBatch, maxDelayMs));
+                maxBatch, maxDelayMs, clientKind, loadAverage()));
         md.append(modelOnly(model, runtime, new int[] {1, 8, maxBatch})).append('\n');
+        md.append(codecOnly(payloads)).append('\n');
         Map<String, List<Level>> results = new LinkedHashMap<>();
         try (ModelServer on = start(model, runtime, maxBatch, maxDelayMs, 4096);
                 ModelServer off = start(model, runtime, 1, 0, 4096)) {
             List<ModelServer> servers = List.of(on, off);
             for (ModelServer s : servers) {
-                run(client, s, name, body, 8, 200, "warm-up");  // JIT, ORT arenas, connections
+                for (String e : encodings) {
+                    run(clients, s, name, payloads.get(e), 8, 1000, "warm-up");  // JIT, ORT arenas, connections
+                }
             }
             for (int r = 0; r < rounds; r++) {
                 for (int c : levels) {
-                    for (ModelServer s : servers) {
-                        String mode = s == on ? "on" : "off";
-                        Level l = run(client, s, name, body, c, requests, mode);
-                        results.computeIfAbsent(mode + "/" + c, k -> new ArrayList<>()).add(l);
-                        System.err.printf(Locale.ROOT, "round %d, batching %-3s, concurrency %3d: %7.1f req/s, "
-                                + "p50 %6.2f ms, p99 %7.2f ms, mean batch %5.2f, errors %d%n", r + 1, mode, c,
-                                l.throughput(), l.percentile(50), l.percentile(99), l.meanBatch(), l.errors());
+                    for (String e : encodings) {
+                        for (ModelServer s : servers) {
+                            String mode = s == on ? "on" : "off";
+                            Level l = run(clients, s, name, payloads.get(e), c, requests, mode);
+                            results.computeIfAbsent(mode + "/" + e + "/" + c, k -> new ArrayList<>()).add(l);
+                            System.err.printf(Locale.ROOT, "round %d, batching %-3s, %-6s, concurrency %3d: %7.1f req/s, "
+                                    + "p50 %6.2f ms, p99 %7.2f ms, mean batch %5.2f, errors %d, retried %d, CPU us/req: client %.0f, "
+                                    + "server-http %.0f, model %.0f, gc %.0f, jit %.0f; load %s%n", r + 1, mode, e, c,
+                                    l.throughput(), l.percentile(50), l.percentile(99), l.meanBatch(), l.errors(),
+                                    l.retries(),
+                                    l.cpuMicros("client"), l.cpuMicros("server-http"), l.cpuMicros("model"),
+                                    l.cpuMicros("gc"), l.cpuMicros("jit"), loadAverage());
+                        }
                     }
                 }
             }
         }
-        md.append("| batching | concurrency | req/s | p50 ms | p99 ms | mean batch | batch sizes (rows: count, last round) | errors |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+        md.append("| batching | encoding | concurrency | req/s | p50 ms | p99 ms | mean batch | batch sizes (rows: count, "
+                + "last round) | errors |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         Map<String, double[]> medians = new LinkedHashMap<>();
+        StringBuilder cpu = new StringBuilder();
+        cpu.append("CPU time per request by thread group, microseconds (medians over rounds; client = the load "
+                + "generator's threads, server-http = Jetty's threads (reading, parsing, encoding, writing), model = "
+                + "the batcher thread and ONNX Runtime's threads, gc = the garbage collector and VM thread, jit = the JIT "
+                + "compilers, still at work in early levels):\n\n");
+        cpu.append("| batching | encoding | concurrency | client | server-http | model | gc | jit | other | total |\n");
+        cpu.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, List<Level>> e : results.entrySet()) {
             List<Level> ls = e.getValue();
             double tp = median(ls.stream().mapToDouble(Level::throughput).toArray());
@@ -148,27 +260,51 @@ public final class ServingLoadTest {
             double p99 = median(ls.stream().mapToDouble(l -> l.percentile(99)).toArray());
             double mb = median(ls.stream().mapToDouble(Level::meanBatch).toArray());
             int errors = ls.stream().mapToInt(Level::errors).sum();
+            int retried = ls.stream().mapToInt(Level::retries).sum();
             Level last = ls.get(ls.size() - 1);
             medians.put(e.getKey(), new double[] {tp, p50, p99});
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f | %.2f | %s | %d |%n", last.mode(),
-                    last.concurrency(), tp, p50, p99, mb, last.batchHistogram(), errors));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.2f | %.2f | %s | %s |%n", last.mode(),
+                    last.encoding(), last.concurrency(), tp, p50, p99, mb, last.batchHistogram(),
+                    errors + (retried > 0 ? " (" + retried + " sent again on a new connection)" : "")));
+            cpu.append(String.format(Locale.ROOT, "| %s | %s | %d |", last.mode(), last.encoding(), last.concurrency()));
+            double total = 0;
+            for (String g : CPU_GROUPS) {
+                double us = median(ls.stream().mapToDouble(l -> l.cpuMicros(g)).toArray());
+                total += us;
+                cpu.append(String.format(Locale.ROOT, " %.0f |", us));
+            }
+            cpu.append(String.format(Locale.ROOT, " %.0f |%n", total));
         }
         md.append('\n');
-        double[] single = medians.get("on/1");
-        for (int c : levels) {
-            double[] m = medians.get("on/" + c);
-            double[] off = medians.get("off/" + c);
-            if (single != null && m != null && off != null) {
-                md.append(String.format(Locale.ROOT, "- concurrency %d: batching on gives %.2fx the throughput of "
-                        + "concurrency 1 and %.2fx that of batching off; its p99 is %.2fx the single-request p50%n",
-                        c, m[0] / single[0], m[0] / off[0], m[2] / single[1]));
+        for (String enc : encodings) {
+            double[] single = medians.get("on/" + enc + "/1");
+            for (int c : levels) {
+                double[] m = medians.get("on/" + enc + "/" + c);
+                double[] off = medians.get("off/" + enc + "/" + c);
+                if (single != null && m != null && off != null) {
+                    md.append(String.format(Locale.ROOT, "- %s, concurrency %d: batching on gives %.2fx the throughput "
+                            + "of concurrency 1 and %.2fx that of batching off; its p99 is %.2fx the single-request "
+                            + "p50%n", enc, c, m[0] / single[0], m[0] / off[0], m[2] / single[1]));
+                }
             }
         }
-        md.append('\n').append(overload(client, model, runtime, name, body, maxBatch, maxDelayMs, overloadQueue,
-                Math.max(128, Arrays.stream(levels).max().getAsInt()), requests));
+        md.append('\n').append(cpu).append('\n');
+        md.append(overload(clients, model, runtime, name, payloads.get(encodings.get(0)), maxBatch, maxDelayMs,
+                overloadQueue, Math.max(128, Arrays.stream(levels).max().getAsInt()), requests));
+        md.append(String.format(Locale.ROOT, "%nLoad average at the end: %s.%n", loadAverage()));
         System.out.println(md);
         if (opt.containsKey("out")) {
             AtomicFiles.writeString(Path.of(opt.get("out")), md.toString());
+        }
+    }
+
+    /** The system's load average (1, 5, 15 minutes), or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
@@ -207,39 +343,187 @@ public final class ServingLoadTest {
         return b.append('\n').toString();
     }
 
+    /**
+     * What the server's parsing and encoding alone cost, without HTTP: thread CPU microseconds per
+     * call of {@link InferRequest#parse} on each request body and of {@link InferResponse#encode}
+     * on a 1x10 response (JSON and binary), median of 15 rounds of 500 calls after warm-up.
+     */
+    private static String codecOnly(Map<String, Payload> payloads) {
+        Map<String, List<Double>> us = new LinkedHashMap<>();
+        float[] logits = new float[10];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) Math.sin(i + 1) * 7.3f;
+        }
+        for (int round = 0; round < 20; round++) {
+            for (Payload p : payloads.values()) {
+                String h = p.headerLength() >= 0 ? Integer.toString(p.headerLength()) : null;
+                long t0 = THREADS.getCurrentThreadCpuTime();
+                int sink = 0;
+                for (int i = 0; i < 500; i++) {
+                    sink += InferRequest.parse(p.body(), h).inputs().size();
+                }
+                long t1 = THREADS.getCurrentThreadCpuTime();
+                boolean binary = p.encoding().equals("binary");
+                InferResponse response = new InferResponse("m", null, List.of(new InferResponse.Output("output", "FP32",
+                        new long[] {1, 10}, logits, null, null, binary)));
+                for (int i = 0; i < 500; i++) {
+                    sink += response.encode().body().length;
+                }
+                long t2 = THREADS.getCurrentThreadCpuTime();
+                if (sink == 0) {
+                    throw new IllegalStateException("nothing parsed");
+                }
+                if (round >= 5) {
+                    us.computeIfAbsent("parse " + p.encoding() + " request (" + p.body().length + " bytes)",
+                            k -> new ArrayList<>()).add((t1 - t0) / 1e3 / 500);
+                    us.computeIfAbsent("encode " + p.encoding() + " response", k -> new ArrayList<>())
+                            .add((t2 - t1) / 1e3 / 500);
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder("The server's request parsing and response encoding alone (no HTTP), "
+                + "thread CPU microseconds per call, median:");
+        for (Map.Entry<String, List<Double>> e : us.entrySet()) {
+            b.append(String.format(Locale.ROOT, " %s %.1f;", e.getKey(),
+                    median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray())));
+        }
+        return b.append('\n').toString();
+    }
+
     private static ModelServer start(Path model, RuntimeOptions runtime, int maxBatch, int maxDelayMs, int queue)
             throws Exception {
         return ModelServer.start(List.of(model), ServerConfig.builder().optPort(0).optMaxBatch(maxBatch)
                 .optMaxDelay(Duration.ofMillis(maxDelayMs)).optQueue(queue).optRuntimeOptions(runtime).build());
     }
 
+    /** The client implementation named by {@code --client}. */
+    static SenderFactory senders(String kind, int maxConcurrency) {
+        switch (kind) {
+            case "socket":
+                return (server, path, payload) -> {
+                    LoopbackHttpClient c = new LoopbackHttpClient(server.config().host(), server.port(), path,
+                            payload.headers(), payload.body());
+                    return new Sender() {
+                        @Override
+                        public int send() throws IOException {
+                            return c.send();
+                        }
+
+                        @Override
+                        public int retries() {
+                            return c.retries();
+                        }
+
+                        @Override
+                        public void connect() throws IOException {
+                            c.connect();
+                        }
+
+                        @Override
+                        public void close() {
+                            c.close();
+                        }
+                    };
+                };
+            case "urlconnection":
+                // Its keep-alive cache holds 5 idle connections per server unless told otherwise:
+                // then most clients would reconnect for every request.
+                if (System.getProperty("http.maxConnections") == null) {
+                    System.setProperty("http.maxConnections", Integer.toString(maxConcurrency + 8));
+                }
+                return (server, path, payload) -> {
+                    URL url = URI.create(server.baseUrl() + path).toURL();
+                    Map<String, String> headers = payload.headers();
+                    byte[] body = payload.body();
+                    return new Sender() {
+                        @Override
+                        public int send() throws IOException {
+                            HttpURLConnection c = (HttpURLConnection) url.openConnection();
+                            c.setRequestMethod("POST");
+                            c.setDoOutput(true);
+                            c.setConnectTimeout(10_000);
+                            c.setReadTimeout(120_000);
+                            headers.forEach(c::setRequestProperty);
+                            c.setFixedLengthStreamingMode(body.length);
+                            try (OutputStream o = c.getOutputStream()) {
+                                o.write(body);
+                            }
+                            int code = c.getResponseCode();
+                            // Read to the end and closed (not disconnected): the connection goes back
+                            // to the keep-alive cache.
+                            try (InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                                if (in != null) {
+                                    in.readAllBytes();
+                                }
+                            }
+                            return code;
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                };
+            case "jdk": {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10)).build();
+                return (server, path, payload) -> {
+                    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                            .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofByteArray(payload.body()));
+                    payload.headers().forEach(b::header);
+                    HttpRequest request = b.build();
+                    return new Sender() {
+                        @Override
+                        public int send() throws Exception {
+                            return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                };
+            }
+            default:
+                throw new IllegalArgumentException("--client is socket, urlconnection or jdk, not " + kind);
+        }
+    }
+
     /** Sends exactly {@code requests} requests from {@code concurrency} threads; records each latency. */
-    static Level run(HttpClient client, ModelServer server, String name, String body, int concurrency, int requests,
-            String mode) throws Exception {
-        URI uri = URI.create(server.baseUrl() + "/v2/models/" + name + "/infer");
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    static Level run(SenderFactory senders, ModelServer server, String name, Payload payload, int concurrency,
+            int requests, String mode) throws Exception {
+        String path = "/v2/models/" + name + "/infer";
         double[] latencies = new double[requests];
         AtomicInteger next = new AtomicInteger();
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
+        LongAdder clientCpu = new LongAdder();
         DistributionSummary batches = server.metrics().registry().find("asnet.batch.size").summary();
         double[] before = batchState(batches);
         Map<Double, Double> histBefore = histogram(batches);
         List<Thread> clients = new ArrayList<>();
+        List<Sender> opened = new ArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            Sender sender = senders.open(server, path, payload);
+            opened.add(sender);
+            sender.connect();  // before the clock starts: a level measures requests, not connecting
+        }
+        Map<String, Long> cpuBefore = threadCpuByGroup();
         long t0 = System.nanoTime();
         for (int c = 0; c < concurrency; c++) {
+            Sender sender = opened.get(c);
             Thread t = new Thread(() -> {
                 for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                     long s = System.nanoTime();
                     try {
-                        HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        statuses.merge(r.statusCode(), 1, Integer::sum);
+                        statuses.merge(sender.send(), 1, Integer::sum);
                     } catch (Exception e) {
                         failures.increment();
                     }
                     latencies[i] = (System.nanoTime() - s) / 1e6;
                 }
+                // Its own CPU time, taken before it ends: /proc forgets a thread once it has exited.
+                clientCpu.add(THREADS.getCurrentThreadCpuTime());
             }, "load-" + c);
             t.start();
             clients.add(t);
@@ -248,6 +532,14 @@ public final class ServingLoadTest {
             t.join();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Long> cpuAfter = threadCpuByGroup();
+        int retries = opened.stream().mapToInt(Sender::retries).sum();
+        opened.forEach(Sender::close);
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        for (String g : CPU_GROUPS) {
+            cpu.put(g, Math.max(0, cpuAfter.getOrDefault(g, 0L) - cpuBefore.getOrDefault(g, 0L)));
+        }
+        cpu.merge("client", clientCpu.sum(), Long::sum);
         if (batches == null) {
             batches = server.metrics().registry().find("asnet.batch.size").summary();
         }
@@ -270,8 +562,64 @@ public final class ServingLoadTest {
             }
             lowerBound = e.getKey();
         }
-        return new Level(mode, concurrency, requests, seconds, latencies, new TreeMap<>(statuses),
-                (int) failures.sum(), meanBatch, hist);
+        return new Level(mode, payload.encoding(), concurrency, requests, seconds, latencies, new TreeMap<>(statuses),
+                (int) failures.sum(), meanBatch, hist, cpu, retries);
+    }
+
+    /**
+     * Every live thread's time on CPU so far, in nanoseconds, summed by group (see
+     * {@link #group}); the load generator's own threads are left out (they account for
+     * themselves, as they end before the second reading). Empty where /proc is not there.
+     */
+    static Map<String, Long> threadCpuByGroup() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        long self = ProcessHandle.current().pid();
+        try (java.util.stream.Stream<Path> s = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) s::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    String[] sched = Files.readString(t.resolve("schedstat")).trim().split("\\s+");
+                    String g = group(comm, Long.parseLong(t.getFileName().toString()) == self);
+                    if (g != null) {
+                        m.merge(g, Long.parseLong(sched[0]), Long::sum);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return m;
+        }
+        return m;
+    }
+
+    /**
+     * The group of a thread by its Linux name (Java thread names cut to 15 characters), or null for
+     * the load generator's own threads.
+     */
+    static String group(String comm, boolean primordial) {
+        if (comm.startsWith("load-")) {
+            return null;
+        }
+        if (comm.startsWith("HttpClient-") || comm.startsWith("Keep-Alive-")) {
+            return "client";
+        }
+        if (comm.startsWith("JettyServerThre") || comm.startsWith("qtp") || comm.startsWith("Scheduler-")) {
+            return "server-http";
+        }
+        // ONNX Runtime's pool threads are native threads named after the thread that made them (the
+        // main thread, "java"); the main thread itself only waits during a level.
+        if (comm.startsWith("asnet-batcher-") || comm.equals("java") && !primordial) {
+            return "model";
+        }
+        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") || comm.startsWith("Sweeper")) {
+            return "jit";
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM ")) {
+            return "gc";
+        }
+        return "other";
     }
 
     private static double[] batchState(DistributionSummary s) {
@@ -293,17 +641,19 @@ public final class ServingLoadTest {
      * A server with a small queue under many more clients than it can hold: it must answer 503
      * cleanly, stay live and ready, and answer every request once the load is gone.
      */
-    private static String overload(HttpClient client, Path model, RuntimeOptions runtime, String name, String body,
-            int maxBatch, int maxDelayMs, int queue, int concurrency, int requests) throws Exception {
+    private static String overload(SenderFactory senders, Path model, RuntimeOptions runtime, String name,
+            Payload payload, int maxBatch, int maxDelayMs, int queue, int concurrency, int requests) throws Exception {
         StringBuilder md = new StringBuilder();
+        HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         try (ModelServer s = start(model, runtime, maxBatch, maxDelayMs, queue)) {
-            run(client, s, name, body, 4, 100, "warm-up");
+            run(senders, s, name, payload, 4, 100, "warm-up");
             AtomicInteger readyFailures = new AtomicInteger();
             AtomicInteger readyChecks = new AtomicInteger();
             Thread prober = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
-                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(s.baseUrl()
+                        HttpResponse<String> r = probe.send(HttpRequest.newBuilder(URI.create(s.baseUrl()
                                 + "/v2/health/ready")).timeout(Duration.ofSeconds(10)).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         readyChecks.incrementAndGet();
@@ -319,27 +669,31 @@ public final class ServingLoadTest {
                 }
             }, "ready-probe");
             prober.start();
-            Level l = run(client, s, name, body, concurrency, requests, "overload");
+            Level l = run(senders, s, name, payload, concurrency, requests, "overload");
             prober.interrupt();
             prober.join();
-            Level after = run(client, s, name, body, 1, 100, "after");
-            md.append(String.format(Locale.ROOT, "Overload: --queue %d, %d clients, %d requests: status counts %s, "
-                    + "%d transport failures, %.1f req/s answered in all, p50 %.2f ms, p99 %.2f ms; "
+            Level after = run(senders, s, name, payload, 1, 100, "after");
+            md.append(String.format(Locale.ROOT, "Overload (%s requests): --queue %d, %d clients, %d requests: status "
+                    + "counts %s, %d transport failures, %.1f req/s answered in all, p50 %.2f ms, p99 %.2f ms; "
                     + "/v2/health/ready during the run: %d of %d checks not 200; afterwards at concurrency 1: "
-                    + "status counts %s, %d transport failures.%n", queue, concurrency, requests, l.statuses(),
-                    l.failures(), l.throughput(), l.percentile(50), l.percentile(99), readyFailures.get(),
+                    + "status counts %s, %d transport failures.%n", payload.encoding(), queue, concurrency, requests,
+                    l.statuses(), l.failures(), l.throughput(), l.percentile(50), l.percentile(99), readyFailures.get(),
                     readyChecks.get(), after.statuses(), after.failures()));
         }
         return md.toString();
     }
 
-    /** One image of random pixels, normalized as the model expects, as a v2 JSON request. */
-    private static String requestBody(Path model) throws Exception {
+    /**
+     * One image of random pixels, normalized as the model expects, as a v2 request in each
+     * encoding: JSON numbers, and binary tensor data (with the output asked for as binary data).
+     */
+    static Map<String, Payload> payloads(Path model) throws Exception {
         Random r = new Random(42);
         float[] x = new float[28 * 28];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextGaussian();
         }
+        String input;
         try (dev.asnet.runtime.AsnetModel m = dev.asnet.runtime.AsnetModel.open(model,
                 RuntimeOptions.builder().optIntraOpThreads(1).optNchwcRewrite(false).build())) {
             long[] dims = m.input().dims();
@@ -347,9 +701,25 @@ public final class ServingLoadTest {
                 throw new IllegalArgumentException(model + ": the load test sends 1x28x28 images; the model takes "
                         + m.input().shapeText());
             }
-            return JSON.writeValueAsString(Map.of("inputs", List.of(Map.of("name", m.input().name(),
-                    "datatype", "FP32", "shape", List.of(1, 1, 28, 28), "data", x))));
+            input = m.input().name();
         }
+        return payloads(input, x);
+    }
+
+    /** The request bodies for one 1x1x28x28 input row. */
+    static Map<String, Payload> payloads(String input, float[] x) throws IOException {
+        Map<String, Payload> p = new LinkedHashMap<>();
+        p.put("json", new Payload("json", JSON.writeValueAsBytes(Map.of("inputs", List.of(Map.of("name", input,
+                "datatype", "FP32", "shape", List.of(1, 1, 28, 28), "data", x)))), "application/json", -1));
+        byte[] header = JSON.writeValueAsBytes(Map.of(
+                "inputs", List.of(Map.of("name", input, "datatype", "FP32", "shape", List.of(1, 1, 28, 28),
+                        "parameters", Map.of("binary_data_size", x.length * Float.BYTES))),
+                "parameters", Map.of("binary_data_output", true)));
+        ByteBuffer b = ByteBuffer.allocate(header.length + x.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(header);
+        b.asFloatBuffer().put(x);
+        p.put("binary", new Payload("binary", b.array(), "application/octet-stream", header.length));
+        return p;
     }
 
     private static double median(double[] v) {
