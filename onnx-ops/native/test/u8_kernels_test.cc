@@ -3,12 +3,14 @@
 // bytes must be identical. Also: agreement within one step with the float kernel on the
 // dequantized tensor, independence from how rows are split, and a fuzz of odd geometries (run
 // under AddressSanitizer by the Maven build, so a read past a tensor fails).
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "asnet/active_shift.h"
@@ -300,6 +302,84 @@ void TestFuzz() {
   std::printf("  u8 fuzz: 300 random geometries\n");
 }
 
+// The channels-last plan cache of one kernel object: a repeated shift is served from the cache,
+// a new size gets new plans, a shift that keeps changing is planned per call after the rebuild
+// limit, a non-finite shift is refused whatever is cached, and concurrent calls on one cache give
+// the single-threaded bytes.
+void TestPlanCache() {
+  const Isa isa = asnet::DetectIsa();
+  std::mt19937 rng(41);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const int64_t C = 40;
+  struct Run {
+    ShiftGeometry g;
+    std::vector<uint8_t> x, want;  // X channels-last, Y by the reference (channels-last)
+  };
+  auto make = [&](int64_t h, int64_t w, const std::vector<float>& s) {
+    Run r;
+    r.g = ShiftGeometry::Make(2, C, h, w, 1, 1);
+    std::vector<uint8_t> x(static_cast<size_t>(2 * C * h * w));
+    for (auto& v : x) v = static_cast<uint8_t>(byte(rng));
+    std::vector<uint8_t> want(static_cast<size_t>(2 * C * r.g.oh * r.g.ow));
+    for (int64_t n = 0; n < 2; ++n)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t i = 0; i < r.g.oh; ++i)
+          for (int64_t j = 0; j < r.g.ow; ++j)
+            want[((n * C + c) * r.g.oh + i) * r.g.ow + j] = ReferenceAt(x, n, c, i, j, C, h, w, 1, 1, s[2 * c], s[2 * c + 1], 9);
+    r.x = ToNhwc(x, 2, C, h, w);
+    r.want = ToNhwc(want, 2, C, r.g.oh, r.g.ow);
+    return r;
+  };
+  const std::vector<float> sa = Shifts(Kind::kUniform47, C, rng), sb = Shifts(Kind::kTies, C, rng);
+  const Run a = make(7, 7, sa), b = make(7, 7, sb), a14 = make(14, 9, sa);
+  auto run = [&](asnet::NhwcU8PlanCache& cache, const Run& r, const std::vector<float>& s,
+                 const asnet::NhwcU8PlanCache::Entry** used) {
+    std::string error;
+    const auto entry = cache.Get("test", r.g, s.data(), &error);
+    if (!error.empty()) return false;
+    if (used != nullptr) *used = entry.get();
+    std::vector<asnet::NhwcU8ChunkPlan> local;
+    const asnet::NhwcU8ChunkPlan* plans = entry != nullptr ? entry->plans.data() : nullptr;
+    if (plans == nullptr) {
+      local.resize(static_cast<size_t>(asnet::NhwcU8Chunks(C)));
+      asnet::ActiveShiftNhwcU8MakePlans(r.g, s.data(), local.data());
+      plans = local.data();
+    }
+    std::vector<uint8_t> y(r.want.size(), 0x5A), scratch(static_cast<size_t>(asnet::ActiveShiftNhwcU8ScratchBytes(r.g)));
+    asnet::ActiveShiftNhwcU8Forward(isa, r.g, r.x.data(), plans, 9, y.data(), 0, r.g.n * r.g.oh, scratch.data());
+    return y == r.want;
+  };
+  asnet::NhwcU8PlanCache cache;
+  const asnet::NhwcU8PlanCache::Entry *first = nullptr, *again = nullptr, *other = nullptr;
+  CHECK(run(cache, a, sa, &first) && first != nullptr, "u8 plan cache: first call");
+  CHECK(run(cache, a, sa, &again) && again == first, "u8 plan cache: unchanged shift not served from the cache");
+  CHECK(run(cache, a14, sa, &other) && other != nullptr && other != first, "u8 plan cache: new geometry");
+  const asnet::NhwcU8PlanCache::Entry* last = first;
+  for (int r = 0; r < 2 * asnet::NhwcU8PlanCache::kMaxValueRebuilds + 5; ++r) {
+    const bool use_b = r % 2 == 0;
+    CHECK(run(cache, use_b ? b : a, use_b ? sb : sa, &last), "u8 plan cache: alternating shifts, call %d", r);
+  }
+  CHECK(last == nullptr, "u8 plan cache: a shift that keeps changing should be planned per call");
+  std::vector<float> bad = sa;
+  bad[7] = NAN;
+  std::string error;
+  CHECK(cache.Get("test", a.g, bad.data(), &error) == nullptr && error.find("not finite") != std::string::npos,
+        "u8 plan cache: non-finite shift accepted: '%s'", error.c_str());
+  asnet::NhwcU8PlanCache shared;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < 60; ++r) {
+        const bool use_b = (r + t) % 7 == 0;
+        if (!run(shared, use_b ? b : a, use_b ? sb : sa, nullptr)) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(wrong.load() == 0, "u8 plan cache: %d of 240 concurrent calls differ", wrong.load());
+}
+
 void TestInputChecks() {
   asnet::Strides st;
   ShiftGeometry g;
@@ -331,4 +411,5 @@ void RunU8KernelTests() {
   TestErrorBound();
   TestAgainstFloatKernel();
   TestFuzz();
+  TestPlanCache();
 }
