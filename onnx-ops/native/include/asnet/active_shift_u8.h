@@ -35,9 +35,9 @@
 
 namespace asnet {
 
-/// Bytes of scratch memory one ActiveShiftU8Forward call needs (two padded input rows, about
-/// 2 * (W + 51)); g non-empty.
-inline int64_t ActiveShiftU8ScratchBytes(const ShiftGeometry& g) { return 2 * ((g.ow - 1) * g.sw + 2 + 48); }
+/// Bytes of scratch memory one ActiveShiftU8Forward call needs: the padded input rows of a band of
+/// 32 output rows (at most 64 rows of (OW - 1) * sw + 50 <= W + 51 bytes); g non-empty.
+inline int64_t ActiveShiftU8ScratchBytes(const ShiftGeometry& g) { return 64 * ((g.ow - 1) * g.sw + 2 + 48); }
 
 /// Forward on NCHW uint8: Y planes [plane_begin, plane_end) (plane = one (n, c) image) from X.
 /// g from ShiftGeometry::Make with sizes that fit int64, non-empty; shift [C, 2] finite; scratch:
