@@ -6,14 +6,25 @@
 // and zero point: a bilinear sample is a convex combination of its taps, so it stays in the input's
 // range, and a tap outside the image reads the zero point (real 0, as in the float op).
 //
-// The rounding rule (exact, the same on every instruction set and in the Java reference):
-//   d_k  = q_k - zp for the four taps (0 for a tap outside the image), as float32;
-//   w_k  = ActiveShift's bilinear weights in float32: the shift clamped to +-(2*extent + 2),
-//          fx = floor, bx = v - fx, ax = 1 - bx (likewise along y), w00 = ax*ay, w01 = bx*ay,
-//          w10 = ax*by, w11 = bx*by;
-//   acc  = ((w00*d00 + w01*d01) + w10*d10) + w11*d11, every product and sum rounded to float32
-//          (no fused multiply-add);
-//   y    = clamp(zp + round_half_to_even(acc), 0, 255).
+// The rule (integer fixed point, exact: the same bytes on every instruction set and in the Java
+// reference; docs/op-contract.md states it too):
+//   q_k  = the four taps' bytes; a tap outside the image reads the zero point zp;
+//   fx, fy = ActiveShift's float32 fractions: the shift clamped to +-(2*extent + 2), f = floor,
+//          frac = v - f (along x and y);
+//   X    = floor(fx * 2^14 + 1/2), Y likewise (integers in [0, 2^14]), Ax = 2^14 - X,
+//          Ay = 2^14 - Y;
+//   w00  = (Ax*Ay + 2^13) >> 14, w01 = Ay - w00, w10 = (Ax*Y + 2^13) >> 14, w11 = Y - w10
+//          (each in [0, 2^14], summing exactly to 2^14);
+//   y    = (w00*q00 + w01*q01 + w10*q10 + w11*q11 + 2^13) >> 14 (round half up).
+// No clamp is needed: with weights >= 0 summing to 2^14 and q_k in [0, 255], the sum S is in
+// [0, 255 * 2^14], so (S + 2^13) >> 14 is in [0, 255] (255 * 2^14 + 2^13 < 256 * 2^14). Working on q
+// rather than q - zp gives the same bytes: zp + ((S - zp * 2^14 + 2^13) >> 14) equals
+// (S + 2^13) >> 14 since zp * 2^14 is a multiple of 2^14.
+// Error against the exact bilinear value v at (fx, fy), in steps: |y - v| <= 1/2 + 2 * 255 / 2^15
+// (rounding the fractions to 2^-14: at most 255 * 2^-15 per axis, v being linear in each with a
+// slope of at most 255) + 2 * 255 / 2^15 (the weights' rounding, which cancels within each row:
+// e0 * (q00 - q01) + e1 * (q10 - q11) with |e| <= 2^-15), i.e. under 0.532 steps; against the float
+// sandwich (DequantizeLinear -> ActiveShift -> QuantizeLinear) at most one step.
 // Taps: (0,0) at row i*sh + floor(y_c), column j*sw + floor(x_c); (0,1) one column right; (1,0)
 // one row down.
 #pragma once
@@ -24,9 +35,9 @@
 
 namespace asnet {
 
-/// Bytes of scratch memory one ActiveShiftU8Forward call needs (two padded input rows, about
-/// 2 * (W + 51)); g non-empty.
-inline int64_t ActiveShiftU8ScratchBytes(const ShiftGeometry& g) { return 2 * ((g.ow - 1) * g.sw + 2 + 48); }
+/// Bytes of scratch memory one ActiveShiftU8Forward call needs: the padded input rows of a band of
+/// 32 output rows (at most 64 rows of (OW - 1) * sw + 50 <= W + 51 bytes); g non-empty.
+inline int64_t ActiveShiftU8ScratchBytes(const ShiftGeometry& g) { return 64 * ((g.ow - 1) * g.sw + 2 + 48); }
 
 /// Forward on NCHW uint8: Y planes [plane_begin, plane_end) (plane = one (n, c) image) from X.
 /// g from ShiftGeometry::Make with sizes that fit int64, non-empty; shift [C, 2] finite; scratch:
@@ -44,7 +55,10 @@ struct NhwcU8ChunkPlan {
     int64_t by = 0, bx = 0;  // floor(y_c), floor(x_c) of the clamped shift
     uint32_t bits = 0;       // the lanes in the group
   };
-  alignas(64) float w[4][kLanes];  // weights of taps (0,0) (0,1) (1,0) (1,1); 0 in unused lanes
+  // The integer weights as int16 pairs per lane, the order of a multiply-add of interleaved taps:
+  // w[0][2l], w[0][2l+1] = w00, w01 of lane l (top row); w[1][2l], w[1][2l+1] = w10, w11 (bottom
+  // row); 0 in unused lanes.
+  alignas(64) int16_t w[2][2 * kLanes];
   Group groups[kLanes];
   int count = 0;                   // groups in use
   int lanes = 0;                   // real channels in the chunk (16 except maybe the last)
@@ -55,12 +69,14 @@ struct NhwcU8ChunkPlan {
 inline int64_t NhwcU8Chunks(int64_t c) { return c / NhwcU8ChunkPlan::kLanes + (c % NhwcU8ChunkPlan::kLanes != 0); }
 
 /// Makes the plans of every chunk (plans has NhwcU8Chunks(g.c) entries); shift [C, 2] finite.
-/// Plain float math: the plans serve every ISA.
+/// Plain scalar code: the plans serve every ISA.
 void ActiveShiftNhwcU8MakePlans(const ShiftGeometry& g, const float* shift, NhwcU8ChunkPlan* plans);
 
 /// Bytes of scratch memory one ActiveShiftNhwcU8Forward call needs: at unit strides two rows of
-/// OW + 1 widened 16-channel columns (64 bytes each) plus alignment; g non-empty.
-inline int64_t ActiveShiftNhwcU8ScratchBytes(const ShiftGeometry& g) { return 2 * (g.ow + 1) * 64 + 64; }
+/// OW + 1 pairs of widened 16-channel tap columns (64 bytes each), one row of OW + 1 merged columns
+/// (16 bytes each), plus alignment; g non-empty. (OW <= W, and X's W * C bytes of a row are in
+/// memory, so this cannot overflow.)
+inline int64_t ActiveShiftNhwcU8ScratchBytes(const ShiftGeometry& g) { return (g.ow + 1) * (2 * 64 + 16) + 64; }
 
 /// Forward on channels-last uint8: X [N, H, W, C], Y [N, OH, OW, C] (g holds the logical NCHW
 /// sizes). Writes output rows [row_begin, row_end) of the N * OH rows (each OW * C bytes), using

@@ -1,5 +1,6 @@
 // The uint8 ActiveShift entry points (asnet/active_shift_u8.h): the channels-last plans (baseline
-// code, plain float math shared by every ISA) and the run-time choice of the kernel table.
+// scalar code shared by every ISA: the integer weights of u8_weights.inc) and the run-time choice
+// of the kernel table.
 #include "asnet/active_shift_u8.h"
 
 namespace asnet {
@@ -19,23 +20,25 @@ ASNET_DECLARE_U8_ISA(avx512)
 namespace {
 
 #include "shift_taps.inc"
+#include "u8_weights.inc"
 
 void MakeChunkPlan(const ShiftGeometry& g, const float* shift, int64_t chunk, NhwcU8ChunkPlan* plan) {
   constexpr int kLanes = NhwcU8ChunkPlan::kLanes;
   const int64_t first = chunk * kLanes;
   const int lanes = static_cast<int>(Min(kLanes, g.c - first));
-  for (int t = 0; t < 4; ++t) {
-    for (int l = 0; l < kLanes; ++l) plan->w[t][l] = 0.0f;
+  for (int t = 0; t < 2; ++t) {
+    for (int l = 0; l < 2 * kLanes; ++l) plan->w[t][l] = 0;
   }
   int count = 0;
   for (int l = 0; l < lanes; ++l) {
     const int64_t c = first + l;
     const AxisTaps tx = Split(shift[2 * c], g.w), ty = Split(shift[2 * c + 1], g.h);
-    const float ax = 1.0f - tx.frac, bx = tx.frac, ay = 1.0f - ty.frac, by = ty.frac;
-    plan->w[0][l] = ax * ay;
-    plan->w[1][l] = bx * ay;
-    plan->w[2][l] = ax * by;
-    plan->w[3][l] = bx * by;
+    int32_t w[4];
+    U8Weights(tx.frac, ty.frac, w);  // each in [0, 2^14]: fits int16
+    plan->w[0][2 * l] = static_cast<int16_t>(w[0]);
+    plan->w[0][2 * l + 1] = static_cast<int16_t>(w[1]);
+    plan->w[1][2 * l] = static_cast<int16_t>(w[2]);
+    plan->w[1][2 * l + 1] = static_cast<int16_t>(w[3]);
     int k = 0;
     while (k < count && (plan->groups[k].by != ty.base || plan->groups[k].bx != tx.base)) ++k;
     if (k == count) {

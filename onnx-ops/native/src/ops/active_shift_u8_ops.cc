@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 #include <vector>
 
@@ -46,6 +47,49 @@ std::string CheckU8Inputs(bool nhwc, const std::vector<int64_t>& x, const std::v
   *g = nhwc ? ShiftGeometry::Make(x[0], x[3], x[1], x[2], s.h, s.w)
             : ShiftGeometry::Make(x[0], x[1], x[2], x[3], s.h, s.w);
   return {};
+}
+
+bool NhwcU8PlanCache::Entry::Matches(const ShiftGeometry& g, const float* s) const {
+  return c == g.c && h == g.h && w == g.w && sw == g.sw &&
+         std::memcmp(shift.data(), s, sizeof(float) * shift.size()) == 0;
+}
+
+std::shared_ptr<const NhwcU8PlanCache::Entry> NhwcU8PlanCache::Get(const char* op, const ShiftGeometry& g,
+                                                                    const float* shift, std::string* error) {
+  std::shared_ptr<const Entry> e;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    e = entry_;
+  }
+  // Compared outside the lock: the entry is immutable and kept alive by e. A hit needs no
+  // finiteness check: the same bytes passed it when they were cached.
+  if (e != nullptr && e->Matches(g, shift)) return e;
+  *error = CheckShiftValues(op, shift, g.c);
+  if (!error->empty()) return nullptr;
+  // C > 0 here (non-empty g); 2*C floats are in memory, so the sizes fit.
+  const size_t floats = static_cast<size_t>(2 * g.c);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Only changed values count toward the limit (a new image size is a new geometry).
+    const bool values_changed =
+        entry_ != nullptr && (entry_->shift.size() != floats ||
+                              std::memcmp(entry_->shift.data(), shift, sizeof(float) * floats) != 0);
+    if (values_changed && value_rebuilds_ >= kMaxValueRebuilds) return nullptr;
+    if (values_changed) ++value_rebuilds_;
+  }
+  // Built outside the lock into memory only this thread sees; the last one published stays.
+  auto fresh = std::make_shared<Entry>();
+  fresh->c = g.c;
+  fresh->h = g.h;
+  fresh->w = g.w;
+  fresh->sw = g.sw;
+  fresh->shift.assign(shift, shift + floats);
+  fresh->plans.resize(static_cast<size_t>(NhwcU8Chunks(g.c)));
+  ActiveShiftNhwcU8MakePlans(g, fresh->shift.data(), fresh->plans.data());
+  std::shared_ptr<const Entry> published = std::move(fresh);
+  std::lock_guard<std::mutex> lock(mu_);
+  entry_ = published;
+  return published;
 }
 
 template <bool kNhwc>
@@ -132,7 +176,17 @@ Ort::Status ActiveShiftU8Cpu<kNhwc>::Compute(OrtKernelContext* ctx, const InputT
       bad = os.str();
     }
   }
-  if (bad.empty()) bad = CheckShiftValues(kName, shift.Data(), g.c);
+  // Channels-last on a non-empty tensor: the plan cache checks the shift values (skipped when they
+  // equal the cached ones).
+  const bool cached = kNhwc && !(g.empty() || g.oh == 0 || g.ow == 0);
+  std::shared_ptr<const NhwcU8PlanCache::Entry> entry;
+  if (bad.empty()) {
+    if (cached) {
+      entry = plans_.Get(kName, g, shift.Data(), &bad);
+    } else {
+      bad = CheckShiftValues(kName, shift.Data(), g.c);
+    }
+  }
   if (!bad.empty()) return Fail(kName, bad);
   const uint8_t zp = zero_point.DataAs<uint8_t>()[0];
 
@@ -148,13 +202,19 @@ Ort::Status ActiveShiftU8Cpu<kNhwc>::Compute(OrtKernelContext* ctx, const InputT
       ActiveShiftU8Forward(isa, g, in, s, zp, out, begin, end, scratch.data());
     });
   }
-  // The plans depend only on the shifts and sizes: made once here, read by every task.
-  std::vector<NhwcU8ChunkPlan> plans(static_cast<size_t>(NhwcU8Chunks(g.c)));
-  ActiveShiftNhwcU8MakePlans(g, s, plans.data());
+  // The plans depend only on the shifts and sizes: cached, or (a shift that keeps changing) made
+  // once here; read by every task.
+  std::vector<NhwcU8ChunkPlan> local;
+  const NhwcU8ChunkPlan* plans = entry != nullptr ? entry->plans.data() : nullptr;
+  if (plans == nullptr) {
+    local.resize(static_cast<size_t>(NhwcU8Chunks(g.c)));
+    ActiveShiftNhwcU8MakePlans(g, s, local.data());
+    plans = local.data();
+  }
   // Tasks are runs of output rows (OW * C bytes each); a row's bytes do not depend on the split.
   return ParallelForRanges(ctx, g.n * g.oh, g.ow * g.c, [&](int64_t begin, int64_t end) {
     std::vector<uint8_t> scratch(static_cast<size_t>(ActiveShiftNhwcU8ScratchBytes(g)));
-    ActiveShiftNhwcU8Forward(isa, g, in, plans.data(), zp, out, begin, end, scratch.data());
+    ActiveShiftNhwcU8Forward(isa, g, in, plans, zp, out, begin, end, scratch.data());
   });
 }
 

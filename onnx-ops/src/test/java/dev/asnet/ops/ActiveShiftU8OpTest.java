@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * The uint8 Active Shift ops through ONNX Runtime, byte for byte against {@link
  * ActiveShiftU8Reference}: {@code ActiveShiftU8} on NCHW and {@code ActiveShiftNhwcU8} on the
  * channels-last copy of the same data, over shapes with 0 and 1 extents, channel counts around the
- * kernels' 16-channel chunks, strides, integer, negative, half and far-out shifts, zero points 0,
- * 128 and 255, with one and two intra-op threads. Then the errors bad inputs get.
+ * kernels' 16-channel chunks, strides, integer, negative, half and far-out shifts and the ties of
+ * the integer rounding rule, zero points 0, 128 and 255, with one and two intra-op threads. Then the errors bad inputs get.
  */
 class ActiveShiftU8OpTest {
     private static OpSessions single;
@@ -111,7 +111,10 @@ class ActiveShiftU8OpTest {
                 case 2 -> Math.round(3 * u);
                 case 3 -> 0.5f * Math.round(6 * u);
                 case 4 -> i % 3 == 0 ? (u > 0 ? 1e30f : -1e6f) : 2 * u;
-                default -> -Math.abs(2.5f * u);
+                case 5 -> -Math.abs(2.5f * u);
+                // Ties of the integer rule: x in halves (the weight products tie), y at odd
+                // multiples of 2^-15 (the fraction's rounding to 2^-14 ties).
+                default -> i % 2 == 0 ? 0.5f * Math.round(6 * u) : (2 * (int) Math.floor(3 * 16384 * u) + 1) / 32768f;
             };
         }
         return s;
@@ -126,7 +129,7 @@ class ActiveShiftU8OpTest {
         int cases = 0;
         for (int[] sh : shapes) {
             for (long[] st : strides) {
-                for (int kind = 0; kind < 6; kind++) {
+                for (int kind = 0; kind < 7; kind++) {
                     int zp = new int[] {0, 128, 255}[kind % 3];
                     int[] x = new int[sh[0] * sh[1] * sh[2] * sh[3]];
                     for (int i = 0; i < x.length; i++) {
@@ -149,7 +152,7 @@ class ActiveShiftU8OpTest {
                 }
             }
         }
-        assertTrue(cases == shapes.length * strides.length * 6);
+        assertTrue(cases == shapes.length * strides.length * 7);
     }
 
     private static String failure(String op, int[] x, long[] shape, float[] shift, float scale) {

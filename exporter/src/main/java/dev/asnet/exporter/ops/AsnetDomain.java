@@ -57,10 +57,12 @@ public final class AsnetDomain {
      * tensor of a quantized model. X and Y uint8 {@code [N, C, H, W]} share the per-tensor {@code
      * x_scale} (float scalar, finite, > 0) and {@code x_zero_point} (uint8 scalar); shift is float
      * {@code [C, 2]}; attribute {@link #STRIDES}. A bilinear sample is a convex combination of its
-     * taps, so the input's range holds it; taps outside the image read the zero point. Rounding
-     * (exact, docs/op-contract.md): with {@code d = q - zp} per tap (0 outside) and ActiveShift's
-     * float32 weights, {@code acc = ((w00*d00 + w01*d01) + w10*d10) + w11*d11} in float32 without
-     * fused multiply-add, {@code Y = clamp(zp + round_half_even(acc), 0, 255)}. CPU only.
+     * taps, so the input's range holds it; taps outside the image read the zero point. Rule
+     * (integer fixed point, exact, docs/op-contract.md): ActiveShift's fractions rounded half up to
+     * {@code X, Y} in [0, 2^14]; weights {@code w00 = ((2^14-X)(2^14-Y) + 2^13) >> 14}, {@code w01
+     * = (2^14-Y) - w00}, {@code w10 = ((2^14-X) Y + 2^13) >> 14}, {@code w11 = Y - w10} (summing to
+     * 2^14); {@code Y = (w00 q00 + w01 q01 + w10 q10 + w11 q11 + 2^13) >> 14}, within 0.532 steps
+     * of the exact bilinear value. CPU only.
      */
     public static final String ACTIVE_SHIFT_U8 = "ActiveShiftU8";
     /**

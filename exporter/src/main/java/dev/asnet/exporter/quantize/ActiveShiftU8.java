@@ -9,7 +9,8 @@ import dev.asnet.exporter.ops.OpSchema;
  * x_zero_point) -> Y} ({@link AsnetDomain#ACTIVE_SHIFT_U8}): X and Y uint8 {@code [N, C, H, W]}
  * sharing {@code x_scale} (float scalar) and {@code x_zero_point} (uint8 scalar), shift float
  * {@code [C, 2]}, attribute {@code strides} as ActiveShift. {@code Y} is the bilinear sample of X,
- * taps outside the image reading the zero point, by the exact rounding rule of the op contract. The
+ * taps outside the image reading the zero point, by the exact integer rule of the op contract
+ * (weights in [0, 2^14] summing to 2^14, round half up). The
  * op library implements it (and its channels-last sibling {@link AsnetDomain#ACTIVE_SHIFT_NHWC_U8},
  * which the runtime puts into ONNX Runtime's optimized graphs); its schema is in {@link
  * dev.asnet.exporter.ops.AsnetOpSchemas}.

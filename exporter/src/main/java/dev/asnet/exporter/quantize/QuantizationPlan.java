@@ -48,7 +48,8 @@ import java.util.TreeMap;
  *       tensors itself. {@link #keptInFloat()} lists the compute ops left in float.</li>
  * </ul>
  *
- * <p>Rounding is half to even everywhere (QuantizeLinear's rule), also for weights and biases.
+ * <p>Rounding is half to even everywhere (QuantizeLinear's rule), also for weights and biases;
+ * {@code ActiveShiftU8} has its own exact integer rule (round half up, docs/op-contract.md).
  */
 public final class QuantizationPlan {
     /** The lowest standard opset a QDQ model is written with (per-axis DequantizeLinear). */

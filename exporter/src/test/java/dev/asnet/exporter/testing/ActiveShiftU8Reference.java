@@ -2,13 +2,18 @@ package dev.asnet.exporter.testing;
 
 /**
  * A plain reference of the uint8 Active Shift ({@code dev.asnet::ActiveShiftU8}, NCHW), written
- * straight from its rounding rule (docs/op-contract.md) in Java's strict float32 arithmetic, so a
- * native kernel must match it byte for byte: per tap {@code d = q - zp} (0 outside the image),
- * ActiveShift's float32 weights, {@code acc = ((w00*d00 + w01*d01) + w10*d10) + w11*d11} with every
- * product and sum rounded to float, {@code y = clamp(zp + rint(acc), 0, 255)} ({@link Math#rint}
- * rounds half to even).
+ * straight from its integer rule (docs/op-contract.md), so a native kernel must match it byte for
+ * byte: ActiveShift's float32 fractions {@code fx, fy} rounded to integers {@code X = floor(fx *
+ * 2^14 + 1/2)}, {@code Y} likewise; weights {@code w00 = ((2^14 - X)(2^14 - Y) + 2^13) >> 14},
+ * {@code w01 = (2^14 - Y) - w00}, {@code w10 = ((2^14 - X) Y + 2^13) >> 14}, {@code w11 = Y - w10}
+ * (summing to 2^14); {@code y = (w00 q00 + w01 q01 + w10 q10 + w11 q11 + 2^13) >> 14} with taps
+ * outside the image reading the zero point.
  */
 public final class ActiveShiftU8Reference {
+    /** Fraction bits of the weights: they sum to {@code 2^BITS}. */
+    private static final int BITS = 14;
+    private static final long ONE = 1L << BITS;
+
     private ActiveShiftU8Reference() {}
 
     /**
@@ -34,24 +39,28 @@ public final class ActiveShiftU8Reference {
             for (int ch = 0; ch < c; ch++) {
                 long[] baseX = new long[1];
                 long[] baseY = new long[1];
-                float fx = split(shift[2 * ch], w, baseX);
-                float fy = split(shift[2 * ch + 1], h, baseY);
-                float ax = 1f - fx;
-                float ay = 1f - fy;
-                float w00 = ax * ay;
-                float w01 = fx * ay;
-                float w10 = ax * fy;
-                float w11 = fx * fy;
+                long qx = quantize(split(shift[2 * ch], w, baseX));
+                long qy = quantize(split(shift[2 * ch + 1], h, baseY));
+                long w00 = ((ONE - qx) * (ONE - qy) + ONE / 2) >> BITS;
+                long w01 = (ONE - qy) - w00;
+                long w10 = ((ONE - qx) * qy + ONE / 2) >> BITS;
+                long w11 = qy - w10;
+                if (w00 < 0 || w01 < 0 || w10 < 0 || w11 < 0) {
+                    throw new AssertionError("negative weight for channel " + ch + ": " + w00 + " " + w01 + " " + w10 + " " + w11);
+                }
                 int plane = (b * c + ch) * h * w;
                 for (int i = 0; i < oh; i++) {
                     long r = i * sh + baseY[0];
                     for (int j = 0; j < ow; j++) {
                         long q = j * sw + baseX[0];
-                        float acc = w00 * d(x, plane, r, q, h, w, zeroPoint) + w01 * d(x, plane, r, q + 1, h, w, zeroPoint);
-                        acc = acc + w10 * d(x, plane, r + 1, q, h, w, zeroPoint);
-                        acc = acc + w11 * d(x, plane, r + 1, q + 1, h, w, zeroPoint);
-                        int v = zeroPoint + (int) Math.rint(acc);
-                        y[((b * c + ch) * oh + i) * ow + j] = Math.max(0, Math.min(255, v));
+                        long sum = w00 * tap(x, plane, r, q, h, w, zeroPoint) + w01 * tap(x, plane, r, q + 1, h, w, zeroPoint)
+                                + w10 * tap(x, plane, r + 1, q, h, w, zeroPoint)
+                                + w11 * tap(x, plane, r + 1, q + 1, h, w, zeroPoint);
+                        long v = (sum + ONE / 2) >> BITS;
+                        if (v < 0 || v > 255) {
+                            throw new AssertionError("output " + v + " out of range for channel " + ch);
+                        }
+                        y[((b * c + ch) * oh + i) * ow + j] = (int) v;
                     }
                 }
             }
@@ -68,10 +77,16 @@ public final class ActiveShiftU8Reference {
         return v - f;
     }
 
-    private static float d(int[] x, int plane, long r, long q, int h, int w, int zp) {
+    /** A fraction in [0, 1] as an integer in [0, 2^14], rounded half up ({@code fx * 2^14} is exact). */
+    private static long quantize(float frac) {
+        return (long) Math.floor((double) (frac * (float) ONE) + 0.5);
+    }
+
+    /** The byte at (r, q), or the zero point outside the image. */
+    private static long tap(int[] x, int plane, long r, long q, int h, int w, int zp) {
         if (r < 0 || r >= h || q < 0 || q >= w) {
-            return 0f;
+            return zp;
         }
-        return x[plane + (int) r * w + (int) q] - zp;
+        return x[plane + (int) r * w + (int) q];
     }
 }
