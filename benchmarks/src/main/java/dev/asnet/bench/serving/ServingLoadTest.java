@@ -55,15 +55,18 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  * java -cp cli/target/asnet.jar dev.asnet.bench.serving.ServingLoadTest \
  *     [--model FILE] [--requests N] [--concurrency 1,8,32,128] [--rounds R] [--threads T]
- *     [--encoding json,binary] [--client socket|urlconnection|jdk]
+ *     [--encoding json,binary] [--client apache|urlconnection|jdk]
  *     [--max-batch B] [--max-delay-ms D] [--overload-queue Q] [--spinning false] [--out FILE.md]
  * </pre>
  *
- * <p>Clients: {@code socket} (default) is {@link LoopbackHttpClient}, a blocking HTTP/1.1 client on
- * one persistent connection per client thread; {@code urlconnection} is the JDK's
- * {@code HttpURLConnection} with keep-alive; {@code jdk} is the JDK's {@code HttpClient} (HTTP/1.1),
- * what earlier versions of this test used. The CPU table reads every thread's time on CPU from
- * {@code /proc/self/task} (Linux), so it is right on a shared machine too.
+ * <p>Clients: {@code apache} (default) is {@link ApacheSenders}, Apache HttpClient 5's blocking
+ * API with a pool of persistent connections, one per client thread, and no retries; {@code
+ * urlconnection} is the JDK's {@code HttpURLConnection} with keep-alive; {@code jdk} is the JDK's
+ * {@code HttpClient} (HTTP/1.1), what earlier versions of this test used (it hands every request to
+ * a selector thread and back, which costs several times the CPU of a blocking client, on the cores
+ * the server needs). Connections are opened before a level's clock starts; the report counts
+ * connections the client had to open during a level (apache only). The CPU table reads every
+ * thread's time on CPU from {@code /proc/self/task} (Linux), so it is right on a shared machine too.
  *
  * Everything stops by itself: each level sends exactly {@code --requests} requests.
  */
@@ -106,36 +109,51 @@ public final class ServingLoadTest {
          */
         int send() throws Exception;
 
-        /**
-         * Requests sent again after their reused connection failed (0 where the client does not tell).
-         *
-         * @return the count so far
-         */
-        default int retries() {
-            return 0;
-        }
-
-        /**
-         * Opens its connection ahead of the first request, where the client can.
-         *
-         * @throws IOException if the server cannot be reached
-         */
-        default void connect() throws IOException {
-        }
-
         @Override
         void close();
     }
 
-    /** Makes one {@link Sender} per client thread. */
-    interface SenderFactory {
+    /** Makes one {@link Sender} per client thread; one per load test, shared by its levels. */
+    interface SenderFactory extends AutoCloseable {
+        /**
+         * A sender of one fixed request to a server.
+         *
+         * @param server the server
+         * @param path the request path
+         * @param payload the request body and headers
+         * @return the sender, for one client thread
+         * @throws IOException if the server's address is refused
+         */
         Sender open(ModelServer server, String path, Payload payload) throws IOException;
+
+        /**
+         * Opens {@code connections} connections to a server ahead of a level, where the client can.
+         *
+         * @param server the server
+         * @param connections how many (one per client thread)
+         * @throws IOException if the server cannot be reached
+         */
+        default void connect(ModelServer server, int connections) throws IOException {
+        }
+
+        /**
+         * Connections opened so far, where the client tells (0 where it does not).
+         *
+         * @return the count
+         */
+        default long connectionsOpened() {
+            return 0;
+        }
+
+        @Override
+        default void close() {
+        }
     }
 
     /** What one level (server, encoding, concurrency, round) measured. */
     record Level(String mode, String encoding, int concurrency, int requests, double seconds, double[] latenciesMs,
             Map<Integer, Integer> statuses, int failures, double meanBatch, Map<String, Long> batchHistogram,
-            Map<String, Long> cpuNanos, int retries) {
+            Map<String, Long> cpuNanos, long reconnects) {
         double throughput() {
             return requests / seconds;
         }
@@ -185,7 +203,7 @@ public final class ServingLoadTest {
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         List<String> encodings = Arrays.stream(opt.getOrDefault("encoding", "json,binary").split(","))
                 .map(String::trim).toList();
-        String clientKind = opt.getOrDefault("client", "socket");
+        String clientKind = opt.getOrDefault("client", "apache");
         if (requests < 1 || rounds < 1 || levels.length == 0 || Arrays.stream(levels).anyMatch(c -> c < 1 || c > 1024)) {
             throw new IllegalArgumentException("--requests and --rounds must be >= 1, concurrency 1-1024");
         }
@@ -193,7 +211,16 @@ public final class ServingLoadTest {
             throw new IllegalArgumentException("--encoding takes json, binary or both (comma-separated), got "
                     + encodings);
         }
-        SenderFactory clients = senders(clientKind, Arrays.stream(levels).max().getAsInt());
+        int overloadClients = Math.max(128, Arrays.stream(levels).max().getAsInt());
+        try (SenderFactory clients = senders(clientKind, overloadClients)) {
+            loadTest(opt, model, requests, rounds, threads, maxBatch, maxDelayMs, overloadQueue, levels, encodings,
+                    clientKind, clients, overloadClients);
+        }
+    }
+
+    private static void loadTest(Map<String, String> opt, Path model, int requests, int rounds, int threads, int maxBatch,
+            int maxDelayMs, int overloadQueue, int[] levels, List<String> encodings, String clientKind,
+            SenderFactory clients, int overloadClients) throws Exception {
         boolean spinning = Boolean.parseBoolean(opt.getOrDefault("spinning", "false"));
         RuntimeOptions runtime = ModelServer.servingOptions(RuntimeOptions.builder().optIntraOpThreads(threads).build())
                 .toBuilder().optSpinning(spinning).build();
@@ -231,10 +258,10 @@ public final class ServingLoadTest {
                             Level l = run(clients, s, name, payloads.get(e), c, requests, mode);
                             results.computeIfAbsent(mode + "/" + e + "/" + c, k -> new ArrayList<>()).add(l);
                             System.err.printf(Locale.ROOT, "round %d, batching %-3s, %-6s, concurrency %3d: %7.1f req/s, "
-                                    + "p50 %6.2f ms, p99 %7.2f ms, mean batch %5.2f, errors %d, retried %d, CPU us/req: client %.0f, "
+                                    + "p50 %6.2f ms, p99 %7.2f ms, mean batch %5.2f, errors %d, reconnects %d, CPU us/req: client %.0f, "
                                     + "server-http %.0f, model %.0f, gc %.0f, jit %.0f; load %s%n", r + 1, mode, e, c,
                                     l.throughput(), l.percentile(50), l.percentile(99), l.meanBatch(), l.errors(),
-                                    l.retries(),
+                                    l.reconnects(),
                                     l.cpuMicros("client"), l.cpuMicros("server-http"), l.cpuMicros("model"),
                                     l.cpuMicros("gc"), l.cpuMicros("jit"), loadAverage());
                         }
@@ -260,12 +287,12 @@ public final class ServingLoadTest {
             double p99 = median(ls.stream().mapToDouble(l -> l.percentile(99)).toArray());
             double mb = median(ls.stream().mapToDouble(Level::meanBatch).toArray());
             int errors = ls.stream().mapToInt(Level::errors).sum();
-            int retried = ls.stream().mapToInt(Level::retries).sum();
+            long reconnects = ls.stream().mapToLong(Level::reconnects).sum();
             Level last = ls.get(ls.size() - 1);
             medians.put(e.getKey(), new double[] {tp, p50, p99});
             md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.2f | %.2f | %s | %s |%n", last.mode(),
                     last.encoding(), last.concurrency(), tp, p50, p99, mb, last.batchHistogram(),
-                    errors + (retried > 0 ? " (" + retried + " sent again on a new connection)" : "")));
+                    errors + (reconnects > 0 ? " (" + reconnects + " connections opened during the levels)" : "")));
             cpu.append(String.format(Locale.ROOT, "| %s | %s | %d |", last.mode(), last.encoding(), last.concurrency()));
             double total = 0;
             for (String g : CPU_GROUPS) {
@@ -290,7 +317,7 @@ public final class ServingLoadTest {
         }
         md.append('\n').append(cpu).append('\n');
         md.append(overload(clients, model, runtime, name, payloads.get(encodings.get(0)), maxBatch, maxDelayMs,
-                overloadQueue, Math.max(128, Arrays.stream(levels).max().getAsInt()), requests));
+                overloadQueue, overloadClients, requests));
         md.append(String.format(Locale.ROOT, "%nLoad average at the end: %s.%n", loadAverage()));
         System.out.println(md);
         if (opt.containsKey("out")) {
@@ -399,32 +426,8 @@ public final class ServingLoadTest {
     /** The client implementation named by {@code --client}. */
     static SenderFactory senders(String kind, int maxConcurrency) {
         switch (kind) {
-            case "socket":
-                return (server, path, payload) -> {
-                    LoopbackHttpClient c = new LoopbackHttpClient(server.config().host(), server.port(), path,
-                            payload.headers(), payload.body());
-                    return new Sender() {
-                        @Override
-                        public int send() throws IOException {
-                            return c.send();
-                        }
-
-                        @Override
-                        public int retries() {
-                            return c.retries();
-                        }
-
-                        @Override
-                        public void connect() throws IOException {
-                            c.connect();
-                        }
-
-                        @Override
-                        public void close() {
-                            c.close();
-                        }
-                    };
-                };
+            case "apache":
+                return new ApacheSenders(maxConcurrency);
             case "urlconnection":
                 // Its keep-alive cache holds 5 idle connections per server unless told otherwise:
                 // then most clients would reconnect for every request.
@@ -485,7 +488,7 @@ public final class ServingLoadTest {
                 };
             }
             default:
-                throw new IllegalArgumentException("--client is socket, urlconnection or jdk, not " + kind);
+                throw new IllegalArgumentException("--client is apache, urlconnection or jdk, not " + kind);
         }
     }
 
@@ -504,10 +507,10 @@ public final class ServingLoadTest {
         List<Thread> clients = new ArrayList<>();
         List<Sender> opened = new ArrayList<>();
         for (int c = 0; c < concurrency; c++) {
-            Sender sender = senders.open(server, path, payload);
-            opened.add(sender);
-            sender.connect();  // before the clock starts: a level measures requests, not connecting
+            opened.add(senders.open(server, path, payload));
         }
+        senders.connect(server, concurrency);  // before the clock starts: a level measures requests, not connecting
+        long connectionsBefore = senders.connectionsOpened();
         Map<String, Long> cpuBefore = threadCpuByGroup();
         long t0 = System.nanoTime();
         for (int c = 0; c < concurrency; c++) {
@@ -533,7 +536,8 @@ public final class ServingLoadTest {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Long> cpuAfter = threadCpuByGroup();
-        int retries = opened.stream().mapToInt(Sender::retries).sum();
+        // Connections opened while the level ran: 0 when keep-alive held (the client counts them).
+        long reconnects = senders.connectionsOpened() - connectionsBefore;
         opened.forEach(Sender::close);
         Map<String, Long> cpu = new LinkedHashMap<>();
         for (String g : CPU_GROUPS) {
@@ -563,7 +567,7 @@ public final class ServingLoadTest {
             lowerBound = e.getKey();
         }
         return new Level(mode, payload.encoding(), concurrency, requests, seconds, latencies, new TreeMap<>(statuses),
-                (int) failures.sum(), meanBatch, hist, cpu, retries);
+                (int) failures.sum(), meanBatch, hist, cpu, reconnects);
     }
 
     /**

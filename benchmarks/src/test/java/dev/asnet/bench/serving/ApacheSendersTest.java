@@ -2,6 +2,7 @@ package dev.asnet.bench.serving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,11 +34,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load test's HTTP client: against a scripted server (Content-Length, chunked, connection
- * close, a connection dropped while idle) and against a real {@link ModelServer}, where its
- * answers must be byte for byte what the JDK's HttpClient gets.
+ * The load test's default client ({@link ApacheSenders}): against a scripted server
+ * (Content-Length, chunked, connection close, a connection dropped after a request, a truncated
+ * answer) and against a real {@link ModelServer}, where its answers must be byte for byte what the
+ * JDK's HttpClient gets.
  */
-class LoopbackHttpClientTest {
+class ApacheSendersTest {
     /**
      * A server on loopback answering each request on a connection with the next scripted
      * response; after a script entry of null it closes the connection without answering.
@@ -100,9 +103,8 @@ class LoopbackHttpClientTest {
         }
     }
 
-    static LoopbackHttpClient client(int port, String body) throws IOException {
-        return new LoopbackHttpClient("127.0.0.1", port, "/p", Map.of("Content-Type", "text/plain"),
-                body.getBytes(StandardCharsets.UTF_8));
+    static ServingLoadTest.Payload text(String body) {
+        return new ServingLoadTest.Payload("text", body.getBytes(StandardCharsets.UTF_8), "text/plain", -1);
     }
 
     @Test
@@ -113,9 +115,9 @@ class LoopbackHttpClientTest {
         String closing = "HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 2\r\n\r\nno";
         try (Scripted server = new Scripted(List.of(
                 List.of(fixed, chunked, closing),  // three answers on one connection, then it closes
-                Arrays.asList(fixed, (String) null),  // one answer, then dropped while the client is idle
                 List.of(fixed)));
-                LoopbackHttpClient c = client(server.port(), "body!")) {
+                ApacheSenders senders = new ApacheSenders(4)) {
+            ApacheSenders.Sender c = senders.open("127.0.0.1", server.port(), "/p", text("body!"));
             assertEquals(200, c.send());
             assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), c.body());
             assertEquals("2", c.inferenceHeaderLength());
@@ -124,13 +126,39 @@ class LoopbackHttpClientTest {
             assertNull(c.inferenceHeaderLength());
             assertEquals(404, c.send());
             assertArrayEquals("no".getBytes(StandardCharsets.UTF_8), c.body());
+            assertEquals(1, senders.connectionsOpened());
             assertEquals(200, c.send());  // a new connection, as the server asked to close
-            assertEquals(200, c.send());  // the server drops it: sent again on a third connection
-            assertEquals(List.of(0, 1, 2), server.connections);
-            assertEquals(6, server.requests.size());
+            assertEquals(2, senders.connectionsOpened());
+            assertEquals(List.of(0, 1), server.connections);
+            assertEquals(4, server.requests.size());
             String first = server.requests.get(0);
-            assertTrue(first.startsWith("POST /p HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"), first);
-            assertTrue(first.contains("Content-Type: text/plain\r\n") && first.endsWith("\r\n\r\nbody!"), first);
+            assertTrue(first.startsWith("POST /p HTTP/1.1\r\n"), first);
+            assertTrue(first.contains("\r\nHost: 127.0.0.1:" + server.port() + "\r\n"), first);
+            assertTrue(first.contains("\r\nContent-Type: text/plain\r\n"), first);
+            assertTrue(first.contains("\r\nContent-Length: 5\r\n") && first.endsWith("\r\n\r\nbody!"), first);
+            // No content decompression asked for, and no User-Agent.
+            String lower = first.toLowerCase(java.util.Locale.ROOT);
+            assertFalse(lower.contains("accept-encoding") || lower.contains("user-agent"), first);
+        }
+    }
+
+    @Test
+    void aDroppedConnectionIsAFailureNotARetry() throws Exception {
+        String fixed = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        try (Scripted server = new Scripted(List.of(
+                Arrays.asList(fixed, (String) null),  // one answer; the next request read, then the connection dropped
+                List.of(fixed)));
+                ApacheSenders senders = new ApacheSenders(4)) {
+            ApacheSenders.Sender c = senders.open("127.0.0.1", server.port(), "/p", text("x"));
+            assertEquals(200, c.send());
+            assertThrows(IOException.class, c::send);  // not sent again on a new connection
+            assertEquals(2, server.requests.size());
+            assertEquals(List.of(0), server.connections);
+            assertEquals(1, senders.connectionsOpened());
+            assertEquals(200, c.send());  // the next request: a new connection, and counted
+            assertEquals(2, senders.connectionsOpened());
+            assertEquals(List.of(0, 1), server.connections);
+            assertEquals(3, server.requests.size());
         }
     }
 
@@ -139,18 +167,27 @@ class LoopbackHttpClientTest {
         try (Scripted server = new Scripted(List.of(
                 List.of("HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nshort"),
                 List.of("garbage\r\n\r\n")));
-                LoopbackHttpClient c = client(server.port(), "x")) {
+                ApacheSenders senders = new ApacheSenders(1)) {
+            ApacheSenders.Sender c = senders.open("127.0.0.1", server.port(), "/p", text("x"));
             assertThrows(IOException.class, c::send);
-            IOException e = assertThrows(IOException.class, c::send);
-            assertTrue(e.getMessage().contains("not an HTTP/1.x status line"), e.getMessage());
+            assertThrows(IOException.class, c::send);
+            assertEquals(2, server.requests.size());
         }
     }
 
     @Test
-    void onlyLoopbackAddresses() {
-        IOException e = assertThrows(IOException.class, () -> new LoopbackHttpClient("192.0.2.1", 80, "/",
-                Map.of(), new byte[0]));
+    void onlyLoopbackAddresses() throws Exception {
+        try (ApacheSenders senders = new ApacheSenders(1)) {
+            IOException e = assertThrows(IOException.class, () -> senders.open("192.0.2.1", 80, "/", text("")));
+            assertTrue(e.getMessage().contains("only sends to a loopback address"), e.getMessage());
+            e = assertThrows(IOException.class, () -> senders.connect("192.0.2.1", 80, 1));
+            assertTrue(e.getMessage().contains("only sends to a loopback address"), e.getMessage());
+        }
+        // The pool's own name resolver refuses too (an address literal: nothing is looked up).
+        UnknownHostException e = assertThrows(UnknownHostException.class,
+                () -> ApacheSenders.LOOPBACK_ONLY.resolve("192.0.2.1"));
         assertTrue(e.getMessage().contains("only sends to a loopback address"), e.getMessage());
+        assertTrue(ApacheSenders.LOOPBACK_ONLY.resolve("127.0.0.1")[0].isLoopbackAddress());
     }
 
     @Test
@@ -164,7 +201,8 @@ class LoopbackHttpClientTest {
         Map<String, ServingLoadTest.Payload> payloads = ServingLoadTest.payloads("input", x);
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (ModelServer server = ModelServer.start(List.of(model), ServerConfig.builder().optPort(0)
-                .optRuntimeOptions(RuntimeOptions.builder().optIntraOpThreads(1).build()).build())) {
+                .optRuntimeOptions(RuntimeOptions.builder().optIntraOpThreads(1).build()).build());
+                ApacheSenders senders = new ApacheSenders(2)) {
             String path = "/v2/models/as-resnet20-16x3-fashion-mnist/infer";
             for (ServingLoadTest.Payload p : payloads.values()) {
                 HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
@@ -172,16 +210,20 @@ class LoopbackHttpClientTest {
                 p.headers().forEach(b::header);
                 HttpResponse<byte[]> expected = jdk.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, expected.statusCode());
-                try (LoopbackHttpClient c = new LoopbackHttpClient("127.0.0.1", server.port(), path, p.headers(),
-                        p.body())) {
-                    for (int i = 0; i < 3; i++) {  // the same connection, reused
-                        assertEquals(200, c.send());
-                        assertArrayEquals(expected.body(), c.body(), p.encoding());
-                        assertEquals(expected.headers().firstValue(InferRequest.HEADER_LENGTH).orElse(null),
-                                c.inferenceHeaderLength());
-                    }
+                ApacheSenders.Sender c = senders.open(server, path, p);
+                for (int i = 0; i < 3; i++) {  // the same pooled connection, reused
+                    assertEquals(200, c.send());
+                    assertArrayEquals(expected.body(), c.body(), p.encoding());
+                    assertEquals(expected.headers().firstValue(InferRequest.HEADER_LENGTH).orElse(null),
+                            c.inferenceHeaderLength());
                 }
             }
+            assertEquals(1, senders.connectionsOpened());
+            // Pre-connecting fills the pool up to the count asked for (one is there already).
+            senders.connect(server, 2);
+            assertEquals(2, senders.connectionsOpened());
+            senders.connect(server, 2);
+            assertEquals(2, senders.connectionsOpened());
             // The binary answer really is binary: a JSON header and 10 floats.
             assertTrue(payloads.get("binary").headerLength() > 0);
         }
