@@ -1,7 +1,6 @@
 #include "active_shift_ops.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "asnet/active_shift.h"
@@ -79,64 +78,20 @@ Ort::Status ActiveShiftGradCpu::Compute(OrtKernelContext* ctx,
   return ParallelFor(ctx, tasks, work);
 }
 
-bool NchwcPlanCache::Entry::Matches(const NchwcGeometry& g, const float* s) const {
-  return c == g.g.c && h == g.g.h && w == g.g.w && sw == g.g.sw && block == g.block &&
-         std::memcmp(shift.data(), s, sizeof(float) * shift.size()) == 0;
-}
-
 std::shared_ptr<const NchwcPlanCache::Entry> NchwcPlanCache::Get(Isa isa, const NchwcGeometry& g,
                                                                   const float* shift, std::string* error) {
   // Empty tensors have no plans (their sizes need not fit int64, and nothing is computed).
   const bool plannable = NchwcPlannable(g.block) && !g.g.empty();
+  const PlanCache<NchwcBlockPlan>::Key key{g.g.c, g.g.h, g.g.w, g.g.sw, g.block};
   if (plannable) {
-    std::shared_ptr<const Entry> hit = Find(g, shift);
+    std::shared_ptr<const Entry> hit = cache_.Find(key, shift);
     if (hit != nullptr) return hit;  // the same bytes passed CheckShiftValues when cached
   }
   *error = CheckShiftValues(kNchwcOp, shift, g.g.c);
   if (!error->empty() || !plannable) return nullptr;
-  return Build(isa, g, shift);
-}
-
-std::shared_ptr<const NchwcPlanCache::Entry> NchwcPlanCache::Find(const NchwcGeometry& g,
-                                                                   const float* shift) const {
-  std::shared_ptr<const Entry> e;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    e = entry_;
-  }
-  // Compared outside the lock: the entry is immutable and kept alive by e.
-  return e != nullptr && e->Matches(g, shift) ? e : nullptr;
-}
-
-std::shared_ptr<const NchwcPlanCache::Entry> NchwcPlanCache::Build(Isa isa, const NchwcGeometry& g,
-                                                                    const float* shift) {
-  // C > 0 here (the op returns early on empty tensors); 2*C floats are in memory, so the sizes fit.
-  const size_t floats = static_cast<size_t>(2 * g.g.c);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    // Only changed values count toward the limit: a new image size with the same shift (a model
-    // with dynamic H, W) is a new geometry, not a sign of a shift fed per run.
-    const bool values_changed =
-        entry_ != nullptr && (entry_->shift.size() != floats ||
-                              std::memcmp(entry_->shift.data(), shift, sizeof(float) * floats) != 0);
-    if (values_changed && value_rebuilds_ >= kMaxValueRebuilds) return nullptr;
-    if (values_changed) ++value_rebuilds_;
-  }
-  // Built outside the lock into memory only this thread sees; concurrent builders each make
-  // their own and the last one published stays.
-  auto e = std::make_shared<Entry>();
-  e->c = g.g.c;
-  e->h = g.g.h;
-  e->w = g.g.w;
-  e->sw = g.g.sw;
-  e->block = g.block;
-  e->shift.assign(shift, shift + floats);
-  e->plans.resize(static_cast<size_t>(g.blocks));
-  ActiveShiftNchwcMakePlans(isa, g, e->shift.data(), e->plans.data());
-  std::shared_ptr<const Entry> published = std::move(e);
-  std::lock_guard<std::mutex> lock(mu_);
-  entry_ = published;
-  return published;
+  // C > 0 here (non-empty); 2*C floats are in memory, so the sizes fit.
+  return cache_.Build(key, shift, static_cast<size_t>(2 * g.g.c), static_cast<size_t>(g.blocks),
+                      [&](const float* s, NchwcBlockPlan* plans) { ActiveShiftNchwcMakePlans(isa, g, s, plans); });
 }
 
 void ActiveShiftNchwcCpu::InferShapes(OrtShapeInferContext* ctx) {

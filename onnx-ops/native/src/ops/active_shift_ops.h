@@ -7,7 +7,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 
 #include "kernel_io.h"
 #include "op_contract.h"
+#include "plan_cache.h"
 
 namespace asnet {
 
@@ -39,28 +39,12 @@ struct ActiveShiftGradCpu {
   Strides strides_;
 };
 
-/// The channel-block plans of one ActiveShiftNchwc kernel object, kept between calls. Shifts are
-/// constant initializers in every real model, and on small maps making the plans was about 40% of
-/// a call. The key is the exact shift values (a copy, compared bytewise: no checksum that could
-/// collide, and a graph-input shift may change in a buffer at the same address) plus the sizes a
-/// plan depends on (C, H, W, column stride, b). Comparing 2C floats costs about what the per-call
-/// finiteness check did, which a hit makes unnecessary (the copy was checked when it was cached).
-///
-/// Thread safety: Compute may run concurrently on one kernel object. A cached Entry is immutable
-/// once published; the mutex guards only the shared_ptr (copied out or replaced, never mutated in
-/// place), so a thread keeps using the Entry it took while another publishes a new one, and a new
-/// Entry is always built in memory no other thread can see yet.
+/// The channel-block plans of one ActiveShiftNchwc kernel object, kept between calls (PlanCache:
+/// why, the key, thread safety). Key: the shift values and C, H, W, the column stride and b.
 class NchwcPlanCache {
  public:
-  struct Entry {
-    int64_t c = 0, h = 0, w = 0, sw = 0, block = 0;
-    std::vector<float> shift;            // [C, 2], the values the plans were made from
-    std::vector<NchwcBlockPlan> plans;   // one per channel block
-    bool Matches(const NchwcGeometry& g, const float* s) const;
-  };
-  /// Rebuilds after which a kernel whose shift values keep changing (a shift fed as a graph input)
-  /// stops caching and plans per call: no allocation and copy per call for plans used once.
-  static constexpr int kMaxValueRebuilds = 8;
+  using Entry = PlanCache<NchwcBlockPlan>::Entry;
+  static constexpr int kMaxValueRebuilds = PlanCache<NchwcBlockPlan>::kMaxValueRebuilds;
 
   /// What Compute calls after the shape checks: validates shift (the message in *error, null
   /// returned) unless it equals the cached values, and returns the plans for g and shift, cached or
@@ -68,16 +52,9 @@ class NchwcPlanCache {
   /// that keeps changing): the kernel then plans per call.
   std::shared_ptr<const Entry> Get(Isa isa, const NchwcGeometry& g, const float* shift,
                                    std::string* error);
-  /// The cached entry when it matches g and shift exactly, else null.
-  std::shared_ptr<const Entry> Find(const NchwcGeometry& g, const float* shift) const;
-  /// Makes plans for g and the (validated) shift and publishes them for later calls; null when this
-  /// kernel has seen its shift values change too often (the caller then plans per call).
-  std::shared_ptr<const Entry> Build(Isa isa, const NchwcGeometry& g, const float* shift);
 
  private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const Entry> entry_;  // guarded by mu_
-  int value_rebuilds_ = 0;              // guarded by mu_: builds for changed shift values
+  PlanCache<NchwcBlockPlan> cache_;
 };
 
 /// dev.asnet::ActiveShiftNchwc(X, shift) -> Y for the CPU execution provider: ActiveShift on ONNX

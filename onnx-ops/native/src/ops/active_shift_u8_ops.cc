@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <sstream>
 #include <vector>
 
@@ -49,47 +48,16 @@ std::string CheckU8Inputs(bool nhwc, const std::vector<int64_t>& x, const std::v
   return {};
 }
 
-bool NhwcU8PlanCache::Entry::Matches(const ShiftGeometry& g, const float* s) const {
-  return c == g.c && h == g.h && w == g.w && sw == g.sw &&
-         std::memcmp(shift.data(), s, sizeof(float) * shift.size()) == 0;
-}
-
 std::shared_ptr<const NhwcU8PlanCache::Entry> NhwcU8PlanCache::Get(const char* op, const ShiftGeometry& g,
                                                                     const float* shift, std::string* error) {
-  std::shared_ptr<const Entry> e;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    e = entry_;
-  }
-  // Compared outside the lock: the entry is immutable and kept alive by e. A hit needs no
-  // finiteness check: the same bytes passed it when they were cached.
-  if (e != nullptr && e->Matches(g, shift)) return e;
+  const PlanCache<NhwcU8ChunkPlan>::Key key{g.c, g.h, g.w, g.sw, 0};
+  std::shared_ptr<const Entry> hit = cache_.Find(key, shift);
+  if (hit != nullptr) return hit;  // the same bytes passed CheckShiftValues when cached
   *error = CheckShiftValues(op, shift, g.c);
   if (!error->empty()) return nullptr;
   // C > 0 here (non-empty g); 2*C floats are in memory, so the sizes fit.
-  const size_t floats = static_cast<size_t>(2 * g.c);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    // Only changed values count toward the limit (a new image size is a new geometry).
-    const bool values_changed =
-        entry_ != nullptr && (entry_->shift.size() != floats ||
-                              std::memcmp(entry_->shift.data(), shift, sizeof(float) * floats) != 0);
-    if (values_changed && value_rebuilds_ >= kMaxValueRebuilds) return nullptr;
-    if (values_changed) ++value_rebuilds_;
-  }
-  // Built outside the lock into memory only this thread sees; the last one published stays.
-  auto fresh = std::make_shared<Entry>();
-  fresh->c = g.c;
-  fresh->h = g.h;
-  fresh->w = g.w;
-  fresh->sw = g.sw;
-  fresh->shift.assign(shift, shift + floats);
-  fresh->plans.resize(static_cast<size_t>(NhwcU8Chunks(g.c)));
-  ActiveShiftNhwcU8MakePlans(g, fresh->shift.data(), fresh->plans.data());
-  std::shared_ptr<const Entry> published = std::move(fresh);
-  std::lock_guard<std::mutex> lock(mu_);
-  entry_ = published;
-  return published;
+  return cache_.Build(key, shift, static_cast<size_t>(2 * g.c), static_cast<size_t>(NhwcU8Chunks(g.c)),
+                      [&](const float* s, NhwcU8ChunkPlan* plans) { ActiveShiftNhwcU8MakePlans(g, s, plans); });
 }
 
 template <bool kNhwc>

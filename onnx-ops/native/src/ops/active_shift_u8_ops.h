@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,24 +13,17 @@
 
 #include "kernel_io.h"
 #include "op_contract.h"
+#include "plan_cache.h"
 
 namespace asnet {
 
-/// The channels-last chunk plans of one ActiveShiftNhwcU8 kernel object, kept between calls, as
-/// NchwcPlanCache keeps the float blocked kernel's (see there for the reasons, the key and the
-/// thread safety): on the 7x7 maps of a small network making the plans cost about as much as the
-/// kernel. Key: the exact shift values (a copy, compared bytewise) and C, H, W and the column
-/// stride, the sizes a plan depends on.
+/// The channels-last chunk plans of one ActiveShiftNhwcU8 kernel object, kept between calls
+/// (PlanCache: why, the key, thread safety): on the 7x7 maps of a small network making the plans
+/// cost about as much as the kernel. Key: the shift values and C, H, W and the column stride.
 class NhwcU8PlanCache {
  public:
-  struct Entry {
-    int64_t c = 0, h = 0, w = 0, sw = 0;
-    std::vector<float> shift;             // [C, 2], the values the plans were made from
-    std::vector<NhwcU8ChunkPlan> plans;   // one per 16-channel chunk
-    bool Matches(const ShiftGeometry& g, const float* s) const;
-  };
-  /// Rebuilds after which a kernel whose shift values keep changing stops caching.
-  static constexpr int kMaxValueRebuilds = 8;
+  using Entry = PlanCache<NhwcU8ChunkPlan>::Entry;
+  static constexpr int kMaxValueRebuilds = PlanCache<NhwcU8ChunkPlan>::kMaxValueRebuilds;
 
   /// Validates shift (the message in *error, null returned) unless it equals the cached values,
   /// and returns the plans for g (non-empty) and shift, cached or new; null with no error when
@@ -39,9 +31,7 @@ class NhwcU8PlanCache {
   std::shared_ptr<const Entry> Get(const char* op, const ShiftGeometry& g, const float* shift, std::string* error);
 
  private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const Entry> entry_;  // guarded by mu_
-  int value_rebuilds_ = 0;              // guarded by mu_
+  PlanCache<NhwcU8ChunkPlan> cache_;
 };
 
 /// One uint8 ActiveShift kernel; kNhwc chooses the layout of X and Y.
