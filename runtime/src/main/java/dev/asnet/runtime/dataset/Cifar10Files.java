@@ -19,7 +19,7 @@ import java.util.List;
  * opened, which also checks every file's length and label. A 1-channel view converts the pixels to
  * gray as {@link ImageToTensor#luma} does for any color image.
  */
-final class Cifar10Files implements ImageDataset {
+final class Cifar10Files extends LabeledDataset {
     /** Side of a CIFAR-10 image. */
     static final int SIDE = 32;
     /** Bytes of one record: the label and 3 x 32 x 32 pixels. */
@@ -27,18 +27,13 @@ final class Cifar10Files implements ImageDataset {
 
     private final Path[] files;
     private final int[] first;
-    private final byte[] labels;
-    private final List<String> classNames;
-    private final ImageSize size;
     private final String description;
 
-    private Cifar10Files(Path[] files, int[] first, byte[] labels, List<String> classNames, int channels,
+    private Cifar10Files(Path[] files, int[] first, int[] labels, List<String> classNames, int channels,
             String description) {
+        super(new ImageSize(channels, SIDE, SIDE), labels, classNames);
         this.files = files;
         this.first = first;
-        this.labels = labels;
-        this.classNames = List.copyOf(classNames);
-        this.size = new ImageSize(channels, SIDE, SIDE);
         this.description = description;
     }
 
@@ -72,7 +67,7 @@ final class Cifar10Files implements ImageDataset {
             }
         }
         first[files.size()] = (int) total;
-        byte[] labels = new byte[(int) total];
+        int[] labels = new int[(int) total];
         byte[] record = new byte[RECORD];
         for (int f = 0; f < files.size(); f++) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(files.get(f)), 1 << 16)) {
@@ -86,7 +81,7 @@ final class Cifar10Files implements ImageDataset {
                                 + ", but there are " + classNames.size() + " classes (0.." + (classNames.size() - 1)
                                 + "); not a CIFAR-10 binary file (CIFAR-100's files have two label bytes)");
                     }
-                    labels[i] = record[0];
+                    labels[i] = label;
                 }
             }
         }
@@ -94,28 +89,8 @@ final class Cifar10Files implements ImageDataset {
     }
 
     @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public ImageSize imageSize() {
-        return size;
-    }
-
-    @Override
-    public List<String> classNames() {
-        return classNames;
-    }
-
-    @Override
-    public int label(int index) {
-        return Byte.toUnsignedInt(labels[index]);
-    }
-
-    @Override
     public void read(int index, byte[] dest, int offset) throws IOException {
-        java.util.Objects.checkIndex(index, labels.length);
+        java.util.Objects.checkIndex(index, size());
         int f = Arrays.binarySearch(first, index);
         if (f < 0) {
             f = -f - 2;
@@ -135,7 +110,7 @@ final class Cifar10Files implements ImageDataset {
                 }
             }
         }
-        if (size.channels() == 3) {
+        if (imageSize().channels() == 3) {
             System.arraycopy(px, 0, dest, offset, 3 * plane);
             return;
         }

@@ -13,21 +13,16 @@ import java.util.List;
  * classifies takes, so a trained model sees its training images as {@code asnet predict} later
  * sees the same files.
  */
-final class FolderImages implements ImageDataset {
+final class FolderImages extends LabeledDataset {
     private final List<Path> files;
-    private final int[] labels;
-    private final List<String> classNames;
-    private final ImageSize size;
     private final ImageToTensor toPixels;
     private final long maxPixels;
     private final String description;
 
     FolderImages(List<Path> files, int[] labels, List<String> classNames, ImageSize size, long maxPixels,
             String description) {
+        super(size, labels.clone(), classNames);
         this.files = List.copyOf(files);
-        this.labels = labels.clone();
-        this.classNames = List.copyOf(classNames);
-        this.size = size;
         this.toPixels = new ImageToTensor(InputSpec.unnormalized(size.channels(), size.height(), size.width()));
         this.maxPixels = maxPixels;
         this.description = description;
@@ -44,28 +39,8 @@ final class FolderImages implements ImageDataset {
     }
 
     @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public ImageSize imageSize() {
-        return size;
-    }
-
-    @Override
-    public List<String> classNames() {
-        return classNames;
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[index];
-    }
-
-    @Override
     public void read(int index, byte[] dest, int offset) throws IOException {
-        toPixels.toPixels(ImageFiles.readForInput(files.get(index), size.width(), size.height(), maxPixels), dest,
+        toPixels.toPixels(ImageFiles.readForInput(files.get(index), imageSize().width(), imageSize().height(), maxPixels), dest,
                 offset);
     }
 

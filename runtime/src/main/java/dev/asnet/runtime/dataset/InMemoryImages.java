@@ -15,20 +15,15 @@ import java.util.concurrent.ExecutionException;
  * A dataset whose pixels are held in one byte array: what a dataset that fits in memory is turned
  * into before training, so each image is decoded once rather than once per epoch.
  */
-public final class InMemoryImages implements ImageDataset {
-    private final ImageSize size;
+public final class InMemoryImages extends LabeledDataset {
     private final byte[] pixels;
-    private final int[] labels;
-    private final List<String> classNames;
     private final String description;
     private final List<String> skipped;
 
     private InMemoryImages(ImageSize size, byte[] pixels, int[] labels, List<String> classNames, String description,
             List<String> skipped) {
-        this.size = size;
+        super(size, labels, classNames);
         this.pixels = pixels;
-        this.labels = labels;
-        this.classNames = List.copyOf(classNames);
         this.description = description;
         this.skipped = List.copyOf(skipped);
     }
@@ -148,29 +143,9 @@ public final class InMemoryImages implements ImageDataset {
     }
 
     @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public ImageSize imageSize() {
-        return size;
-    }
-
-    @Override
-    public List<String> classNames() {
-        return classNames;
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[index];
-    }
-
-    @Override
     public void read(int index, byte[] dest, int offset) {
-        Objects.checkIndex(index, labels.length);
-        int per = size.bytes();
+        Objects.checkIndex(index, size());
+        int per = imageSize().bytes();
         System.arraycopy(pixels, index * per, dest, offset, per);
     }
 

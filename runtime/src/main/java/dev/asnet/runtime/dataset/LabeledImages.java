@@ -131,30 +131,10 @@ public final class LabeledImages {
         ImageSize size = new ImageSize(channels, rows(), cols());
         int plane = rows() * cols();
         byte[] px = images.pixels();
-        return new ImageDataset() {
-            @Override
-            public int size() {
-                return labels.length;
-            }
-
-            @Override
-            public ImageSize imageSize() {
-                return size;
-            }
-
-            @Override
-            public List<String> classNames() {
-                return classNames;
-            }
-
-            @Override
-            public int label(int index) {
-                return labels[index];
-            }
-
+        return new LabeledDataset(size, labels, classNames) {
             @Override
             public void read(int index, byte[] dest, int offset) {
-                Objects.checkIndex(index, labels.length);
+                Objects.checkIndex(index, size());
                 for (int c = 0; c < channels; c++) {
                     System.arraycopy(px, index * plane, dest, offset + c * plane, plane);
                 }
