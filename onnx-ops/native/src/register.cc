@@ -240,6 +240,8 @@ struct Ops {
   SelfDescribedOp<asnet::BatchNormReluTrainingGradCpu> batch_norm_relu_grad{asnet::kBatchNormReluGradOp, kCpu};
   SelfDescribedOp<asnet::ReluGradCpu> relu_grad{asnet::kReluGradOp, kCpu};
   SelfDescribedOp<asnet::DepthwiseConvGradCpu> depthwise_grad{asnet::kDepthwiseConvGradOp, kCpu};
+  SelfDescribedOp<asnet::BatchNormReluShiftTrainingCpu> bn_relu_shift{asnet::kBnReluShiftOp, kCpu};
+  SelfDescribedOp<asnet::BatchNormReluShiftTrainingGradCpu> bn_relu_shift_grad{asnet::kBnReluShiftGradOp, kCpu};
 #ifdef ASNET_WITH_CUDA
   ActiveShiftOp<asnet::ActiveShiftCuda, false> forward_cuda{asnet::kForwardOp, kCuda};
   ActiveShiftOp<asnet::ActiveShiftGradCuda, true> grad_cuda{asnet::kGradOp, kCuda};
@@ -247,7 +249,7 @@ struct Ops {
 
   std::vector<const OrtCustomOp*> All() const {
     return {&forward, &grad, &nchwc, &u8, &nhwc_u8, &batch_norm, &batch_norm_grad, &batch_norm_relu_grad,
-            &relu_grad, &depthwise_grad,
+            &relu_grad, &depthwise_grad, &bn_relu_shift, &bn_relu_shift_grad,
 #ifdef ASNET_WITH_CUDA
             &forward_cuda, &grad_cuda,
 #endif

@@ -277,6 +277,7 @@ int main() {
   RunU8KernelTests();
   TestTooOldRuntime();
   RunTrainingKernelTests();
+  RunBnReluShiftTests();
   RunGeometryFuzzTests();
   if (failures) {
     std::printf("%d failure(s)\n", failures);

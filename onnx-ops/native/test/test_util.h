@@ -27,6 +27,9 @@ inline std::vector<asnet::Isa> AvailableIsas() {
 /// The training-kernel tests (training_kernels_test.cc).
 void RunTrainingKernelTests();
 
+/// The fused BN-ReLU-shift training kernels against the separate ones (bn_relu_shift_test.cc).
+void RunBnReluShiftTests();
+
 /// The ActiveShiftNchwc kernel tests (nchwc_kernels_test.cc).
 void RunNchwcKernelTests();
 

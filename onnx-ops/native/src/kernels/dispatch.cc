@@ -6,6 +6,7 @@
 #include "asnet/active_shift.h"
 #include "asnet/active_shift_nchwc.h"
 #include "asnet/batch_norm.h"
+#include "asnet/bn_relu_shift.h"
 #include "asnet/depthwise_conv.h"
 
 namespace asnet {
@@ -20,6 +21,11 @@ namespace asnet {
   void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
                   const float*, const float*, float, float*, float*, float*, int64_t, int64_t); \
   void ReluBack(const float*, const float*, float*, int64_t, int64_t);                        \
+  void BnShiftForward(const ShiftGeometry&, const float*, const float*, const float*, float,     \
+                      const float*, float*, float*, float*, float*, int64_t, int64_t);         \
+  void BnShiftBackward(const ShiftGeometry&, const float*, const float*, const float*,          \
+                       const float*, const float*, const float*, float, const float*, float*,   \
+                       float*, float*, float*, float*, int64_t, int64_t);                       \
   void NchwcForward(const NchwcGeometry&, const float*, const float*, float*, int64_t, int64_t,  \
                     const NchwcBlockPlan*);                                                   \
   void NchwcMakePlans(const NchwcGeometry&, const float*, NchwcBlockPlan*);                  \
@@ -108,6 +114,36 @@ bool ActiveShiftNchwcUsesRing(Isa isa, const NchwcGeometry& g, const NchwcBlockP
     case Isa::kAvx512: return avx512::NchwcUsesRing(g, plan);
     case Isa::kAvx2: return avx2::NchwcUsesRing(g, plan);
     default: return sse2::NchwcUsesRing(g, plan);
+  }
+}
+
+void BnReluShiftForward(Isa isa, const ShiftGeometry& g, const float* x, const float* scale,
+                        const float* bias, float eps, const float* shift, float* y, float* mean,
+                        float* var, float* scratch, int64_t c_begin, int64_t c_end) {
+  switch (isa) {
+    case Isa::kAvx512:
+      return avx512::BnShiftForward(g, x, scale, bias, eps, shift, y, mean, var, scratch, c_begin, c_end);
+    case Isa::kAvx2:
+      return avx2::BnShiftForward(g, x, scale, bias, eps, shift, y, mean, var, scratch, c_begin, c_end);
+    default:
+      return sse2::BnShiftForward(g, x, scale, bias, eps, shift, y, mean, var, scratch, c_begin, c_end);
+  }
+}
+
+void BnReluShiftBackward(Isa isa, const ShiftGeometry& g, const float* dy, const float* x,
+                         const float* scale, const float* bias, const float* mean, const float* var,
+                         float eps, const float* shift, float* dx, float* dscale, float* dbias,
+                         float* dshift, float* scratch, int64_t c_begin, int64_t c_end) {
+  switch (isa) {
+    case Isa::kAvx512:
+      return avx512::BnShiftBackward(g, dy, x, scale, bias, mean, var, eps, shift, dx, dscale, dbias, dshift,
+                                     scratch, c_begin, c_end);
+    case Isa::kAvx2:
+      return avx2::BnShiftBackward(g, dy, x, scale, bias, mean, var, eps, shift, dx, dscale, dbias, dshift,
+                                   scratch, c_begin, c_end);
+    default:
+      return sse2::BnShiftBackward(g, dy, x, scale, bias, mean, var, eps, shift, dx, dscale, dbias, dshift,
+                                   scratch, c_begin, c_end);
   }
 }
 

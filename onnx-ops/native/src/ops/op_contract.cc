@@ -206,10 +206,10 @@ std::string CheckShiftValues(const char* op, const float* shift, int64_t channel
   return os.str();
 }
 
-void InferShapes(OrtShapeInferContext* raw, bool grad) {
+void InferShiftShapes(OrtShapeInferContext* raw, const ShiftShapes& rule) {
   try {
     Ort::ShapeInferContext ctx(&Ort::GetApi(), raw);
-    if (ctx.GetInputCount() != (grad ? 3u : 2u)) return;
+    if (ctx.GetInputCount() != rule.inputs) return;
     std::vector<int64_t> strides = {1, 1};
     const OrtOpAttr* attr = nullptr;
     OrtStatus* st = Ort::GetApi().ShapeInferContext_GetAttribute(raw, kStridesAttr, &attr);
@@ -219,11 +219,11 @@ void InferShapes(OrtShapeInferContext* raw, bool grad) {
       strides = ctx.GetAttrInts(kStridesAttr);
     }
     if (!ValidateStrideValues(strides).empty()) return;
-    const auto& x = ctx.GetInputShape(grad ? 1 : 0);
-    const auto& shift = ctx.GetInputShape(grad ? 2 : 1);
+    const auto& x = ctx.GetInputShape(rule.x);
+    const auto& shift = ctx.GetInputShape(rule.shift);
     if (x.size() != 4 || shift.size() != 2) return;
     Ort::ShapeInferContext::Shape out = x;
-    for (int axis = 0; axis < 2 && !grad; ++axis) {  // dX has X's shape
+    for (int axis = 0; axis < 2 && rule.shifted; ++axis) {  // a gradient dX has X's shape
       const auto& d = x[2 + axis];
       const int64_t s = strides[axis];
       if (d.IsInt() && d.AsInt() >= 0) {
@@ -234,10 +234,17 @@ void InferShapes(OrtShapeInferContext* raw, bool grad) {
       }
     }
     Ort::Status set = ctx.SetOutputShape(0, out);
-    if (set.IsOK() && grad) set = ctx.SetOutputShape(1, shift);
+    for (size_t o : rule.channel_outputs) {
+      if (set.IsOK()) set = ctx.SetOutputShape(o, Ort::ShapeInferContext::Shape{x[1]});
+    }
+    if (set.IsOK() && rule.shift_output >= 0) set = ctx.SetOutputShape(static_cast<size_t>(rule.shift_output), shift);
   } catch (const std::exception&) {
     // Leave the outputs unset: the kernel reports the problem when it is created.
   }
+}
+
+void InferShapes(OrtShapeInferContext* raw, bool grad) {
+  InferShiftShapes(raw, grad ? ShiftShapes{3, 1, 2, false, {}, 1} : ShiftShapes{2, 0, 1, true, {}, -1});
 }
 
 std::string CheckDeclaredInputs(const OrtKernelInfo* info, bool grad) {

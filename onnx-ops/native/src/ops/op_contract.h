@@ -32,6 +32,9 @@ inline constexpr const char* kReluGradOp = "ReluGrad";
 inline constexpr const char* kBatchNormReluGradOp = "BatchNormReluTrainingGrad";
 /// The gradients of a depthwise Conv (asnet/depthwise_conv.h), for training graphs.
 inline constexpr const char* kDepthwiseConvGradOp = "DepthwiseConvGrad";
+/// ActiveShift(relu(BatchNormTraining(X))) in one op, and its gradient (asnet/bn_relu_shift.h).
+inline constexpr const char* kBnReluShiftOp = "BatchNormReluShiftTraining";
+inline constexpr const char* kBnReluShiftGradOp = "BatchNormReluShiftTrainingGrad";
 /// Attribute of the ActiveShift ops: two ints (along H, W), each >= 1; absent means [1, 1].
 inline constexpr const char* kStridesAttr = "strides";
 /// Attribute of ActiveShiftNchwc: the layout's block size, an int > 0 dividing X's channels; required.
@@ -87,6 +90,18 @@ std::string CheckGradInput(const char* op, const std::vector<int64_t>& dy, const
 
 /// Error text naming the first channel with a NaN or infinite shift, or empty.
 std::string CheckShiftValues(const char* op, const float* shift, int64_t channels);
+
+/// Where the shape inference of an op that shifts X finds its inputs and puts its outputs.
+struct ShiftShapes {
+  size_t inputs;                        // the op's input count (other counts infer nothing)
+  size_t x, shift;                      // the inputs X [N, C, H, W] and shift [C, 2]
+  bool shifted;                         // output 0: X's shape shifted by the strides, else X's (dX)
+  std::vector<size_t> channel_outputs;  // outputs of shape [C]
+  int shift_output;                     // an output of shift's shape, or -1
+};
+
+/// Shape inference by a ShiftShapes rule (strides read from the `strides` attribute).
+void InferShiftShapes(OrtShapeInferContext* ctx, const ShiftShapes& rule);
 
 /// Shape inference for both ops (output 0 like Y or dX; output 1 like shift for the gradient).
 /// ONNX Runtime ignores a status returned from shape inference, so invalid inputs simply get no

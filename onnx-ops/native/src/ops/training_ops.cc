@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "asnet/batch_norm.h"
+#include "asnet/bn_relu_shift.h"
 #include "parallel.h"
 
 namespace asnet {
@@ -29,9 +30,9 @@ std::string SameShape(const char* what, const Dims& shape, const char* like, con
 }
 
 // Declared-shape checks at kernel creation: input count, and the rank of the per-channel inputs
-// where the model declares one.
+// [first_per_channel, end_per_channel) (default: to the last input) where the model declares one.
 std::string CheckDeclared(const OrtKernelInfo* info, const std::vector<const char*>& inputs,
-                          size_t first_per_channel) {
+                          size_t first_per_channel, size_t end_per_channel = SIZE_MAX) {
   try {
     Ort::ConstKernelInfo ki(info);
     if (ki.GetInputCount() != inputs.size()) {
@@ -40,7 +41,7 @@ std::string CheckDeclared(const OrtKernelInfo* info, const std::vector<const cha
       return "expects " + std::to_string(inputs.size()) + " inputs (" + names + "), got " +
              std::to_string(ki.GetInputCount());
     }
-    for (size_t i = first_per_channel; i < inputs.size(); ++i) {
+    for (size_t i = first_per_channel; i < std::min(end_per_channel, inputs.size()); ++i) {
       const Dims d = ki.GetInputTypeInfo(i).GetTensorTypeAndShapeInfo().GetShape();
       if (d.size() > 1) {
         return std::string("input '") + inputs[i] + "' must have rank 1 [C], but the model declares " +
@@ -436,6 +437,151 @@ Ort::Status DepthwiseConvGradCpu::Compute(OrtKernelContext* ctx, const InputTens
     std::vector<double> acc(static_cast<size_t>(g.kh * g.kw));
     std::vector<float> scratch(static_cast<size_t>(g.scratch_floats()));
     DepthwiseConvBackward(isa, g, gy, in, filt, gx, gw, acc.data(), scratch.data(), begin, end);
+  });
+}
+
+// ---- BatchNormReluShiftTraining ----------------------------------------------------------
+
+namespace {
+
+// The checks both BN-ReLU-shift ops make on X, scale, B and shift (X [N, C, H, W], shift [C, 2]
+// of finite values, scale and B [C]); fills g.
+std::string CheckBnShiftInputs(const char* op, const InputTensor& x, const InputTensor& scale,
+                               const InputTensor& bias, const InputTensor& shift, const Strides& s,
+                               ShiftGeometry* g) {
+  std::string bad = CheckForwardInputs(op, x.Shape(), shift.Shape(), s, g);
+  if (bad.empty()) bad = PerChannel("scale", scale.Shape(), g->c, x.Shape());
+  if (bad.empty()) bad = PerChannel("B", bias.Shape(), g->c, x.Shape());
+  if (bad.empty()) bad = CheckShiftValues(op, shift.Data(), g->c);
+  return bad;
+}
+
+// Work per channel for task sizing (saturated: it only sizes tasks).
+int64_t ChannelWork(const ShiftGeometry& g, int64_t passes) {
+  int64_t w = 0;
+  if (__builtin_mul_overflow(g.n, std::max(g.in_plane(), g.out_plane()), &w) ||
+      __builtin_mul_overflow(w, passes, &w)) {
+    return INT64_MAX;
+  }
+  return w;
+}
+
+}  // namespace
+
+void BatchNormReluShiftTrainingCpu::InferShapes(OrtShapeInferContext* ctx) {
+  InferShiftShapes(ctx, ShiftShapes{4, 0, 3, true, {1, 2}, -1});
+}
+
+std::string BatchNormReluShiftTrainingCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
+  const Epsilon e = ReadEpsilon(api, info, kName);
+  if (!e.error.empty()) return e.error;
+  const Strides s = ReadStrides(api, info, kName);
+  if (!s.error.empty()) return s.error;
+  return WithOp(kName, CheckDeclared(info, {"X", "scale", "B", "shift"}, 1, 3));
+}
+
+BatchNormReluShiftTrainingCpu::BatchNormReluShiftTrainingCpu(const OrtApi* api, const OrtKernelInfo* info)
+    : eps_(ReadEpsilon(api, info, kName)), strides_(ReadStrides(api, info, kName)) {}
+
+Ort::Status BatchNormReluShiftTrainingCpu::Compute(OrtKernelContext* ctx, const InputTensor& x,
+                                                   const InputTensor& scale, const InputTensor& bias,
+                                                   const InputTensor& shift, OutputTensor& y,
+                                                   OutputTensor& mean, OutputTensor& var) {
+  if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!x || !scale || !bias || !shift) return Fail(kName, "expects 4 inputs (X, scale, B, shift)");
+  ShiftGeometry g;
+  const std::string bad = CheckBnShiftInputs(kName, x, scale, bias, shift, strides_, &g);
+  if (!bad.empty()) return Fail(kName, bad);
+
+  float* out = y.Allocate({g.n, g.c, g.oh, g.ow});
+  float* m = mean.Allocate({g.c});
+  float* v = var.Allocate({g.c});
+  if (g.c == 0) return Ort::Status(nullptr);
+  if (g.empty()) {  // channels without values: mean 0 and var 0, as BatchNormTraining
+    std::fill(m, m + g.c, 0.0f);
+    std::fill(v, v + g.c, 0.0f);
+    return Ort::Status(nullptr);
+  }
+  const float* in = x.Data();
+  const float* sc = scale.Data();
+  const float* b = bias.Data();
+  const float* s = shift.Data();
+  const Isa isa = DetectIsa();
+  const float eps = eps_.value;
+  return ParallelForRanges(ctx, g.c, ChannelWork(g, 2), [&](int64_t begin, int64_t end) {
+    std::vector<float> scratch(static_cast<size_t>(BnReluShiftScratchFloats(g, false)));
+    BnReluShiftForward(isa, g, in, sc, b, eps, s, out, m, v, scratch.data(), begin, end);
+  });
+}
+
+// ---- BatchNormReluShiftTrainingGrad ------------------------------------------------------
+
+void BatchNormReluShiftTrainingGradCpu::InferShapes(OrtShapeInferContext* ctx) {
+  InferShiftShapes(ctx, ShiftShapes{7, 1, 6, false, {1, 2}, 3});
+}
+
+std::string BatchNormReluShiftTrainingGradCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
+  const Epsilon e = ReadEpsilon(api, info, kName);
+  if (!e.error.empty()) return e.error;
+  const Strides s = ReadStrides(api, info, kName);
+  if (!s.error.empty()) return s.error;
+  return WithOp(kName, CheckDeclared(info, {"dY", "X", "scale", "B", "mean", "var", "shift"}, 2, 6));
+}
+
+BatchNormReluShiftTrainingGradCpu::BatchNormReluShiftTrainingGradCpu(const OrtApi* api,
+                                                                     const OrtKernelInfo* info)
+    : eps_(ReadEpsilon(api, info, kName)), strides_(ReadStrides(api, info, kName)) {}
+
+Ort::Status BatchNormReluShiftTrainingGradCpu::Compute(
+    OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x, const InputTensor& scale,
+    const InputTensor& bias, const InputTensor& mean, const InputTensor& var, const InputTensor& shift,
+    OutputTensor& dx, OutputTensor& dscale, OutputTensor& dbias, OutputTensor& dshift) {
+  if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!strides_.error.empty()) return Ort::Status(strides_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!dy || !x || !scale || !bias || !mean || !var || !shift) {
+    return Fail(kName, "expects 7 inputs (dY, X, scale, B, mean, var, shift)");
+  }
+  ShiftGeometry g;
+  std::string bad = CheckBnShiftInputs(kName, x, scale, bias, shift, strides_, &g);
+  if (bad.empty()) bad = CheckGradInput(kName, dy.Shape(), g, strides_);
+  if (bad.empty()) bad = PerChannel("mean", mean.Shape(), g.c, x.Shape());
+  if (bad.empty()) bad = PerChannel("var", var.Shape(), g.c, x.Shape());
+  if (bad.empty()) {
+    const int64_t c = FirstInvalidVariance(var.Data(), eps_.value, g.c);
+    if (c >= 0) {
+      std::ostringstream os;
+      os << "input 'var' of channel " << c << " is " << var.Data()[c]
+         << ": var + epsilon must be a finite number > 0";
+      bad = os.str();
+    }
+  }
+  if (!bad.empty()) return Fail(kName, bad);
+
+  float* gx = dx.Allocate({g.n, g.c, g.h, g.w});
+  float* gs = dscale.Allocate({g.c});
+  float* gb = dbias.Allocate({g.c});
+  float* gsh = dshift.Allocate({g.c, 2});
+  if (g.c == 0) return Ort::Status(nullptr);
+  if (g.empty()) {  // nothing flows back: every gradient is zero
+    std::fill(gs, gs + g.c, 0.0f);
+    std::fill(gb, gb + g.c, 0.0f);
+    std::fill(gsh, gsh + 2 * g.c, 0.0f);
+    return Ort::Status(nullptr);
+  }
+  const float* gy = dy.Data();
+  const float* in = x.Data();
+  const float* sc = scale.Data();
+  const float* b = bias.Data();
+  const float* m = mean.Data();
+  const float* v = var.Data();
+  const float* s = shift.Data();
+  const Isa isa = DetectIsa();
+  const float eps = eps_.value;
+  // Tasks own whole channels: each channel's sums are one task's, whatever the thread count.
+  return ParallelForRanges(ctx, g.c, ChannelWork(g, 4), [&](int64_t begin, int64_t end) {
+    std::vector<float> scratch(static_cast<size_t>(BnReluShiftScratchFloats(g, true)));
+    BnReluShiftBackward(isa, g, gy, in, sc, b, m, v, eps, s, gx, gs, gb, gsh, scratch.data(), begin, end);
   });
 }
 

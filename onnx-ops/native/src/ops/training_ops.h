@@ -138,4 +138,40 @@ struct DepthwiseConvGradCpu {
   Pads pads_;
 };
 
+/// dev.asnet::BatchNormReluShiftTraining on the CPU: ActiveShift(relu(BatchNormTraining(X))) in
+/// one op (X, scale, B, shift) -> (Y, mean, var), attributes epsilon and strides. The rectified
+/// activation is never stored; the gradient op recomputes it from X and the statistics.
+struct BatchNormReluShiftTrainingCpu {
+  static constexpr const char* kName = kBnReluShiftOp;
+  static void InferShapes(OrtShapeInferContext* ctx);
+  static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
+
+  BatchNormReluShiftTrainingCpu(const OrtApi* api, const OrtKernelInfo* info);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& x, const InputTensor& scale,
+                      const InputTensor& bias, const InputTensor& shift, OutputTensor& y,
+                      OutputTensor& mean, OutputTensor& var);
+
+ private:
+  Epsilon eps_;
+  Strides strides_;
+};
+
+/// dev.asnet::BatchNormReluShiftTrainingGrad on the CPU: (dY, X, scale, B, mean, var, shift) ->
+/// (dX, dscale, dB, dshift), the exact gradient of BatchNormReluShiftTraining given its statistics.
+struct BatchNormReluShiftTrainingGradCpu {
+  static constexpr const char* kName = kBnReluShiftGradOp;
+  static void InferShapes(OrtShapeInferContext* ctx);
+  static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
+
+  BatchNormReluShiftTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
+                      const InputTensor& scale, const InputTensor& bias, const InputTensor& mean,
+                      const InputTensor& var, const InputTensor& shift, OutputTensor& dx,
+                      OutputTensor& dscale, OutputTensor& dbias, OutputTensor& dshift);
+
+ private:
+  Epsilon eps_;
+  Strides strides_;
+};
+
 }  // namespace asnet

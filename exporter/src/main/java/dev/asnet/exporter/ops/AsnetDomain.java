@@ -94,6 +94,22 @@ public final class AsnetDomain {
      * is > 0. Attribute {@link #EPSILON}. CPU only.
      */
     public static final String BATCH_NORM_RELU_TRAINING_GRAD = "BatchNormReluTrainingGrad";
+    /**
+     * Training graphs' fused op {@code BatchNormReluShiftTraining(X, scale, B, shift) -> (Y, mean,
+     * var)}: {@link #ACTIVE_SHIFT} (attribute {@link #STRIDES}) of {@link #BATCH_NORM_TRAINING} with
+     * {@link #RELU} = 1 (attribute {@link #EPSILON}), X {@code [N, C, H, W]}; the rectified
+     * activation between them is never stored (an ASL block's BN, ReLU and shift, which run on the
+     * largest activations of a step). CPU only.
+     */
+    public static final String BATCH_NORM_RELU_SHIFT_TRAINING = "BatchNormReluShiftTraining";
+    /**
+     * {@code BatchNormReluShiftTrainingGrad(dY, X, scale, B, mean, var, shift) -> (dX, dscale, dB,
+     * dShift)}: the exact gradient of {@link #BATCH_NORM_RELU_SHIFT_TRAINING} given its batch
+     * statistics (the rectified activation recomputed from X exactly as the forward did; dShift summed
+     * over batch and space as {@link #ACTIVE_SHIFT_GRAD}), attributes {@link #EPSILON} and
+     * {@link #STRIDES}. CPU only.
+     */
+    public static final String BATCH_NORM_RELU_SHIFT_TRAINING_GRAD = "BatchNormReluShiftTrainingGrad";
     /** {@code ReluGrad(dY, Y) -> dX}: {@code dX = Y > 0 ? dY : 0} (Y the ReLU's output or input). CPU only. */
     public static final String RELU_GRAD = "ReluGrad";
     /**
@@ -236,6 +252,10 @@ public final class AsnetDomain {
                     List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_RELU_TRAINING_GRAD, List.of("dY", "X", "scale", "B", "mean", "var"),
                     List.of("dX", "dscale", "dB"), List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
+            new OpSpec(BATCH_NORM_RELU_SHIFT_TRAINING, List.of("X", "scale", "B", "shift"), List.of("Y", "mean", "var"),
+                    List.of(EPSILON_SPEC, STRIDES_SPEC), EnumSet.of(Provider.CPU)),
+            new OpSpec(BATCH_NORM_RELU_SHIFT_TRAINING_GRAD, List.of("dY", "X", "scale", "B", "mean", "var", "shift"),
+                    List.of("dX", "dscale", "dB", "dShift"), List.of(EPSILON_SPEC, STRIDES_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(RELU_GRAD, List.of("dY", "Y"), List.of("dX"), List.of(), EnumSet.of(Provider.CPU)),
             new OpSpec(DEPTHWISE_CONV_GRAD, List.of("dY", "X", "W"), List.of("dX", "dW"), List.of(STRIDES_SPEC, PADS_SPEC),
                     EnumSet.of(Provider.CPU)));

@@ -20,10 +20,10 @@ public final class AsnetOpSchemas {
     public static void registerAll(OpRegistry r) {
         r.register(builder(AsnetDomain.ACTIVE_SHIFT_U8).setShapeFunction(AsnetOpSchemas::forwardU8).build());
         r.register(builder(AsnetDomain.ACTIVE_SHIFT)
-                .setShapeFunction(ctx -> List.of(forward(ctx, 0, 1))).build());
+                .setShapeFunction(ctx -> List.of(shiftedOutput(ctx, 0, 1))).build());
         r.register(builder(AsnetDomain.ACTIVE_SHIFT_GRAD)
                 .setShapeFunction(ctx -> {
-                    ValueType y = forward(ctx, 1, 2);
+                    ValueType y = shiftedOutput(ctx, 1, 2);
                     ctx.requireType(0, DataType.FLOAT);
                     Shape dy = ctx.requireRank(0, 4);
                     for (int i = 0; i < 4; i++) {
@@ -72,7 +72,17 @@ public final class AsnetOpSchemas {
         return List.of(new ValueType(DataType.UINT8, Shape.of(x.dim(0), x.dim(1), h, w)));
     }
 
-    private static ValueType forward(NodeContext ctx, int xi, int si) {
+    /**
+     * The output type of ActiveShift on input slots xi (X, float [N, C, H, W]) and si (shift, float
+     * [C, 2]) with the node's strides; fails the node when the inputs do not fit. Also used by
+     * training ops that end in a shift.
+     *
+     * @param ctx the node being inferred
+     * @param xi the slot of X
+     * @param si the slot of shift
+     * @return Y's type
+     */
+    public static ValueType shiftedOutput(NodeContext ctx, int xi, int si) {
         ctx.requireType(xi, DataType.FLOAT);
         ctx.requireType(si, DataType.FLOAT);
         Shape x = ctx.requireRank(xi, 4);

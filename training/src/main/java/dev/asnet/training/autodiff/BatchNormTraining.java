@@ -80,7 +80,6 @@ public final class BatchNormTraining {
             throw new IllegalArgumentException("a ReLU folds into BatchNormalization only with the fused training ops");
         }
         float eps = source.attribute("epsilon").map(Attribute::asFloat).orElse(1e-5f);
-        float momentum = source.attribute("momentum").map(Attribute::asFloat).orElse(0.9f);
         long[] shape = x.shape().toArray();
         long[] axes = BatchNormStatistics.reductionAxes(shape.length);
         long c = shape[1];
@@ -116,6 +115,50 @@ public final class BatchNormTraining {
             entry = new TapeEntry(source.schema(), source.attributes(), Arrays.asList(x, gamma, beta), List.of(y),
                     Map.of(BatchNormStatistics.MEAN, batchMean, BatchNormStatistics.INV_STD, invstd, BatchNormStatistics.SCALE, a));
         }
+        return withRunningUpdate(e, source, entry, n, mean, var, batchMean, batchVar);
+    }
+
+    /**
+     * Emits the training-mode forward of a BatchNormalization node, the ReLU that is its only user
+     * and the ActiveShift that is the ReLU's only user as one {@code
+     * dev.asnet::BatchNormReluShiftTraining} node ({@link TrainingKernels#FUSED} only): the rectified
+     * activation between them is never stored. The tape entry (inputs x, gamma, beta, shift; the
+     * shift's strides among its attributes) has the gradient of all three ops.
+     *
+     * @param e the builder of the training graph
+     * @param source the inference-form BatchNormalization being traced
+     * @param x the input in the training graph, [N, C, H, W]
+     * @param gamma the scale [C]
+     * @param beta the bias [C]
+     * @param mean the running mean input [C]
+     * @param var the running variance input [C]
+     * @param shiftNode the ActiveShift node being folded in (for its strides)
+     * @param shift the shift [C, 2] in the training graph
+     * @return the shifted output, its tape entry and the updated running statistics
+     */
+    public static Result emitWithShift(GraphBuilder e, Node source, Value x, Value gamma, Value beta, Value mean,
+            Value var, Node shiftNode, Value shift) {
+        float eps = source.attribute("epsilon").map(Attribute::asFloat).orElse(1e-5f);
+        Attribute strides = shiftNode.attribute(AsnetDomain.STRIDES)
+                .orElse(Attribute.ofInts(AsnetDomain.STRIDES, 1, 1));
+        Node bn = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING, List.of(x, gamma, beta, shift),
+                Attribute.ofFloat(AsnetDomain.EPSILON, eps), strides);
+        Value batchMean = bn.outputs().get(1);
+        Value batchVar = bn.outputs().get(2);
+        Map<String, Attribute> attributes = new HashMap<>(source.attributes());
+        attributes.put(AsnetDomain.STRIDES, strides);
+        TapeEntry entry = new TapeEntry(source.schema(), attributes, Arrays.asList(x, gamma, beta, shift),
+                List.of(bn.outputs().get(0)), Map.of(BatchNormStatistics.MEAN, batchMean, BatchNormStatistics.VAR, batchVar,
+                        BatchNormStatistics.SHIFT, shift));
+        long[] shape = x.shape().toArray();
+        long n = shape[0] * shape[2] * shape[3];
+        return withRunningUpdate(e, source, entry, n, mean, var, batchMean, batchVar);
+    }
+
+    /** Adds the running-statistics update (n values per channel) to a forward's tape entry. */
+    private static Result withRunningUpdate(GraphBuilder e, Node source, TapeEntry entry, long n, Value mean, Value var,
+            Value batchMean, Value batchVar) {
+        float momentum = source.attribute("momentum").map(Attribute::asFloat).orElse(0.9f);
         float unbias = n > 1 ? (float) n / (n - 1) : 1f;
         Value newMean = e.add(e.scale(mean, momentum), e.scale(batchMean, 1f - momentum));
         Value newVar = e.add(e.scale(var, momentum), e.scale(batchVar, (1f - momentum) * unbias));

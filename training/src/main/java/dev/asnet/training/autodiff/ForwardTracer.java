@@ -4,6 +4,7 @@ import dev.asnet.exporter.ir.Graph;
 import dev.asnet.exporter.ir.InitializerRole;
 import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.GraphBuilder;
 import dev.asnet.training.autodiff.rules.TapeEntry;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import java.util.Set;
  * {@link Backprop}. In training mode every BatchNormalization is emitted with batch statistics
  * ({@link BatchNormTraining}) and its running-statistics update is reported; with the fused
  * training ops, a ReLU that is a BatchNormalization's only user is folded into it (one pass over
- * the activation forward and backward instead of two and three); otherwise nodes are copied as
- * they are (an evaluation graph).
+ * the activation forward and backward instead of two and three), and so is an ActiveShift that is
+ * that ReLU's only user (an ASL block's BN-ReLU-shift: one op, the rectified activation never
+ * stored); otherwise nodes are copied as they are (an evaluation graph).
  */
 public final class ForwardTracer {
     private ForwardTracer() {}
@@ -89,15 +91,22 @@ public final class ForwardTracer {
         // records it on the tape. Copies are unnamed: the training graph's names are generated.
         source.copyNodesInto(e.graph(), map, (n, ins) -> {
             if (folded.contains(n)) {
-                return List.of(ins.get(0)); // its BatchNormalization already applied it
+                return List.of(ins.get(0)); // its BatchNormalization already applied it (the fused output)
             }
             if (training && n.domain().isEmpty() && n.opType().equals("BatchNormalization")) {
                 Node relu = kernels == TrainingKernels.FUSED ? onlyReluUser(source, n) : null;
+                Node shift = relu != null ? onlyShiftUser(source, relu, map) : null;
                 if (relu != null) {
                     folded.add(relu);
                 }
-                BatchNormTraining.Result r = BatchNormTraining.emit(e, n, ins.get(0), ins.get(1), ins.get(2), ins.get(3),
-                        ins.get(4), kernels, relu != null);
+                if (shift != null) {
+                    folded.add(shift);
+                }
+                BatchNormTraining.Result r = shift != null
+                        ? BatchNormTraining.emitWithShift(e, n, ins.get(0), ins.get(1), ins.get(2), ins.get(3), ins.get(4),
+                                shift, map.get(shift.input(1)))
+                        : BatchNormTraining.emit(e, n, ins.get(0), ins.get(1), ins.get(2), ins.get(3), ins.get(4), kernels,
+                                relu != null);
                 tape.add(r.entry());
                 updates.add(new BufferUpdate(n.input(3), r.runningMean()));
                 updates.add(new BufferUpdate(n.input(4), r.runningVar()));
@@ -108,6 +117,21 @@ public final class ForwardTracer {
             return copy.outputs();
         });
         return new Traced(tape, map, updates);
+    }
+
+    /**
+     * The ActiveShift that is the only user of a Relu's output (as its X, not a graph output), with
+     * a 4-D input and a shift already in the training graph (a parameter), or null.
+     */
+    private static Node onlyShiftUser(Graph source, Node relu, Map<Value, Value> map) {
+        Value y = relu.outputs().get(0);
+        if (source.outputs().contains(y) || y.users().size() != 1 || y.shape().rank() != 4) {
+            return null;
+        }
+        Node user = y.users().get(0).node();
+        boolean shift = user.domain().equals(AsnetDomain.DOMAIN) && user.opType().equals(AsnetDomain.ACTIVE_SHIFT)
+                && user.inputs().size() == 2 && user.input(0) == y && user.input(1) != y;
+        return shift && map.containsKey(user.input(1)) ? user : null;
     }
 
     /** The Relu that is the only user of a node's only used output (not a graph output), or null. */

@@ -68,7 +68,7 @@ public final class TrainingOps {
                 .optAttribute("keepdims", INT, Attribute.ofInt("keepdims", 1))
                 .setShapeFunction(ctx -> List.of(reduced(ctx, constantLongs(ctx, 1)))).build());
         r.register(OpSchema.builder("", "Slice").setSinceVersion(13).addInputs("data", "starts", "ends", "axes")
-                .setShapeFunction(TrainingOps::slice).build());
+                .optInputs("steps").setShapeFunction(TrainingOps::slice).build());
         r.register(OpSchema.builder("", "OneHot").setSinceVersion(11).addInputs("indices", "depth", "values")
                 .optAttribute("axis", INT, Attribute.ofInt("axis", -1))
                 .setShapeFunction(ctx -> {
@@ -101,6 +101,24 @@ public final class TrainingOps {
                     ValueType perChannel = perChannel(ctx, 1, 2, 3, 4, 5);
                     sameShape(ctx, 0, 1);
                     return List.of(ctx.input(1).type(), perChannel, perChannel);
+                }).build());
+        r.register(AsnetOpSchemas.builder(AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING)
+                .setShapeFunction(ctx -> {
+                    ValueType perChannel = perChannel(ctx, 0, 1, 2);
+                    return List.of(AsnetOpSchemas.shiftedOutput(ctx, 0, 3), perChannel, perChannel);
+                }).build());
+        r.register(AsnetOpSchemas.builder(AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING_GRAD)
+                .setShapeFunction(ctx -> {
+                    ValueType perChannel = perChannel(ctx, 1, 2, 3, 4, 5);
+                    Shape y = AsnetOpSchemas.shiftedOutput(ctx, 1, 6).shape();
+                    ctx.requireType(0, DataType.FLOAT);
+                    Shape dy = ctx.requireRank(0, 4);
+                    for (int i = 0; i < 4; i++) {
+                        if (!dy.dim(i).compatible(y.dim(i))) {
+                            throw ctx.fail("dY has shape " + dy + " but the forward output is " + y);
+                        }
+                    }
+                    return List.of(ctx.input(1).type(), perChannel, perChannel, ctx.input(6).type());
                 }).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.DEPTHWISE_CONV_GRAD)
                 .setShapeFunction(TrainingOps::depthwiseConvGrad).build());
@@ -199,13 +217,18 @@ public final class TrainingOps {
         long[] starts = constantLongs(ctx, 1);
         long[] ends = constantLongs(ctx, 2);
         long[] axes = constantLongs(ctx, 3);
+        long[] steps = ctx.inputCount() > 4 ? constantLongs(ctx, 4) : null;
         List<Dim> dims = new ArrayList<>(in.dims());
         for (int i = 0; i < axes.length; i++) {
             int ax = (int) axes[i];
             long size = in.dim(ax).value();
             long s = Math.max(0, Math.min(size, starts[i]));
             long e = Math.max(s, Math.min(size, ends[i]));
-            dims.set(ax, Dim.of(e - s));
+            long step = steps == null ? 1 : steps[i];
+            if (step < 1) {
+                throw ctx.fail("Slice steps must be >= 1 here, got " + step);
+            }
+            dims.set(ax, Dim.of((e - s + step - 1) / step));
         }
         return List.of(new ValueType(ctx.input(0).dataType(), Shape.of(dims)));
     }

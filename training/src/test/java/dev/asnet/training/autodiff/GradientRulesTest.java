@@ -38,6 +38,15 @@ class GradientRulesTest {
     }
 
     @Test
+    void conv1x1WithUnequalStridesAndMoreOutputChannels() throws Exception {
+        // Strided 1x1 dW is a batched product over the pixels the conv reads (Slice with steps);
+        // here with fewer input than output channels, the other branch of that product.
+        new GradientCheck().input("x", random(8, 2 * 2 * 7 * 5, 0), 2, 2, 7, 5)
+                .input("w", random(9, 5 * 2, 0), 5, 2, 1, 1)
+                .run((b, in) -> b.conv(null, in.get("x"), in.get("w"), null, ConvOptions.builder().optStrides(3, 2).build()));
+    }
+
+    @Test
     void depthwiseStridedConv() throws Exception {
         new GradientCheck().input("x", random(6, 2 * 4 * 7 * 6, 0), 2, 4, 7, 6)
                 .input("w", random(7, 4 * 9, 0), 4, 1, 3, 3)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ir.Node;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.models.ModelZoo;
 import dev.asnet.training.autodiff.SgdOptions;
@@ -45,6 +46,27 @@ class FusedKernelsTest {
     }
 
     @Test
+    void everyShiftAfterABatchNormReluIsFoldedIntoIt() {
+        // In an AS-ResNet block the ASL follows BN-ReLU: the three become one op forward and one
+        // backward, and no separate ActiveShift, ActiveShiftGrad or rectified activation is left.
+        Model m = ModelZoo.build("as-resnet20-16x1", ModelConfig.fashionMnist());
+        long shifts = m.graph().nodes().stream().filter(n -> n.opType().equals(AsnetDomain.ACTIVE_SHIFT)).count();
+        assertTrue(shifts > 0);
+        TrainingGraph fused = TrainingGraphBuilder.trainingStep(m, 4, SgdOptions.reference(), TrainingKernels.FUSED);
+        Map<String, Long> ops = fused.model().graph().nodes().stream()
+                .collect(Collectors.groupingBy(Node::opType, Collectors.counting()));
+        assertEquals(shifts, ops.get(AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING), ops.toString());
+        assertEquals(shifts, ops.get(AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING_GRAD), ops.toString());
+        assertTrue(!ops.containsKey(AsnetDomain.ACTIVE_SHIFT) && !ops.containsKey(AsnetDomain.ACTIVE_SHIFT_GRAD),
+                ops.toString());
+        // The standard form keeps the ops apart (it is the reference the fused form is compared with).
+        TrainingGraph standard = TrainingGraphBuilder.trainingStep(m, 4, SgdOptions.reference(), TrainingKernels.STANDARD);
+        Map<String, Long> stdOps = standard.model().graph().nodes().stream()
+                .collect(Collectors.groupingBy(Node::opType, Collectors.counting()));
+        assertEquals(shifts, stdOps.get(AsnetDomain.ACTIVE_SHIFT_GRAD), stdOps.toString());
+    }
+
+    @Test
     void tinyNetMatchesStandardOps() throws Exception {
         compare(TinyNet.build(3), 8, 4, 2e-3);
     }
@@ -54,8 +76,10 @@ class FusedKernelsTest {
         // Every block kind: identity and strided AS-ResNet blocks, the BN-ReLU head.
         Model m = ModelZoo.build("as-resnet20-16x1", ModelConfig.fashionMnist());
         // Batches of 4 give BN statistics over few values (196 at 7x7), whose rounding 1/std
-        // amplifies: the two forms agree to a few 1e-3 of each update's norm.
-        compare(m, 4, 3, 5e-3);
+        // amplifies, and a pre-activation within rounding of 0 may pass one form's ReLU and not
+        // the other's: the two forms agree to a few 1e-3 of each update's norm (5.0e-3 seen on one
+        // BN bias); 1e-2 still fails any wrong gradient (those are off by O(1)).
+        compare(m, 4, 3, 1e-2);
     }
 
     @Test

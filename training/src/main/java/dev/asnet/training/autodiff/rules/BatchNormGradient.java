@@ -21,7 +21,9 @@ import java.util.List;
  * When the forward was the fused {@code dev.asnet::BatchNormTraining} (its tape entry saved the batch
  * variance), one {@code dev.asnet::BatchNormTrainingGrad} node computes all three in two passes;
  * when that forward also folded the following ReLU, {@code dev.asnet::BatchNormReluTrainingGrad}
- * does, masking dY where the ReLU blocked (the ReLU has no gradient step of its own).
+ * does, masking dY where the ReLU blocked (the ReLU has no gradient step of its own); when it also
+ * folded the ActiveShift after that ReLU, {@code dev.asnet::BatchNormReluShiftTrainingGrad} gives the
+ * gradients of x, gamma, beta and the shift (input 3 of the tape entry) at once.
  */
 public final class BatchNormGradient implements GradientRule {
     /** Creates the rule. */
@@ -35,6 +37,20 @@ public final class BatchNormGradient implements GradientRule {
         Value x = t.input(0);
         Value mean = t.saved().get(BatchNormStatistics.MEAN);
         Value batchVar = t.saved().get(BatchNormStatistics.VAR);
+        Value shift = t.saved().get(BatchNormStatistics.SHIFT);
+        if (shift != null) {
+            float eps = t.floatAttr("epsilon", 1e-5f);
+            long[] strides = t.intsAttr(AsnetDomain.STRIDES, new long[] {1, 1});
+            Node grad = e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING_GRAD,
+                    List.of(dy, x, t.input(1), t.input(2), mean, batchVar, shift), Attribute.ofFloat(AsnetDomain.EPSILON, eps),
+                    Attribute.ofInts(AsnetDomain.STRIDES, strides));
+            for (int i = 0; i < 4; i++) {
+                if (ctx.needsGrad(i)) {
+                    ctx.addInputGrad(i, grad.outputs().get(i));
+                }
+            }
+            return;
+        }
         if (batchVar != null) {
             float eps = t.floatAttr("epsilon", 1e-5f);
             boolean relu = t.saved().containsKey(BatchNormStatistics.RELU_OUTPUT);

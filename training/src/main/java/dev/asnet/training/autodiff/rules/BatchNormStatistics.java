@@ -29,6 +29,12 @@ public final class BatchNormStatistics {
      * its presence tells the gradient rule to emit {@code dev.asnet::BatchNormReluTrainingGrad}.
      */
     public static final String RELU_OUTPUT = "relu";
+    /**
+     * Saved value of the fused form with a folded ReLU and ActiveShift only: the shift [C, 2] (also
+     * the entry's input 3, with the shift's strides among the entry's attributes); its presence
+     * tells the gradient rule to emit {@code dev.asnet::BatchNormReluShiftTrainingGrad}.
+     */
+    public static final String SHIFT = "shift";
 
     private BatchNormStatistics() {}
 
