@@ -42,4 +42,26 @@ Ort::Status ParallelForRanges(OrtKernelContext* ctx, int64_t items, int64_t floa
   return ParallelFor(ctx, tasks, work);
 }
 
+// The batch-normalization kernels walk chunks of about this many floats of channels batch-outer
+// (kChunkBytes in kernels/batch_norm_channel.inc); their tasks are at most one chunk.
+inline constexpr int64_t kChannelChunkFloats = 1 << 17;
+// ... and, where there are channels enough, at least this many tasks, for the intra-op threads.
+inline constexpr int64_t kMinChannelTasks = 8;
+
+// Runs fn(begin, end) over [0, channels) for the batch-normalization kernels: a task of the
+// default size would hold only a few channels of a small map, and the kernel would walk each
+// channel's planes one by one again (a wait on memory per plane).
+template <typename RangeFn>
+Ort::Status ParallelForChannelChunks(OrtKernelContext* ctx, int64_t channels, int64_t floats_per_channel,
+                                     RangeFn&& fn) {
+  const int64_t chunk = std::max<int64_t>(1, kChannelChunkFloats / std::max<int64_t>(1, floats_per_channel));
+  const int64_t per_task = std::max<int64_t>(1, std::min(chunk, CeilDiv(channels, kMinChannelTasks)));
+  const int64_t tasks = CeilDiv(channels, per_task);
+  auto work = [&](int64_t t) {
+    const int64_t begin = t * per_task;
+    fn(begin, std::min(channels, begin + per_task));
+  };
+  return ParallelFor(ctx, tasks, work);
+}
+
 }  // namespace asnet

@@ -170,7 +170,7 @@ Ort::Status BatchNormTrainingCpu::Compute(OrtKernelContext* ctx, const InputTens
   const Isa isa = DetectIsa();
   const float eps = eps_.value;
   const bool relu = relu_.value;
-  return ParallelForRanges(ctx, g.c, g.count(), [&](int64_t begin, int64_t end) {
+  return ParallelForChannelChunks(ctx, g.c, g.count(), [&](int64_t begin, int64_t end) {
     BatchNormTrainingForward(isa, g, in, sc, b, eps, relu, out, m, v, begin, end);
   });
 }
@@ -225,7 +225,7 @@ Ort::Status BnGrad(OrtKernelContext* ctx, const char* op, float eps, const Input
   const float* m = mean.Data();
   const float* v = var.Data();
   const Isa isa = DetectIsa();
-  return ParallelForRanges(ctx, g.c, 2 * g.count(), [&](int64_t begin, int64_t end) {
+  return ParallelForChannelChunks(ctx, g.c, g.count(), [&](int64_t begin, int64_t end) {
     BatchNormTrainingBackward(isa, g, gy, in, sc, b, m, v, eps, gx, gs, gb, begin, end);
   });
 }
@@ -456,16 +456,6 @@ std::string CheckBnShiftInputs(const char* op, const InputTensor& x, const Input
   return bad;
 }
 
-// Work per channel for task sizing (saturated: it only sizes tasks).
-int64_t ChannelWork(const ShiftGeometry& g, int64_t passes) {
-  int64_t w = 0;
-  if (__builtin_mul_overflow(g.n, std::max(g.in_plane(), g.out_plane()), &w) ||
-      __builtin_mul_overflow(w, passes, &w)) {
-    return INT64_MAX;
-  }
-  return w;
-}
-
 }  // namespace
 
 void BatchNormReluShiftTrainingCpu::InferShapes(OrtShapeInferContext* ctx) {
@@ -509,7 +499,7 @@ Ort::Status BatchNormReluShiftTrainingCpu::Compute(OrtKernelContext* ctx, const 
   const float* s = shift.Data();
   const Isa isa = DetectIsa();
   const float eps = eps_.value;
-  return ParallelForRanges(ctx, g.c, ChannelWork(g, 2), [&](int64_t begin, int64_t end) {
+  return ParallelForChannelChunks(ctx, g.c, g.n * g.in_plane(), [&](int64_t begin, int64_t end) {
     std::vector<float> scratch(static_cast<size_t>(BnReluShiftScratchFloats(g, false)));
     BnReluShiftForward(isa, g, in, sc, b, eps, s, out, m, v, scratch.data(), begin, end);
   });
@@ -579,7 +569,7 @@ Ort::Status BatchNormReluShiftTrainingGradCpu::Compute(
   const Isa isa = DetectIsa();
   const float eps = eps_.value;
   // Tasks own whole channels: each channel's sums are one task's, whatever the thread count.
-  return ParallelForRanges(ctx, g.c, ChannelWork(g, 4), [&](int64_t begin, int64_t end) {
+  return ParallelForChannelChunks(ctx, g.c, g.n * g.in_plane(), [&](int64_t begin, int64_t end) {
     std::vector<float> scratch(static_cast<size_t>(BnReluShiftScratchFloats(g, true)));
     BnReluShiftBackward(isa, g, gy, in, sc, b, m, v, eps, s, gx, gs, gb, gsh, scratch.data(), begin, end);
   });
