@@ -242,6 +242,7 @@ struct Ops {
   SelfDescribedOp<asnet::DepthwiseConvGradCpu> depthwise_grad{asnet::kDepthwiseConvGradOp, kCpu};
   SelfDescribedOp<asnet::BatchNormReluShiftTrainingCpu> bn_relu_shift{asnet::kBnReluShiftOp, kCpu};
   SelfDescribedOp<asnet::BatchNormReluShiftTrainingGradCpu> bn_relu_shift_grad{asnet::kBnReluShiftGradOp, kCpu};
+  SelfDescribedOp<asnet::SgdMomentumUpdateCpu> sgd{asnet::kSgdOp, kCpu};
 #ifdef ASNET_WITH_CUDA
   ActiveShiftOp<asnet::ActiveShiftCuda, false> forward_cuda{asnet::kForwardOp, kCuda};
   ActiveShiftOp<asnet::ActiveShiftGradCuda, true> grad_cuda{asnet::kGradOp, kCuda};
@@ -249,7 +250,7 @@ struct Ops {
 
   std::vector<const OrtCustomOp*> All() const {
     return {&forward, &grad, &nchwc, &u8, &nhwc_u8, &batch_norm, &batch_norm_grad, &batch_norm_relu_grad,
-            &relu_grad, &depthwise_grad, &bn_relu_shift, &bn_relu_shift_grad,
+            &relu_grad, &depthwise_grad, &bn_relu_shift, &bn_relu_shift_grad, &sgd,
 #ifdef ASNET_WITH_CUDA
             &forward_cuda, &grad_cuda,
 #endif

@@ -35,6 +35,11 @@ inline constexpr const char* kDepthwiseConvGradOp = "DepthwiseConvGrad";
 /// ActiveShift(relu(BatchNormTraining(X))) in one op, and its gradient (asnet/bn_relu_shift.h).
 inline constexpr const char* kBnReluShiftOp = "BatchNormReluShiftTraining";
 inline constexpr const char* kBnReluShiftGradOp = "BatchNormReluShiftTrainingGrad";
+/// SGD with momentum for one parameter tensor (asnet/sgd.h), and its attributes.
+inline constexpr const char* kSgdOp = "SgdMomentumUpdate";
+inline constexpr const char* kMomentumAttr = "momentum";
+inline constexpr const char* kWeightDecayAttr = "weight_decay";
+inline constexpr const char* kNesterovAttr = "nesterov";
 /// Attribute of the ActiveShift ops: two ints (along H, W), each >= 1; absent means [1, 1].
 inline constexpr const char* kStridesAttr = "strides";
 /// Attribute of ActiveShiftNchwc: the layout's block size, an int > 0 dividing X's channels; required.

@@ -575,4 +575,97 @@ Ort::Status BatchNormReluShiftTrainingGradCpu::Compute(
   });
 }
 
+// ---- SgdMomentumUpdate -------------------------------------------------------------------
+
+namespace {
+
+// An optional float attribute; dflt when absent.
+float ReadFloatOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, float dflt) {
+  float v = dflt;
+  OrtStatus* st = api->KernelInfoGetAttribute_float(info, name, &v);
+  if (st != nullptr) {  // absent
+    api->ReleaseStatus(st);
+    return dflt;
+  }
+  return v;
+}
+
+}  // namespace
+
+SgdAttributes ReadSgdAttributes(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
+  SgdAttributes a;
+  a.value.momentum = ReadFloatOr(api, info, kMomentumAttr, 0.9f);
+  a.value.weight_decay = ReadFloatOr(api, info, kWeightDecayAttr, 0.0f);
+  int64_t nesterov = 0;
+  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, kNesterovAttr, &nesterov);
+  if (st != nullptr) {
+    api->ReleaseStatus(st);
+    nesterov = 0;
+  }
+  std::ostringstream os;
+  if (!std::isfinite(a.value.momentum)) {
+    os << op << ": attribute 'momentum' must be a finite number, got " << a.value.momentum;
+  } else if (!std::isfinite(a.value.weight_decay) || a.value.weight_decay < 0.0f) {
+    os << op << ": attribute 'weight_decay' must be a finite number >= 0, got " << a.value.weight_decay;
+  } else if (nesterov != 0 && nesterov != 1) {
+    os << op << ": attribute 'nesterov' must be 0 or 1, got " << nesterov;
+  }
+  a.error = os.str();
+  a.value.nesterov = nesterov == 1;
+  return a;
+}
+
+void SgdMomentumUpdateCpu::InferShapes(OrtShapeInferContext* raw) {
+  try {
+    Ort::ShapeInferContext ctx(&Ort::GetApi(), raw);
+    if (ctx.GetInputCount() != 4) return;
+    const auto& p = ctx.GetInputShape(0);
+    Ort::Status st = ctx.SetOutputShape(0, p);
+    if (st.IsOK()) st = ctx.SetOutputShape(1, p);
+  } catch (const std::exception&) {
+    // Leave the outputs unset: the kernel reports the problem when it is created or run.
+  }
+}
+
+std::string SgdMomentumUpdateCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
+  const SgdAttributes a = ReadSgdAttributes(api, info, kName);
+  if (!a.error.empty()) return a.error;
+  return WithOp(kName, CheckDeclared(info, {"P", "G", "V", "lr"}, 4));
+}
+
+SgdMomentumUpdateCpu::SgdMomentumUpdateCpu(const OrtApi* api, const OrtKernelInfo* info)
+    : attrs_(ReadSgdAttributes(api, info, kName)) {}
+
+Ort::Status SgdMomentumUpdateCpu::Compute(OrtKernelContext* ctx, const InputTensor& param,
+                                          const InputTensor& grad, const InputTensor& momentum,
+                                          const InputTensor& lr, OutputTensor& param_out,
+                                          OutputTensor& momentum_out) {
+  if (!attrs_.error.empty()) return Ort::Status(attrs_.error.c_str(), ORT_INVALID_ARGUMENT);
+  if (!param || !grad || !momentum || !lr) return Fail(kName, "expects 4 inputs (P, G, V, lr)");
+  const Dims& ps = param.Shape();
+  std::string bad = SameShape("G", grad.Shape(), "P", ps);
+  if (bad.empty()) bad = SameShape("V", momentum.Shape(), "P", ps);
+  if (bad.empty() && lr.NumberOfElement() != 1) {
+    bad = "input 'lr' must hold one value (shape [] or [1]), got shape " + ShapeText(lr.Shape());
+  }
+  if (bad.empty() && !std::isfinite(lr.Data()[0])) {
+    std::ostringstream os;
+    os << "input 'lr' must be a finite number, got " << lr.Data()[0];
+    bad = os.str();
+  }
+  if (!bad.empty()) return Fail(kName, bad);
+  float* p_out = param_out.Allocate(ps);
+  float* v_out = momentum_out.Allocate(ps);
+  const int64_t total = param.NumberOfElement();
+  if (total == 0) return Ort::Status(nullptr);
+  const float* p = param.Data();
+  const float* g = grad.Data();
+  const float* v = momentum.Data();
+  const float rate = lr.Data()[0];
+  const SgdSettings s = attrs_.value;
+  return ParallelForRanges(ctx, total, 1, [&](int64_t begin, int64_t end) {
+    SgdMomentumStep(s, p, g, v, rate, p_out, v_out, begin, end);
+  });
+}
+
 }  // namespace asnet

@@ -17,6 +17,7 @@
 
 #include "asnet/batch_norm.h"
 #include "asnet/depthwise_conv.h"
+#include "asnet/sgd.h"
 
 #include "kernel_io.h"
 #include "op_contract.h"
@@ -172,6 +173,31 @@ struct BatchNormReluShiftTrainingGradCpu {
  private:
   Epsilon eps_;
   Strides strides_;
+};
+
+/// SgdMomentumUpdate's attributes, or the reason they are invalid.
+struct SgdAttributes {
+  SgdSettings value;
+  std::string error;  // "<op>: ..." when invalid, else empty
+};
+
+/// Reads and validates momentum (finite, default 0.9), weight_decay (finite, >= 0, default 0) and
+/// nesterov (0 or 1, default 0).
+SgdAttributes ReadSgdAttributes(const OrtApi* api, const OrtKernelInfo* info, const char* op);
+
+/// dev.asnet::SgdMomentumUpdate on the CPU: (P, G, V, lr) -> (P', V') for one parameter tensor.
+struct SgdMomentumUpdateCpu {
+  static constexpr const char* kName = kSgdOp;
+  static void InferShapes(OrtShapeInferContext* ctx);
+  static std::string CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info);
+
+  SgdMomentumUpdateCpu(const OrtApi* api, const OrtKernelInfo* info);
+  Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& param, const InputTensor& grad,
+                      const InputTensor& momentum, const InputTensor& lr, OutputTensor& param_out,
+                      OutputTensor& momentum_out);
+
+ private:
+  SgdAttributes attrs_;
 };
 
 }  // namespace asnet

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The fused training ops (BatchNormTraining, BatchNormTrainingGrad, ReluGrad) through ONNX Runtime
+ * The fused training ops (BatchNormTraining, BatchNormTrainingGrad, ReluGrad, SgdMomentumUpdate) through ONNX Runtime
  * against a plain double-precision Java reference, on many shapes and on 1 and 2 threads, and
  * their error messages for bad inputs and attributes.
  */
@@ -250,6 +250,58 @@ class TrainingOpsTest {
         OrtSession relu = one.session("relugrad", reluGradModel());
         expectError(() -> OpSessions.run(relu, Map.of("dY", new float[4], "Y", new float[6]),
                 Map.of("dY", new long[] {4}, "Y", new long[] {2, 3})), "ReluGrad", "[2,3]", "[4]");
+    }
+
+    private static byte[] sgdModel(float momentum, float decay, long nesterov) {
+        return OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.SGD_MOMENTUM_UPDATE)
+                .input("P", OneNodeModel.FLOAT, (Object[]) null).input("G", OneNodeModel.FLOAT, (Object[]) null)
+                .input("V", OneNodeModel.FLOAT, (Object[]) null).input("lr", OneNodeModel.FLOAT, (Object[]) null)
+                .output("P_out", OneNodeModel.FLOAT).output("V_out", OneNodeModel.FLOAT)
+                .real(AsnetDomain.MOMENTUM, momentum).real(AsnetDomain.WEIGHT_DECAY, decay)
+                .integer(AsnetDomain.NESTEROV, nesterov).bytes();
+    }
+
+    @Test
+    void sgdStepMatchesItsDefinition() throws Exception {
+        // Against the definition in float, each product and sum rounded as separate ops round it.
+        Random r = new Random(9);
+        for (long nesterov : new long[] {0, 1}) {
+            float[] p = random(r, 37, 0);
+            float[] g = random(r, 37, 0);
+            float[] v = random(r, 37, 0);
+            float lr = 0.05f;
+            float mom = 0.9f;
+            float wd = 5e-4f;
+            float[][] out = OpSessions.run(two.session("sgd" + nesterov, sgdModel(mom, wd, nesterov)),
+                    Map.of("P", p, "G", g, "V", v, "lr", new float[] {lr}),
+                    Map.of("P", new long[] {37}, "G", new long[] {37}, "V", new long[] {37}, "lr", new long[0]));
+            for (int i = 0; i < 37; i++) {
+                float gi = g[i] + p[i] * wd;
+                float vi = v[i] * mom + gi;
+                float step = nesterov == 1 ? gi + vi * mom : vi;
+                assertEquals(vi, out[1][i], "V_out[" + i + "]");
+                assertEquals(p[i] - step * lr, out[0][i], "P_out[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void sgdBadInputsAndAttributesAreClearErrors() throws Exception {
+        OrtSession sgd = one.session("sgd1", sgdModel(0.9f, 0f, 1));
+        float[] four = new float[4];
+        expectError(() -> OpSessions.run(sgd, Map.of("P", four, "G", new float[3], "V", four, "lr", new float[] {0.1f}),
+                Map.of("P", new long[] {4}, "G", new long[] {3}, "V", new long[] {4}, "lr", new long[0])),
+                AsnetDomain.SGD_MOMENTUM_UPDATE, "G", "[4]", "[3]");
+        expectError(() -> OpSessions.run(sgd, Map.of("P", four, "G", four, "V", four, "lr", new float[2]),
+                Map.of("P", new long[] {4}, "G", new long[] {4}, "V", new long[] {4}, "lr", new long[] {2})),
+                AsnetDomain.SGD_MOMENTUM_UPDATE, "'lr'", "one value");
+        expectError(() -> OpSessions.run(sgd, Map.of("P", four, "G", four, "V", four, "lr", new float[] {Float.NaN}),
+                Map.of("P", new long[] {4}, "G", new long[] {4}, "V", new long[] {4}, "lr", new long[0])),
+                AsnetDomain.SGD_MOMENTUM_UPDATE, "'lr'", "finite");
+        expectError(() -> OpSessions.ENV.createSession(sgdModel(0.9f, -1f, 0), one.options()).close(),
+                AsnetDomain.SGD_MOMENTUM_UPDATE, "weight_decay");
+        expectError(() -> OpSessions.ENV.createSession(sgdModel(0.9f, 0f, 2), one.options()).close(),
+                AsnetDomain.SGD_MOMENTUM_UPDATE, "nesterov");
     }
 
     @Test

@@ -110,6 +110,14 @@ public final class AsnetDomain {
      * {@link #STRIDES}. CPU only.
      */
     public static final String BATCH_NORM_RELU_SHIFT_TRAINING_GRAD = "BatchNormReluShiftTrainingGrad";
+    /**
+     * Training graphs' optimizer step {@code SgdMomentumUpdate(P, G, V, lr) -> (P', V')} for one
+     * parameter tensor (G and V of P's shape, lr one value): {@code g = G + P * weight_decay},
+     * {@code V' = V * momentum + g}, {@code step = nesterov ? g + V' * momentum : V'},
+     * {@code P' = P - step * lr}, each product and sum rounded to float as the equivalent standard
+     * ops round them. Attributes {@link #MOMENTUM}, {@link #WEIGHT_DECAY}, {@link #NESTEROV}. CPU only.
+     */
+    public static final String SGD_MOMENTUM_UPDATE = "SgdMomentumUpdate";
     /** {@code ReluGrad(dY, Y) -> dX}: {@code dX = Y > 0 ? dY : 0} (Y the ReLU's output or input). CPU only. */
     public static final String RELU_GRAD = "ReluGrad";
     /**
@@ -130,6 +138,12 @@ public final class AsnetDomain {
     public static final String PADS = "pads";
     /** The relu attribute of {@link #BATCH_NORM_TRAINING}: 0 or 1, default 0. */
     public static final String RELU = "relu";
+    /** The momentum attribute of {@link #SGD_MOMENTUM_UPDATE}: a finite float, default 0.9. */
+    public static final String MOMENTUM = "momentum";
+    /** The weight_decay attribute of {@link #SGD_MOMENTUM_UPDATE}: a finite float >= 0, default 0. */
+    public static final String WEIGHT_DECAY = "weight_decay";
+    /** The nesterov attribute of {@link #SGD_MOMENTUM_UPDATE}: 0 or 1, default 0. */
+    public static final String NESTEROV = "nesterov";
     /** The epsilon attribute of the batch-normalization ops: a finite float > 0, default 1e-5. */
     public static final String EPSILON = "epsilon";
     /**
@@ -231,6 +245,13 @@ public final class AsnetDomain {
     private static final AttributeSpec RELU_SPEC =
             new AttributeSpec(RELU, AttributeType.INT, "0 or 1 (apply a ReLU to Y); default 0");
 
+    private static final AttributeSpec MOMENTUM_SPEC =
+            new AttributeSpec(MOMENTUM, AttributeType.FLOAT, "a finite number; default 0.9");
+    private static final AttributeSpec WEIGHT_DECAY_SPEC =
+            new AttributeSpec(WEIGHT_DECAY, AttributeType.FLOAT, "a finite number >= 0; default 0");
+    private static final AttributeSpec NESTEROV_SPEC =
+            new AttributeSpec(NESTEROV, AttributeType.INT, "0 or 1 (Nesterov momentum); default 0");
+
     private static final List<String> U8_INPUTS = List.of("X", "shift", "x_scale", "x_zero_point");
     private static final List<DataType> U8_INPUT_TYPES =
             List.of(DataType.UINT8, DataType.FLOAT, DataType.FLOAT, DataType.UINT8);
@@ -256,6 +277,8 @@ public final class AsnetDomain {
                     List.of(EPSILON_SPEC, STRIDES_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_RELU_SHIFT_TRAINING_GRAD, List.of("dY", "X", "scale", "B", "mean", "var", "shift"),
                     List.of("dX", "dscale", "dB", "dShift"), List.of(EPSILON_SPEC, STRIDES_SPEC), EnumSet.of(Provider.CPU)),
+            new OpSpec(SGD_MOMENTUM_UPDATE, List.of("P", "G", "V", "lr"), List.of("P_out", "V_out"),
+                    List.of(MOMENTUM_SPEC, WEIGHT_DECAY_SPEC, NESTEROV_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(RELU_GRAD, List.of("dY", "Y"), List.of("dX"), List.of(), EnumSet.of(Provider.CPU)),
             new OpSpec(DEPTHWISE_CONV_GRAD, List.of("dY", "X", "W"), List.of("dX", "dW"), List.of(STRIDES_SPEC, PADS_SPEC),
                     EnumSet.of(Provider.CPU)));

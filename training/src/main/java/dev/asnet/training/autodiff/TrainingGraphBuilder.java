@@ -88,7 +88,7 @@ public final class TrainingGraphBuilder {
             String mName = name + TrainingGraph.MOMENTUM_SUFFIX;
             Value v = g.addInput(mName, DataType.FLOAT, Shape.of(shape));
             SgdUpdate.Result r = SgdUpdate.emit(e, p.getValue(), grad, v, kind == ParameterKind.SHIFT ? shiftLr : lr,
-                    kind, sgd);
+                    kind, sgd, kernels);
             e.output(r.parameter(), name + TrainingGraph.NEXT_SUFFIX);
             e.output(r.momentum(), mName + TrainingGraph.NEXT_SUFFIX);
             paramSlots.add(new StateSlot(name, name + TrainingGraph.NEXT_SUFFIX, shape, p.getKey().data().floats()));

@@ -120,6 +120,12 @@ public final class TrainingOps {
                     }
                     return List.of(ctx.input(1).type(), perChannel, perChannel, ctx.input(6).type());
                 }).build());
+        r.register(AsnetOpSchemas.builder(AsnetDomain.SGD_MOMENTUM_UPDATE)
+                .setShapeFunction(ctx -> {
+                    sameShape(ctx, 1, 0);
+                    sameShape(ctx, 2, 0);
+                    return List.of(ctx.input(0).type(), ctx.input(0).type());
+                }).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.DEPTHWISE_CONV_GRAD)
                 .setShapeFunction(TrainingOps::depthwiseConvGrad).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.RELU_GRAD)
