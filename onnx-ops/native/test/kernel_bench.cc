@@ -6,6 +6,8 @@
 //   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling;
 //   "u8": the uint8 kernels (channels-last and NCHW) against the float NCHWc kernel and elementwise passes
 //   asnet_kernel_bench [rounds] layers FILE:CxHxW...   a real model's layers (see BenchLayers)
+//   asnet_kernel_bench [rounds] training   the fused BN-ReLU-shift training kernels against the
+//   separate ones, on AS-ResNet20-16x3's shapes at batch 64 (see BenchTraining)
 //
 // NCHWc cases run the op's kernel on a blocked tensor for each block size the CPU can vectorize,
 // both planning per call ("nchwc") and with plans made beforehand as the op caches them for a
@@ -26,6 +28,8 @@
 #include "asnet/active_shift.h"
 #include "asnet/active_shift_nchwc.h"
 #include "asnet/active_shift_u8.h"
+#include "asnet/batch_norm.h"
+#include "asnet/bn_relu_shift.h"
 #include "test_util.h"
 
 namespace {
@@ -271,10 +275,82 @@ int BenchLayers(int rounds, int argc, char** argv) {
   return 0;
 }
 
+// The training kernels of an ASL block, batch 64: BatchNormTraining (relu) then ActiveShift, and
+// the fused forward; ActiveShiftGrad then BatchNormReluTrainingGrad, and the fused backward. Each
+// call starts with cold caches (a 64 MiB buffer is rewritten before it), as in a training step
+// where the previous ops' tensors have pushed these out; medians of interleaved rounds, ms.
+int BenchTraining(int rounds) {
+  struct Case {
+    int64_t c, hw, stride;
+  };
+  const Case cases[] = {{48, 28, 1}, {96, 28, 2}, {96, 14, 1}, {192, 14, 2}, {192, 7, 1}};
+  const asnet::Isa isa = asnet::DetectIsa();
+  std::vector<float> junk(size_t{16} << 20);
+  auto evict = [&] {
+    for (float& v : junk) v += 1.0f;
+  };
+  auto ms = [&](const std::function<void()>& fn) {
+    evict();
+    return Seconds(fn, 1) * 1e3;
+  };
+  std::printf("single thread, %s, batch 64, cold caches, medians of %d interleaved rounds, ms per call\n",
+              asnet::IsaName(isa), rounds);
+  std::printf("%-16s %8s %8s %8s %9s %10s %8s %9s\n", "CxHxW/stride", "bn", "shift", "fused", "ratio",
+              "shiftgrad", "bngrad", "fused");
+  std::mt19937 rng(9);
+  std::normal_distribution<float> normal;
+  for (const Case& k : cases) {
+    const auto g = asnet::ShiftGeometry::Make(64, k.c, k.hw, k.hw, k.stride, k.stride);
+    const asnet::ChannelGeometry cg{g.n, g.c, g.h * g.w};
+    const size_t in = static_cast<size_t>(g.n * g.c * g.h * g.w), out = static_cast<size_t>(g.n * g.c * g.oh * g.ow);
+    std::vector<float> x(in), act(in), y(out), dy(out), gact(in), dx(in), scale(g.c, 1.0f), bias(g.c, 0.1f),
+        mean(g.c), var(g.c), ds(g.c), db(g.c), shift(2 * g.c), dshift(2 * g.c), scratch(2 * g.h * g.w);
+    for (float& v : x) v = normal(rng);
+    for (float& v : dy) v = normal(rng);
+    for (float& v : shift) v = 1.5f * normal(rng);
+    std::vector<std::vector<double>> t(6);
+    for (int r = 0; r < rounds; ++r) {
+      t[0].push_back(ms([&] {
+        asnet::BatchNormTrainingForward(isa, cg, x.data(), scale.data(), bias.data(), 1e-5f, true, act.data(),
+                                        mean.data(), var.data(), 0, g.c);
+      }));
+      t[1].push_back(ms([&] { asnet::ActiveShiftForward(isa, g, act.data(), shift.data(), y.data(), 0, g.planes()); }));
+      t[2].push_back(ms([&] {
+        asnet::BnReluShiftForward(isa, g, x.data(), scale.data(), bias.data(), 1e-5f, shift.data(), y.data(),
+                                  mean.data(), var.data(), scratch.data(), 0, g.c);
+      }));
+      t[3].push_back(ms([&] {
+        asnet::ActiveShiftBackward(isa, g, dy.data(), act.data(), shift.data(), gact.data(), dshift.data(),
+                                   scratch.data(), 0, g.c);
+      }));
+      t[4].push_back(ms([&] {
+        asnet::BatchNormTrainingBackward(isa, cg, gact.data(), x.data(), scale.data(), bias.data(), mean.data(),
+                                         var.data(), 1e-5f, dx.data(), ds.data(), db.data(), 0, g.c);
+      }));
+      t[5].push_back(ms([&] {
+        asnet::BnReluShiftBackward(isa, g, dy.data(), x.data(), scale.data(), bias.data(), mean.data(), var.data(),
+                                   1e-5f, shift.data(), dx.data(), ds.data(), db.data(), dshift.data(),
+                                   scratch.data(), 0, g.c);
+      }));
+    }
+    double m[6];
+    for (int i = 0; i < 6; ++i) {
+      std::sort(t[i].begin(), t[i].end());
+      m[i] = t[i][t[i].size() / 2];
+    }
+    const std::string label = std::to_string(k.c) + "x" + std::to_string(k.hw) + "x" + std::to_string(k.hw) + "/" +
+                              std::to_string(k.stride);
+    std::printf("%-16s %8.2f %8.2f %8.2f %8.2fx %10.2f %8.2f %8.2f %7.2fx\n", label.c_str(), m[0], m[1], m[2],
+                (m[0] + m[1]) / m[2], m[3], m[4], m[5], (m[3] + m[4]) / m[5]);
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 11;
   const std::string filter = argc > 2 ? argv[2] : "";
   if (filter == "layers") return BenchLayers(rounds, argc, argv);
+  if (filter == "training") return BenchTraining(rounds);
   std::mt19937 rng(5);
   struct Shape {
     int64_t c, h, w;
