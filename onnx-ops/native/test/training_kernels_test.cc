@@ -2,6 +2,7 @@
 // double-precision reference written from the definitions, and that reference's gradient against
 // central differences of its forward.
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -417,6 +418,42 @@ void TestDwSweep() {
 
 }  // namespace
 
+// dx_add: the gradient plus dx_add, with the bits of adding the two afterwards (as an Add node
+// would), with and without the ReLU mask, on several channel splits.
+void TestBnBackwardAddsDxAdd() {
+  const asnet::ChannelGeometry g{5, 7, 13};
+  const size_t n = 5 * 7 * 13;
+  std::mt19937 rng(23);
+  std::normal_distribution<float> normal;
+  std::vector<float> x(n), dy(n), add(n), s(7), b(7), mean(7), var(7), y(n);
+  for (auto& v : x) v = normal(rng);
+  for (auto& v : dy) v = normal(rng);
+  for (auto& v : add) v = normal(rng);
+  for (int c = 0; c < 7; ++c) {
+    s[c] = 0.5f + 0.1f * c;
+    b[c] = 0.05f * c - 0.2f;
+  }
+  for (asnet::Isa isa : AvailableIsas()) {
+    asnet::BatchNormTrainingForward(isa, g, x.data(), s.data(), b.data(), 1e-5f, true, y.data(), mean.data(),
+                                    var.data(), 0, 7);
+    for (const float* relu_bias : {static_cast<const float*>(nullptr), static_cast<const float*>(b.data())}) {
+      std::vector<float> plain(n), summed(n), ds(7), db(7), ds2(7), db2(7);
+      asnet::BatchNormTrainingBackward(isa, g, dy.data(), x.data(), s.data(), relu_bias, mean.data(), var.data(),
+                                       1e-5f, plain.data(), ds.data(), db.data(), 0, 7);
+      asnet::BatchNormTrainingBackward(isa, g, dy.data(), x.data(), s.data(), relu_bias, mean.data(), var.data(),
+                                       1e-5f, summed.data(), ds2.data(), db2.data(), 0, 3, add.data());
+      asnet::BatchNormTrainingBackward(isa, g, dy.data(), x.data(), s.data(), relu_bias, mean.data(), var.data(),
+                                       1e-5f, summed.data(), ds2.data(), db2.data(), 3, 7, add.data());
+      for (size_t i = 0; i < n; ++i) {
+        const float want = plain[i] + add[i];
+        CHECK(std::memcmp(&want, &summed[i], sizeof want) == 0, "%s dx_add[%zu]: %.9g vs %.9g", asnet::IsaName(isa),
+              i, summed[i], want);
+      }
+      CHECK(ds == ds2 && db == db2, "%s: dx_add changed dscale or dbias", asnet::IsaName(isa));
+    }
+  }
+}
+
 void RunTrainingKernelTests() {
   TestDwReferenceAgainstFiniteDifferences();
   TestDwSweep();
@@ -424,4 +461,5 @@ void RunTrainingKernelTests() {
   TestBnConstantChannel();
   TestInvalidVariance();
   TestBnSweep();
+  TestBnBackwardAddsDxAdd();
 }

@@ -36,10 +36,13 @@ void BatchNormTrainingForward(Isa isa, const ChannelGeometry& g, const float* x,
 /// dx = scale * invstd * (dy - dbias / count - xhat * dscale / count), xhat = (x - mean) * invstd.
 /// With relu_bias (the forward's bias; null without ReLU) it is the backward of the forward with
 /// relu set: dy counts only where the forward's pre-activation, recomputed bit for bit, is > 0.
+/// With dx_add (not null, X's shape), dx = that gradient + dx_add: a gradient summed with the one
+/// that reached X by another path (a residual connection) without a pass of its own; the float
+/// sum is the one an Add of the two would compute.
 void BatchNormTrainingBackward(Isa isa, const ChannelGeometry& g, const float* dy, const float* x,
                                const float* scale, const float* relu_bias, const float* mean,
                                const float* var, float eps, float* dx, float* dscale, float* dbias,
-                               int64_t c_begin, int64_t c_end);
+                               int64_t c_begin, int64_t c_end, const float* dx_add = nullptr);
 
 /// ReLU backward for elements [begin, end): dx = y > 0 ? dy : 0 (y is the ReLU's output or input).
 void ReluBackward(Isa isa, const float* dy, const float* y, float* dx, int64_t begin, int64_t end);

@@ -19,7 +19,8 @@ namespace asnet {
   void BnForward(const ChannelGeometry&, const float*, const float*, const float*, float, bool,  \
                  float*, float*, float*, int64_t, int64_t);                                   \
   void BnBackward(const ChannelGeometry&, const float*, const float*, const float*, const float*, \
-                  const float*, const float*, float, float*, float*, float*, int64_t, int64_t); \
+                  const float*, const float*, float, float*, float*, float*, int64_t, int64_t,  \
+                  const float*);                                                              \
   void ReluBack(const float*, const float*, float*, int64_t, int64_t);                        \
   void BnShiftForward(const ShiftGeometry&, const float*, const float*, const float*, float,     \
                       const float*, float*, float*, float*, float*, int64_t, int64_t);         \
@@ -160,14 +161,14 @@ void BatchNormTrainingForward(Isa isa, const ChannelGeometry& g, const float* x,
 void BatchNormTrainingBackward(Isa isa, const ChannelGeometry& g, const float* dy, const float* x,
                                const float* scale, const float* relu_bias, const float* mean,
                                const float* var, float eps, float* dx, float* dscale, float* dbias,
-                               int64_t c_begin, int64_t c_end) {
+                               int64_t c_begin, int64_t c_end, const float* dx_add) {
   switch (isa) {
     case Isa::kAvx512:
-      return avx512::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+      return avx512::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end, dx_add);
     case Isa::kAvx2:
-      return avx2::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+      return avx2::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end, dx_add);
     default:
-      return sse2::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end);
+      return sse2::BnBackward(g, dy, x, scale, relu_bias, mean, var, eps, dx, dscale, dbias, c_begin, c_end, dx_add);
   }
 }
 

@@ -31,17 +31,20 @@ std::string SameShape(const char* what, const Dims& shape, const char* like, con
 
 // Declared-shape checks at kernel creation: input count, and the rank of the per-channel inputs
 // [first_per_channel, end_per_channel) (default: to the last input) where the model declares one.
+// The last `optional` inputs may be left out.
 std::string CheckDeclared(const OrtKernelInfo* info, const std::vector<const char*>& inputs,
-                          size_t first_per_channel, size_t end_per_channel = SIZE_MAX) {
+                          size_t first_per_channel, size_t end_per_channel = SIZE_MAX, size_t optional = 0) {
   try {
     Ort::ConstKernelInfo ki(info);
-    if (ki.GetInputCount() != inputs.size()) {
+    if (ki.GetInputCount() > inputs.size() || ki.GetInputCount() + optional < inputs.size()) {
       std::string names;
       for (size_t i = 0; i < inputs.size(); ++i) names += std::string(i ? ", " : "") + inputs[i];
-      return "expects " + std::to_string(inputs.size()) + " inputs (" + names + "), got " +
-             std::to_string(ki.GetInputCount());
+      const std::string count = optional == 0 ? std::to_string(inputs.size())
+                                              : std::to_string(inputs.size() - optional) + " or " +
+                                                    std::to_string(inputs.size());
+      return "expects " + count + " inputs (" + names + "), got " + std::to_string(ki.GetInputCount());
     }
-    for (size_t i = first_per_channel; i < std::min(end_per_channel, inputs.size()); ++i) {
+    for (size_t i = first_per_channel; i < std::min(end_per_channel, ki.GetInputCount()); ++i) {
       const Dims d = ki.GetInputTypeInfo(i).GetTensorTypeAndShapeInfo().GetShape();
       if (d.size() > 1) {
         return std::string("input '") + inputs[i] + "' must have rank 1 [C], but the model declares " +
@@ -59,7 +62,7 @@ void InferLike(OrtShapeInferContext* raw, size_t inputs, size_t in, size_t out,
                std::initializer_list<size_t> channels) {
   try {
     Ort::ShapeInferContext ctx(&Ort::GetApi(), raw);
-    if (ctx.GetInputCount() != inputs) return;
+    if (ctx.GetInputCount() < inputs) return;  // optional inputs may follow
     const auto& x = ctx.GetInputShape(in);
     Ort::Status st = ctx.SetOutputShape(out, x);
     if (!st.IsOK() || x.size() < 2) return;
@@ -182,7 +185,7 @@ void BatchNormTrainingGradCpu::InferShapes(OrtShapeInferContext* ctx) { InferLik
 std::string BatchNormTrainingGradCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
   const Epsilon e = ReadEpsilon(api, info, kName);
   if (!e.error.empty()) return e.error;
-  return WithOp(kName, CheckDeclared(info, {"dY", "X", "scale", "mean", "var"}, 2));
+  return WithOp(kName, CheckDeclared(info, {"dY", "X", "scale", "mean", "var", "dX_add"}, 2, 5, 1));
 }
 
 BatchNormTrainingGradCpu::BatchNormTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info)
@@ -193,12 +196,13 @@ namespace {
 // BatchNormTrainingGrad, and with bias (not null) BatchNormReluTrainingGrad.
 Ort::Status BnGrad(OrtKernelContext* ctx, const char* op, float eps, const InputTensor& dy,
                    const InputTensor& x, const InputTensor& scale, const InputTensor* bias,
-                   const InputTensor& mean, const InputTensor& var, OutputTensor& dx,
-                   OutputTensor& dscale, OutputTensor& dbias) {
+                   const InputTensor& mean, const InputTensor& var, const InputTensor& dx_add,
+                   OutputTensor& dx, OutputTensor& dscale, OutputTensor& dbias) {
   ChannelGeometry g;
   const Dims& xs = x.Shape();
   std::string bad = CheckChannelShape(xs, &g);
   if (bad.empty()) bad = SameShape("dY", dy.Shape(), "X", xs);
+  if (bad.empty() && dx_add) bad = SameShape("dX_add", dx_add.Shape(), "X", xs);
   if (bad.empty()) bad = PerChannel("scale", scale.Shape(), g.c, xs);
   if (bad.empty() && bias != nullptr) bad = PerChannel("B", bias->Shape(), g.c, xs);
   if (bad.empty()) bad = PerChannel("mean", mean.Shape(), g.c, xs);
@@ -224,9 +228,10 @@ Ort::Status BnGrad(OrtKernelContext* ctx, const char* op, float eps, const Input
   const float* b = bias != nullptr ? bias->Data() : nullptr;
   const float* m = mean.Data();
   const float* v = var.Data();
+  const float* add = dx_add ? dx_add.Data() : nullptr;
   const Isa isa = DetectIsa();
   return ParallelForChannelChunks(ctx, g.c, g.count(), [&](int64_t begin, int64_t end) {
-    BatchNormTrainingBackward(isa, g, gy, in, sc, b, m, v, eps, gx, gs, gb, begin, end);
+    BatchNormTrainingBackward(isa, g, gy, in, sc, b, m, v, eps, gx, gs, gb, begin, end, add);
   });
 }
 
@@ -235,11 +240,11 @@ Ort::Status BnGrad(OrtKernelContext* ctx, const char* op, float eps, const Input
 Ort::Status BatchNormTrainingGradCpu::Compute(
     OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
     const InputTensor& scale, const InputTensor& mean,
-    const InputTensor& var, OutputTensor& dx,
+    const InputTensor& var, const InputTensor& dx_add, OutputTensor& dx,
     OutputTensor& dscale, OutputTensor& dbias) {
   if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!dy || !x || !scale || !mean || !var) return Fail(kName, "expects 5 inputs (dY, X, scale, mean, var)");
-  return BnGrad(ctx, kName, eps_.value, dy, x, scale, nullptr, mean, var, dx, dscale, dbias);
+  return BnGrad(ctx, kName, eps_.value, dy, x, scale, nullptr, mean, var, dx_add, dx, dscale, dbias);
 }
 
 // ---- BatchNormReluTrainingGrad -----------------------------------------------------------
@@ -249,7 +254,7 @@ void BatchNormReluTrainingGradCpu::InferShapes(OrtShapeInferContext* ctx) { Infe
 std::string BatchNormReluTrainingGradCpu::CheckKernelInfo(const OrtApi* api, const OrtKernelInfo* info) {
   const Epsilon e = ReadEpsilon(api, info, kName);
   if (!e.error.empty()) return e.error;
-  return WithOp(kName, CheckDeclared(info, {"dY", "X", "scale", "B", "mean", "var"}, 2));
+  return WithOp(kName, CheckDeclared(info, {"dY", "X", "scale", "B", "mean", "var", "dX_add"}, 2, 6, 1));
 }
 
 BatchNormReluTrainingGradCpu::BatchNormReluTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info)
@@ -258,13 +263,14 @@ BatchNormReluTrainingGradCpu::BatchNormReluTrainingGradCpu(const OrtApi* api, co
 Ort::Status BatchNormReluTrainingGradCpu::Compute(OrtKernelContext* ctx, const InputTensor& dy,
                                                   const InputTensor& x, const InputTensor& scale,
                                                   const InputTensor& bias, const InputTensor& mean,
-                                                  const InputTensor& var, OutputTensor& dx,
-                                                  OutputTensor& dscale, OutputTensor& dbias) {
+                                                  const InputTensor& var, const InputTensor& dx_add,
+                                                  OutputTensor& dx, OutputTensor& dscale,
+                                                  OutputTensor& dbias) {
   if (!eps_.error.empty()) return Ort::Status(eps_.error.c_str(), ORT_INVALID_ARGUMENT);
   if (!dy || !x || !scale || !bias || !mean || !var) {
     return Fail(kName, "expects 6 inputs (dY, X, scale, B, mean, var)");
   }
-  return BnGrad(ctx, kName, eps_.value, dy, x, scale, &bias, mean, var, dx, dscale, dbias);
+  return BnGrad(ctx, kName, eps_.value, dy, x, scale, &bias, mean, var, dx_add, dx, dscale, dbias);
 }
 
 // ---- ReluGrad ----------------------------------------------------------------------------

@@ -63,7 +63,7 @@ struct BatchNormTrainingCpu {
   ReluFlag relu_;
 };
 
-/// dev.asnet::BatchNormTrainingGrad on the CPU.
+/// dev.asnet::BatchNormTrainingGrad on the CPU; the optional last input dX_add is added to dX.
 struct BatchNormTrainingGradCpu {
   static constexpr const char* kName = kBatchNormGradOp;
   static void InferShapes(OrtShapeInferContext* ctx);
@@ -73,7 +73,7 @@ struct BatchNormTrainingGradCpu {
   Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy,
                       const InputTensor& x, const InputTensor& scale,
                       const InputTensor& mean, const InputTensor& var,
-                      OutputTensor& dx, OutputTensor& dscale,
+                      const InputTensor& dx_add, OutputTensor& dx, OutputTensor& dscale,
                       OutputTensor& dbias);
 
  private:
@@ -90,8 +90,8 @@ struct BatchNormReluTrainingGradCpu {
   BatchNormReluTrainingGradCpu(const OrtApi* api, const OrtKernelInfo* info);
   Ort::Status Compute(OrtKernelContext* ctx, const InputTensor& dy, const InputTensor& x,
                       const InputTensor& scale, const InputTensor& bias, const InputTensor& mean,
-                      const InputTensor& var, OutputTensor& dx, OutputTensor& dscale,
-                      OutputTensor& dbias);
+                      const InputTensor& var, const InputTensor& dx_add, OutputTensor& dx,
+                      OutputTensor& dscale, OutputTensor& dbias);
 
  private:
   Epsilon eps_;

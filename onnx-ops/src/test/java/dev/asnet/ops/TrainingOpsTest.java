@@ -181,6 +181,40 @@ class TrainingOpsTest {
     }
 
     @Test
+    void dxAddIsAddedAsAnAddWould() throws Exception {
+        long[] shape = {3, 4, 5, 5};
+        int n = 300;
+        Random r = new Random(12);
+        float[] x = random(r, n, 1);
+        float[] dy = random(r, n, 0);
+        float[] add = random(r, n, 0);
+        float[] scale = random(r, 4, 1);
+        float[] mean = {0.9f, 1.1f, 1.0f, 0.95f};
+        float[] var = {1.0f, 0.8f, 1.2f, 0.9f};
+        byte[] withAdd = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD)
+                .input("dY", OneNodeModel.FLOAT, (Object[]) null).input("X", OneNodeModel.FLOAT, (Object[]) null)
+                .input("scale", OneNodeModel.FLOAT, "C").input("mean", OneNodeModel.FLOAT, "C")
+                .input("var", OneNodeModel.FLOAT, "C").input("dX_add", OneNodeModel.FLOAT, (Object[]) null)
+                .output("dX", OneNodeModel.FLOAT).output("dscale", OneNodeModel.FLOAT).output("dB", OneNodeModel.FLOAT)
+                .real(AsnetDomain.EPSILON, EPS).bytes();
+        Map<String, long[]> shapes = Map.of("dY", shape, "X", shape, "scale", new long[] {4}, "mean", new long[] {4},
+                "var", new long[] {4}, "dX_add", shape);
+        float[][] plain = OpSessions.run(two.session("bngrad", bnGradModel(EPS)),
+                Map.of("dY", dy, "X", x, "scale", scale, "mean", mean, "var", var), shapes);
+        float[][] summed = OpSessions.run(two.session("bngradadd", withAdd),
+                Map.of("dY", dy, "X", x, "scale", scale, "mean", mean, "var", var, "dX_add", add), shapes);
+        for (int i = 0; i < n; i++) {
+            assertEquals(plain[0][i] + add[i], summed[0][i], "dX[" + i + "]");
+        }
+        assertArrayEquals(plain[1], summed[1], "dscale");
+        assertArrayEquals(plain[2], summed[2], "dB");
+        expectError(() -> OpSessions.run(one.session("bngradadd", withAdd),
+                Map.of("dY", dy, "X", x, "scale", scale, "mean", mean, "var", var, "dX_add", new float[4]),
+                Map.of("dY", shape, "X", shape, "scale", new long[] {4}, "mean", new long[] {4}, "var", new long[] {4},
+                        "dX_add", new long[] {4})), "BatchNormTrainingGrad", "dX_add");
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() throws Exception {
         long[] shape = {16, 24, 28, 28};
         Random r = new Random(2);

@@ -82,16 +82,17 @@ public final class AsnetDomain {
      */
     public static final String BATCH_NORM_TRAINING = "BatchNormTraining";
     /**
-     * {@code BatchNormTrainingGrad(dY, X, scale, mean, var) -> (dX, dscale, dB)}: the exact gradient
-     * of {@link #BATCH_NORM_TRAINING} (mean and var depending on X), given its batch statistics,
-     * attribute {@link #EPSILON}. CPU only.
+     * {@code BatchNormTrainingGrad(dY, X, scale, mean, var[, dX_add]) -> (dX, dscale, dB)}: the exact
+     * gradient of {@link #BATCH_NORM_TRAINING} (mean and var depending on X), given its batch
+     * statistics, attribute {@link #EPSILON}; with the optional dX_add (X's shape) dX is that
+     * gradient plus dX_add (the gradient X got from its other users, summed as an Add would). CPU only.
      */
     public static final String BATCH_NORM_TRAINING_GRAD = "BatchNormTrainingGrad";
     /**
-     * {@code BatchNormReluTrainingGrad(dY, X, scale, B, mean, var) -> (dX, dscale, dB)}: the exact
+     * {@code BatchNormReluTrainingGrad(dY, X, scale, B, mean, var[, dX_add]) -> (dX, dscale, dB)}: the exact
      * gradient of {@link #BATCH_NORM_TRAINING} with {@link #RELU} = 1; dY counts where the forward's
      * value before the ReLU, recomputed from X, scale, B, mean and var exactly as the forward did,
-     * is > 0. Attribute {@link #EPSILON}. CPU only.
+     * is > 0; dX_add as in {@link #BATCH_NORM_TRAINING_GRAD}. Attribute {@link #EPSILON}. CPU only.
      */
     public static final String BATCH_NORM_RELU_TRAINING_GRAD = "BatchNormReluTrainingGrad";
     /**
@@ -196,15 +197,17 @@ public final class AsnetDomain {
      * One op of the domain.
      *
      * @param name the op type
-     * @param inputs the input names, in order (all required)
+     * @param inputs the input names, in order
      * @param outputs the output names, in order
      * @param attributes the attributes it reads
      * @param providers the execution providers it has kernels for
      * @param inputTypes the element type of each input
      * @param outputTypes the element type of each output
+     * @param requiredInputs how many of the inputs, from the first, a node must have (the rest are
+     *     optional and may be left out from the end)
      */
     public record OpSpec(String name, List<String> inputs, List<String> outputs, List<AttributeSpec> attributes,
-            Set<Provider> providers, List<DataType> inputTypes, List<DataType> outputTypes) {
+            Set<Provider> providers, List<DataType> inputTypes, List<DataType> outputTypes, int requiredInputs) {
         /** Copies the lists so that a spec cannot change, and checks one type per input and output. */
         public OpSpec {
             inputs = List.copyOf(inputs);
@@ -216,6 +219,41 @@ public final class AsnetDomain {
             if (inputTypes.size() != inputs.size() || outputTypes.size() != outputs.size()) {
                 throw new IllegalArgumentException(name + ": one element type per input and output");
             }
+            if (requiredInputs < 0 || requiredInputs > inputs.size()) {
+                throw new IllegalArgumentException(name + ": required inputs must be 0.." + inputs.size());
+            }
+        }
+
+        /**
+         * An op whose inputs are all required.
+         *
+         * @param name the op type
+         * @param inputs the input names, in order
+         * @param outputs the output names, in order
+         * @param attributes the attributes it reads
+         * @param providers the execution providers it has kernels for
+         * @param inputTypes the element type of each input
+         * @param outputTypes the element type of each output
+         */
+        public OpSpec(String name, List<String> inputs, List<String> outputs, List<AttributeSpec> attributes,
+                Set<Provider> providers, List<DataType> inputTypes, List<DataType> outputTypes) {
+            this(name, inputs, outputs, attributes, providers, inputTypes, outputTypes, inputs.size());
+        }
+
+        /**
+         * This op with float inputs added at the end that a node may leave out.
+         *
+         * @param names the optional inputs' names
+         * @return the extended spec
+         */
+        public OpSpec withOptionalInputs(String... names) {
+            List<String> in = new java.util.ArrayList<>(inputs);
+            List<DataType> types = new java.util.ArrayList<>(inputTypes);
+            for (String n : names) {
+                in.add(n);
+                types.add(DataType.FLOAT);
+            }
+            return new OpSpec(name, in, outputs, attributes, providers, types, outputTypes, requiredInputs);
         }
 
         /**
@@ -270,9 +308,9 @@ public final class AsnetDomain {
             new OpSpec(BATCH_NORM_TRAINING, List.of("X", "scale", "B"), List.of("Y", "mean", "var"),
                     List.of(EPSILON_SPEC, RELU_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING_GRAD, List.of("dY", "X", "scale", "mean", "var"), List.of("dX", "dscale", "dB"),
-                    List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
+                    List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)).withOptionalInputs("dX_add"),
             new OpSpec(BATCH_NORM_RELU_TRAINING_GRAD, List.of("dY", "X", "scale", "B", "mean", "var"),
-                    List.of("dX", "dscale", "dB"), List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)),
+                    List.of("dX", "dscale", "dB"), List.of(EPSILON_SPEC), EnumSet.of(Provider.CPU)).withOptionalInputs("dX_add"),
             new OpSpec(BATCH_NORM_RELU_SHIFT_TRAINING, List.of("X", "scale", "B", "shift"), List.of("Y", "mean", "var"),
                     List.of(EPSILON_SPEC, STRIDES_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_RELU_SHIFT_TRAINING_GRAD, List.of("dY", "X", "scale", "B", "mean", "var", "shift"),

@@ -46,7 +46,10 @@ public final class AsnetOpSchemas {
     public static OpSchema.Builder builder(String opType) {
         AsnetDomain.OpSpec op = AsnetDomain.op(opType);
         OpSchema.Builder b = OpSchema.builder(AsnetDomain.DOMAIN, op.name()).setSinceVersion(AsnetDomain.VERSION)
-                .addInputs(op.inputs().toArray(String[]::new));
+                .addInputs(op.inputs().subList(0, op.requiredInputs()).toArray(String[]::new));
+        if (op.requiredInputs() < op.inputs().size()) {
+            b.optInputs(op.inputs().subList(op.requiredInputs(), op.inputs().size()).toArray(String[]::new));
+        }
         for (AsnetDomain.AttributeSpec a : op.attributes()) {
             b.optAttribute(a.name(), a.type(), null);
         }

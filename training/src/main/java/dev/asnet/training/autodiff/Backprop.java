@@ -79,6 +79,22 @@ public final class Backprop {
                     }
                     grads.merge(v, grad, builder::add);
                 }
+
+                @Override
+                public Value accumulatedGrad(int i) {
+                    Value v = e.input(i);
+                    return v == null ? null : grads.get(v);
+                }
+
+                @Override
+                public void replaceInputGrad(int i, Value total) {
+                    Value v = e.input(i);
+                    if (!total.shape().equals(v.shape())) {
+                        throw new IllegalStateException(e.opType() + " rule produced gradient " + total.shape()
+                                + " for input " + i + " of shape " + v.shape());
+                    }
+                    grads.put(v, total);
+                }
             });
         }
         Map<Value, Value> out = new LinkedHashMap<>();

@@ -94,12 +94,18 @@ public final class TrainingOps {
                 .setShapeFunction(ctx -> {
                     ValueType perChannel = perChannel(ctx, 1, 2, 3, 4);
                     sameShape(ctx, 0, 1);
+                    if (ctx.inputCount() > 5) {
+                        sameShape(ctx, 5, 1); // dX_add
+                    }
                     return List.of(ctx.input(1).type(), perChannel, perChannel);
                 }).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.BATCH_NORM_RELU_TRAINING_GRAD)
                 .setShapeFunction(ctx -> {
                     ValueType perChannel = perChannel(ctx, 1, 2, 3, 4, 5);
                     sameShape(ctx, 0, 1);
+                    if (ctx.inputCount() > 6) {
+                        sameShape(ctx, 6, 1); // dX_add
+                    }
                     return List.of(ctx.input(1).type(), perChannel, perChannel);
                 }).build());
         r.register(AsnetOpSchemas.builder(AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING)

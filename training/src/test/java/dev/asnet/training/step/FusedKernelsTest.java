@@ -59,6 +59,15 @@ class FusedKernelsTest {
         assertEquals(shifts, ops.get(AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING_GRAD), ops.toString());
         assertTrue(!ops.containsKey(AsnetDomain.ACTIVE_SHIFT) && !ops.containsKey(AsnetDomain.ACTIVE_SHIFT_GRAD),
                 ops.toString());
+        // Each block input's gradient from the residual shortcut is summed by the pre-activation
+        // BN's gradient (its dX_add input) rather than by an Add node.
+        long shared = m.graph().nodes().stream()
+                .filter(n -> n.opType().equals("BatchNormalization") && n.input(0).users().size() > 1).count();
+        long summing = fused.model().graph().nodes().stream()
+                .filter(n -> n.opType().equals(AsnetDomain.BATCH_NORM_RELU_TRAINING_GRAD) && n.inputs().size() == 7)
+                .count();
+        assertTrue(shared > 0);
+        assertEquals(shared, summing, "BN gradients taking dX_add: " + ops);
         // The standard form keeps the ops apart (it is the reference the fused form is compared with).
         TrainingGraph standard = TrainingGraphBuilder.trainingStep(m, 4, SgdOptions.reference(), TrainingKernels.STANDARD);
         Map<String, Long> stdOps = standard.model().graph().nodes().stream()

@@ -5,6 +5,7 @@ import dev.asnet.exporter.ir.Node;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.GraphBuilder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,7 +24,9 @@ import java.util.List;
  * when that forward also folded the following ReLU, {@code dev.asnet::BatchNormReluTrainingGrad}
  * does, masking dY where the ReLU blocked (the ReLU has no gradient step of its own); when it also
  * folded the ActiveShift after that ReLU, {@code dev.asnet::BatchNormReluShiftTrainingGrad} gives the
- * gradients of x, gamma, beta and the shift (input 3 of the tape entry) at once.
+ * gradients of x, gamma, beta and the shift (input 3 of the tape entry) at once. The fused
+ * gradients take the gradient x has already received from its other users as their optional
+ * dX_add input, so no Add node sums the two.
  */
 public final class BatchNormGradient implements GradientRule {
     /** Creates the rule. */
@@ -54,12 +57,23 @@ public final class BatchNormGradient implements GradientRule {
         if (batchVar != null) {
             float eps = t.floatAttr("epsilon", 1e-5f);
             boolean relu = t.saved().containsKey(BatchNormStatistics.RELU_OUTPUT);
-            Node grad = relu
-                    ? e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_RELU_TRAINING_GRAD,
-                            List.of(dy, x, t.input(1), t.input(2), mean, batchVar), Attribute.ofFloat(AsnetDomain.EPSILON, eps))
-                    : e.node(AsnetDomain.DOMAIN, AsnetDomain.BATCH_NORM_TRAINING_GRAD,
-                            List.of(dy, x, t.input(1), mean, batchVar), Attribute.ofFloat(AsnetDomain.EPSILON, eps));
-            for (int i = 0; i < 3; i++) {
+            List<Value> inputs = new ArrayList<>(relu ? List.of(dy, x, t.input(1), t.input(2), mean, batchVar)
+                    : List.of(dy, x, t.input(1), mean, batchVar));
+            // X's gradient from its other users (a pre-activation BN's input is also the residual
+            // shortcut's) is added by the op itself, in the pass that writes dX.
+            Value sofar = ctx.needsGrad(0) ? ctx.accumulatedGrad(0) : null;
+            if (sofar != null) {
+                inputs.add(sofar);
+            }
+            Node grad = e.node(AsnetDomain.DOMAIN,
+                    relu ? AsnetDomain.BATCH_NORM_RELU_TRAINING_GRAD : AsnetDomain.BATCH_NORM_TRAINING_GRAD, inputs,
+                    Attribute.ofFloat(AsnetDomain.EPSILON, eps));
+            if (sofar != null) {
+                ctx.replaceInputGrad(0, grad.outputs().get(0));
+            } else if (ctx.needsGrad(0)) {
+                ctx.addInputGrad(0, grad.outputs().get(0));
+            }
+            for (int i = 1; i < 3; i++) {
                 if (ctx.needsGrad(i)) {
                     ctx.addInputGrad(i, grad.outputs().get(i));
                 }

@@ -43,4 +43,23 @@ public interface GradientContext {
      * @param grad the gradient, with the input's shape
      */
     void addInputGrad(int i, Value grad);
+
+    /**
+     * The gradient an input has received so far from the users processed before this op (in
+     * reverse tape order), or null. A rule that can add it in its own output (a fused op with an
+     * accumulate input) passes it there and calls {@link #replaceInputGrad}, saving the Add that
+     * {@link #addInputGrad} would emit.
+     *
+     * @param i the input slot
+     * @return the gradient summed so far, or null when there is none
+     */
+    Value accumulatedGrad(int i);
+
+    /**
+     * Sets an input's gradient to a value that already includes {@link #accumulatedGrad}.
+     *
+     * @param i the input slot
+     * @param total the gradient including every contribution so far, with the input's shape
+     */
+    void replaceInputGrad(int i, Value total);
 }
