@@ -8,11 +8,11 @@ import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.OneNodeModel;
 import dev.asnet.ops.testing.OpSessions;
+import dev.asnet.ops.testing.OrtErrors;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Every bad input is a clear ONNX Runtime error naming the problem, never a crash. */
 class BadInputTest {
@@ -36,13 +36,6 @@ class BadInputTest {
         return sessions.session("unchecked", model);
     }
 
-    private static void expectError(Executable run, String... fragments) {
-        Throwable e = assertThrows(OrtException.class, run);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should mention '" + f + "'");
-        }
-    }
-
     private static void runUnchecked(long[] xShape, long[] shiftShape, float[] shift) throws OrtException {
         int n = 1;
         for (long d : xShape) {
@@ -54,7 +47,7 @@ class BadInputTest {
 
     @Test
     void wrongRankAtRunTime() {
-        expectError(() -> runUnchecked(new long[] {2, 3, 4}, new long[] {2, 2}, new float[4]),
+        OrtErrors.expect(() -> runUnchecked(new long[] {2, 3, 4}, new long[] {2, 2}, new float[4]),
                 "ActiveShift", "rank 4", "[2,3,4]");
     }
 
@@ -63,18 +56,18 @@ class BadInputTest {
         byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, 1L, 2L, 3L).input("shift", OneNodeModel.FLOAT, 2L, 2L)
                 .output("Y", OneNodeModel.FLOAT).bytes();
-        expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "rank 4");
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "rank 4");
     }
 
     @Test
     void shiftNotCBy2() {
-        expectError(() -> runUnchecked(new long[] {1, 3, 4, 4}, new long[] {3, 3}, new float[9]),
+        OrtErrors.expect(() -> runUnchecked(new long[] {1, 3, 4, 4}, new long[] {3, 3}, new float[9]),
                 "'shift' must have shape [C, 2]", "[3,3]");
     }
 
     @Test
     void channelMismatch() {
-        expectError(() -> runUnchecked(new long[] {1, 3, 4, 4}, new long[] {4, 2}, new float[8]),
+        OrtErrors.expect(() -> runUnchecked(new long[] {1, 3, 4, 4}, new long[] {4, 2}, new float[8]),
                 "4 channels but X has 3");
     }
 
@@ -83,7 +76,7 @@ class BadInputTest {
         byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, 1L, 3L, 4L, 4L).input("shift", OneNodeModel.FLOAT, 5L, 2L)
                 .output("Y", OneNodeModel.FLOAT).bytes();
-        expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "5 channels but X has 3");
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "5 channels but X has 3");
     }
 
     @Test
@@ -91,14 +84,14 @@ class BadInputTest {
         byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.DOUBLE, "N", "C", "H", "W").input("shift", OneNodeModel.FLOAT, "C", 2L)
                 .output("Y", OneNodeModel.FLOAT).bytes();
-        expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "ActiveShift");
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "ActiveShift");
     }
 
     @Test
     void nonPositiveStrides() {
-        expectError(() -> OpSessions.ENV.createSession(OneNodeModel.activeShift(0, 1).bytes(), sessions.options()).close(),
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(OneNodeModel.activeShift(0, 1).bytes(), sessions.options()).close(),
                 "'strides' must be >= 1", "[0,1]");
-        expectError(() -> OpSessions.ENV.createSession(OneNodeModel.activeShiftGrad(2, -1).bytes(), sessions.options()).close(),
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(OneNodeModel.activeShiftGrad(2, -1).bytes(), sessions.options()).close(),
                 "ActiveShiftGrad", "'strides' must be >= 1");
     }
 
@@ -107,7 +100,7 @@ class BadInputTest {
         byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, "N", "C", "H", "W").input("shift", OneNodeModel.FLOAT, "C", 2L)
                 .output("Y", OneNodeModel.FLOAT).ints(AsnetDomain.STRIDES, 1, 2, 3).bytes();
-        expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "2 values", "got 3");
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "2 values", "got 3");
     }
 
     @Test
@@ -115,23 +108,23 @@ class BadInputTest {
         byte[] model = OneNodeModel.op(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT)
                 .input("X", OneNodeModel.FLOAT, "N", "C", "H", "W").input("shift", OneNodeModel.FLOAT, "C", 2L)
                 .output("Y", OneNodeModel.FLOAT).floats(AsnetDomain.STRIDES, 1f, 2f).bytes();
-        expectError(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "ActiveShift", "strides");
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(model, sessions.options()).close(), "ActiveShift", "strides");
     }
 
     @Test
     void nonFiniteShiftNamesTheChannel() {
         float[] shift = {0.5f, 0.5f, 0.1f, Float.NaN, 0f, 0f};
-        expectError(() -> runUnchecked(new long[] {1, 3, 4, 4}, new long[] {3, 2}, shift),
+        OrtErrors.expect(() -> runUnchecked(new long[] {1, 3, 4, 4}, new long[] {3, 2}, shift),
                 "shift of channel 1 is not finite");
         float[] inf = {Float.POSITIVE_INFINITY, 0f};
-        expectError(() -> runUnchecked(new long[] {1, 1, 4, 4}, new long[] {1, 2}, inf),
+        OrtErrors.expect(() -> runUnchecked(new long[] {1, 1, 4, 4}, new long[] {1, 2}, inf),
                 "shift of channel 0 is not finite");
     }
 
     @Test
     void gradientWithWrongDyShape() throws Exception {
         OrtSession s = sessions.session("grad2", OneNodeModel.activeShiftGrad(2, 2).bytes());
-        expectError(() -> OpSessions.run(s,
+        OrtErrors.expect(() -> OpSessions.run(s,
                 Map.of("dY", new float[16], "X", new float[16], "shift", new float[2]),
                 Map.of("dY", new long[] {1, 1, 4, 4}, "X", new long[] {1, 1, 4, 4}, "shift", new long[] {1, 2})),
                 "ActiveShiftGrad", "dY must have shape [1,1,2,2]");

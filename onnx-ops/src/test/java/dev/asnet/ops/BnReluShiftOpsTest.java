@@ -2,21 +2,18 @@ package dev.asnet.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.ops.testing.OneNodeModel;
 import dev.asnet.ops.testing.OpSessions;
+import dev.asnet.ops.testing.OrtErrors;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * BatchNormReluShiftTraining and its gradient through ONNX Runtime against the chains of separate
@@ -163,13 +160,6 @@ class BnReluShiftOpsTest {
         assertArrayEquals(new float[4], grad[3]);
     }
 
-    private static void expectError(Executable run, String... fragments) {
-        Throwable e = assertThrows(OrtException.class, run);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should mention '" + f + "'");
-        }
-    }
-
     @Test
     void badInputsAreClearErrors() throws Exception {
         OrtSession fwd = one.session("fused11", fusedModel(1, 1));
@@ -177,24 +167,24 @@ class BnReluShiftOpsTest {
         float[] c3 = {1, 1, 1};
         Map<String, long[]> good = Map.of("X", new long[] {2, 3, 4, 4}, "scale", new long[] {3}, "B", new long[] {3},
                 "shift", new long[] {3, 2});
-        expectError(() -> OpSessions.run(fwd, Map.of("X", x, "scale", new float[2], "B", c3, "shift", new float[6]),
+        OrtErrors.expect(() -> OpSessions.run(fwd, Map.of("X", x, "scale", new float[2], "B", c3, "shift", new float[6]),
                 Map.of("X", good.get("X"), "scale", new long[] {2}, "B", good.get("B"), "shift", good.get("shift"))),
                 AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING, "'scale'", "[3]");
-        expectError(() -> OpSessions.run(fwd, Map.of("X", x, "scale", c3, "B", c3, "shift", new float[4]),
+        OrtErrors.expect(() -> OpSessions.run(fwd, Map.of("X", x, "scale", c3, "B", c3, "shift", new float[4]),
                 Map.of("X", good.get("X"), "scale", good.get("scale"), "B", good.get("B"), "shift", new long[] {2, 2})),
                 AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING, "shift");
         float[] nanShift = {0, 0, Float.NaN, 0, 0, 0};
-        expectError(() -> OpSessions.run(fwd, Map.of("X", x, "scale", c3, "B", c3, "shift", nanShift), good),
+        OrtErrors.expect(() -> OpSessions.run(fwd, Map.of("X", x, "scale", c3, "B", c3, "shift", nanShift), good),
                 AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING, "channel 1");
         OrtSession grad = one.session("fusedgrad11", fusedGradModel(1, 1));
         Map<String, long[]> gradShapes = Map.of("dY", new long[] {2, 3, 4, 4}, "X", good.get("X"), "scale", good.get("scale"),
                 "B", good.get("B"), "mean", new long[] {3}, "var", new long[] {3}, "shift", good.get("shift"));
-        expectError(() -> OpSessions.run(grad, Map.of("dY", new float[2 * 3 * 4 * 3], "X", x, "scale", c3, "B", c3, "mean", c3,
+        OrtErrors.expect(() -> OpSessions.run(grad, Map.of("dY", new float[2 * 3 * 4 * 3], "X", x, "scale", c3, "B", c3, "mean", c3,
                 "var", c3, "shift", new float[6]), Map.of("dY", new long[] {2, 3, 4, 3}, "X", good.get("X"),
                         "scale", good.get("scale"), "B", good.get("B"), "mean", new long[] {3}, "var", new long[] {3},
                         "shift", good.get("shift"))),
                 AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING_GRAD, "dY");
-        expectError(() -> OpSessions.run(grad, Map.of("dY", x, "X", x, "scale", c3, "B", c3, "mean", c3,
+        OrtErrors.expect(() -> OpSessions.run(grad, Map.of("dY", x, "X", x, "scale", c3, "B", c3, "mean", c3,
                 "var", new float[] {1, -1, 1}, "shift", new float[6]), gradShapes),
                 AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING_GRAD, "'var' of channel 1");
     }
@@ -206,9 +196,9 @@ class BnReluShiftOpsTest {
                 .input("B", OneNodeModel.FLOAT, "C").input("shift", OneNodeModel.FLOAT, "C", 2L)
                 .output("Y", OneNodeModel.FLOAT).output("mean", OneNodeModel.FLOAT).output("var", OneNodeModel.FLOAT)
                 .real(AsnetDomain.EPSILON, -1f).bytes();
-        expectError(() -> OpSessions.ENV.createSession(badEps, one.options()).close(),
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(badEps, one.options()).close(),
                 AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING, "epsilon");
-        expectError(() -> OpSessions.ENV.createSession(fusedGradModel(0, 1), one.options()).close(),
+        OrtErrors.expect(() -> OpSessions.ENV.createSession(fusedGradModel(0, 1), one.options()).close(),
                 AsnetDomain.BATCH_NORM_RELU_SHIFT_TRAINING_GRAD, "strides");
     }
 }
