@@ -75,6 +75,27 @@ void InferLike(OrtShapeInferContext* raw, size_t inputs, size_t in, size_t out,
   }
 }
 
+// Optional attributes: the value, or dflt when the node does not have the attribute.
+float ReadFloatOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, float dflt) {
+  float v = dflt;
+  OrtStatus* st = api->KernelInfoGetAttribute_float(info, name, &v);
+  if (st != nullptr) {  // absent
+    api->ReleaseStatus(st);
+    return dflt;
+  }
+  return v;
+}
+
+int64_t ReadIntOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, int64_t dflt) {
+  int64_t v = dflt;
+  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, name, &v);
+  if (st != nullptr) {  // absent
+    api->ReleaseStatus(st);
+    return dflt;
+  }
+  return v;
+}
+
 std::string WithOp(const char* op, const std::string& error) {
   return error.empty() ? error : std::string(op) + ": " + error;
 }
@@ -101,12 +122,7 @@ std::string CheckChannelShape(const std::vector<int64_t>& x, ChannelGeometry* g)
 
 Epsilon ReadEpsilon(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
   Epsilon e;
-  float v = 0.0f;
-  OrtStatus* st = api->KernelInfoGetAttribute_float(info, kEpsilonAttr, &v);
-  if (st != nullptr) {  // absent
-    api->ReleaseStatus(st);
-    return e;
-  }
+  const float v = ReadFloatOr(api, info, kEpsilonAttr, e.value);
   if (!std::isfinite(v) || !(v > 0.0f)) {
     std::ostringstream os;
     os << op << ": attribute 'epsilon' must be a finite number > 0, got " << v;
@@ -119,12 +135,7 @@ Epsilon ReadEpsilon(const OrtApi* api, const OrtKernelInfo* info, const char* op
 
 ReluFlag ReadReluFlag(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
   ReluFlag r;
-  int64_t v = 0;
-  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, kReluAttr, &v);
-  if (st != nullptr) {  // absent
-    api->ReleaseStatus(st);
-    return r;
-  }
+  const int64_t v = ReadIntOr(api, info, kReluAttr, 0);
   if (v != 0 && v != 1) {
     r.error = std::string(op) + ": attribute 'relu' must be 0 or 1, got " + std::to_string(v);
     return r;
@@ -583,31 +594,11 @@ Ort::Status BatchNormReluShiftTrainingGradCpu::Compute(
 
 // ---- SgdMomentumUpdate -------------------------------------------------------------------
 
-namespace {
-
-// An optional float attribute; dflt when absent.
-float ReadFloatOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, float dflt) {
-  float v = dflt;
-  OrtStatus* st = api->KernelInfoGetAttribute_float(info, name, &v);
-  if (st != nullptr) {  // absent
-    api->ReleaseStatus(st);
-    return dflt;
-  }
-  return v;
-}
-
-}  // namespace
-
 SgdAttributes ReadSgdAttributes(const OrtApi* api, const OrtKernelInfo* info, const char* op) {
   SgdAttributes a;
   a.value.momentum = ReadFloatOr(api, info, kMomentumAttr, 0.9f);
   a.value.weight_decay = ReadFloatOr(api, info, kWeightDecayAttr, 0.0f);
-  int64_t nesterov = 0;
-  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, kNesterovAttr, &nesterov);
-  if (st != nullptr) {
-    api->ReleaseStatus(st);
-    nesterov = 0;
-  }
+  const int64_t nesterov = ReadIntOr(api, info, kNesterovAttr, 0);
   std::ostringstream os;
   if (!std::isfinite(a.value.momentum)) {
     os << op << ": attribute 'momentum' must be a finite number, got " << a.value.momentum;
