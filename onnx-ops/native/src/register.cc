@@ -20,6 +20,7 @@
 #include "onnxruntime_cxx_api.h"
 #include "ops/active_shift_ops.h"
 #include "ops/active_shift_u8_ops.h"
+#include "ops/channel_affine_u8_ops.h"
 #include "ops/kernel_io.h"
 #include "ops/op_contract.h"
 #include "ops/training_ops.h"
@@ -234,6 +235,9 @@ struct Ops {
   // ActiveShift on uint8 tensors of quantized models, NCHW and channels-last: CPU only.
   SelfDescribedOp<asnet::ActiveShiftU8NchwCpu> u8{asnet::kU8Op, kCpu};
   SelfDescribedOp<asnet::ActiveShiftNhwcU8Cpu> nhwc_u8{asnet::kNhwcU8Op, kCpu};
+  // The per-channel uint8 affine map of quantized models (a BatchNormalization that cannot fold).
+  SelfDescribedOp<asnet::ChannelAffineU8NchwCpu> affine_u8{asnet::kChannelAffineU8Op, kCpu};
+  SelfDescribedOp<asnet::ChannelAffineNhwcU8Cpu> affine_nhwc_u8{asnet::kChannelAffineNhwcU8Op, kCpu};
   // Training graphs' fused ops: CPU only (on the CUDA provider ONNX Runtime runs them on the CPU).
   SelfDescribedOp<asnet::BatchNormTrainingCpu> batch_norm{asnet::kBatchNormOp, kCpu};
   SelfDescribedOp<asnet::BatchNormTrainingGradCpu> batch_norm_grad{asnet::kBatchNormGradOp, kCpu};
@@ -249,8 +253,8 @@ struct Ops {
 #endif
 
   std::vector<const OrtCustomOp*> All() const {
-    return {&forward, &grad, &nchwc, &u8, &nhwc_u8, &batch_norm, &batch_norm_grad, &batch_norm_relu_grad,
-            &relu_grad, &depthwise_grad, &bn_relu_shift, &bn_relu_shift_grad, &sgd,
+    return {&forward, &grad, &nchwc, &u8, &nhwc_u8, &affine_u8, &affine_nhwc_u8, &batch_norm, &batch_norm_grad,
+            &batch_norm_relu_grad, &relu_grad, &depthwise_grad, &bn_relu_shift, &bn_relu_shift_grad, &sgd,
 #ifdef ASNET_WITH_CUDA
             &forward_cuda, &grad_cuda,
 #endif

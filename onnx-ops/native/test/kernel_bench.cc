@@ -6,6 +6,7 @@
 //   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling;
 //   "u8": the uint8 kernels (channels-last and NCHW) against the float NCHWc kernel and elementwise passes
 //   asnet_kernel_bench [rounds] layers FILE:CxHxW...   a real model's layers (see BenchLayers)
+//   asnet_kernel_bench [rounds] affine   ChannelAffineU8 (NCHW and channels-last) against a byte pass
 //   asnet_kernel_bench [rounds] training   the fused BN-ReLU-shift training kernels against the
 //   separate ones, on AS-ResNet20-16x3's shapes at batch 64 (see BenchTraining)
 //
@@ -28,6 +29,7 @@
 #include "asnet/active_shift.h"
 #include "asnet/active_shift_nchwc.h"
 #include "asnet/active_shift_u8.h"
+#include "asnet/channel_affine_u8.h"
 #include "asnet/batch_norm.h"
 #include "asnet/bn_relu_shift.h"
 #include "test_util.h"
@@ -158,6 +160,45 @@ void ByteMax(const uint8_t* x, uint8_t* y, int64_t n, uint8_t zp) {
   } else {
     ByteMax256(x, y, n, zp);
   }
+}
+
+// ChannelAffineU8 (filter "affine"): the NCHW and channels-last kernels on AS-ResNet-w32's
+// pre-activation shapes, against one byte pass (max with a constant) over the same tensor.
+int BenchAffine(int rounds, std::mt19937& rng) {
+  struct Shape {
+    int64_t c, h, w;
+  };
+  const Shape shapes[] = {{32, 112, 112}, {64, 56, 56}, {128, 28, 28}, {256, 14, 14}, {512, 7, 7}, {48, 28, 28}};
+  const asnet::Isa isa = asnet::DetectIsa();
+  std::printf("ChannelAffineU8, %s, single thread (thread CPU time), medians of %d interleaved rounds, us per call\n",
+              asnet::IsaName(isa), rounds);
+  std::printf("%-14s %9s %9s %9s %9s %9s\n", "CxHxW", "nchw", "nhwc", "u8pass", "nchw/pass", "nhwc/pass");
+  for (const Shape& sh : shapes) {
+    const int64_t elems = sh.c * sh.h * sh.w;
+    std::vector<uint8_t> x(elems), y(elems), r(elems);
+    for (auto& v : x) v = static_cast<uint8_t>(rng() & 255);
+    std::vector<int32_t> m(sh.c), o(sh.c), shifts(sh.c, 20);
+    for (int64_t c = 0; c < sh.c; ++c) {
+      m[c] = static_cast<int32_t>(rng() % (1 << 21)) - (1 << 20);
+      o[c] = static_cast<int32_t>(rng() % (1 << 27)) - (1 << 26);
+    }
+    asnet::ChannelAffineU8Params p;
+    p.multiplier = m.data();
+    p.offset = o.data();
+    p.shift = shifts.data();
+    p.channels = sh.c;
+    const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
+    std::vector<std::vector<double>> t(3);
+    for (int round = 0; round < rounds; ++round) {
+      t[0].push_back(CpuSeconds([&] { asnet::ChannelAffineU8Planes(isa, p, x.data(), y.data(), sh.h * sh.w, 0, sh.c); }, reps));
+      t[1].push_back(CpuSeconds([&] { asnet::ChannelAffineU8Pixels(isa, p, x.data(), y.data(), 0, sh.h * sh.w); }, reps));
+      t[2].push_back(CpuSeconds([&] { ByteMax(x.data(), r.data(), elems, 3); }, reps));
+    }
+    std::printf("%4lldx%3lldx%-5lld %9.2f %9.2f %9.2f %9.2f %9.2f\n", (long long)sh.c, (long long)sh.h, (long long)sh.w,
+                Median(t[0]) * 1e6, Median(t[1]) * 1e6, Median(t[2]) * 1e6, Median(t[0]) / Median(t[2]),
+                Median(t[1]) / Median(t[2]));
+  }
+  return 0;
 }
 
 // uint8 kernels (filter "u8"): channels-last with plans made beforehand (as the op makes them once
@@ -401,6 +442,7 @@ int main(int argc, char** argv) {
     }
   }
   if (filter == "u8") return BenchU8(rounds, rng);
+  if (filter == "affine") return BenchAffine(rounds, rng);
   if (!filter.empty()) return 0;
   // NCHW kernel on the small maps.
   std::printf("\nNCHW ActiveShift (U(-1,1) shifts) vs ReLU\n");

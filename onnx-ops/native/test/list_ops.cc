@@ -165,6 +165,7 @@ const char* TypeName(ONNXTensorElementDataType t) {
     case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: return "double";
     case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: return "int64";
     case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: return "uint8";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: return "int32";
     case ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED: return "any";
     default: return "other";
   }

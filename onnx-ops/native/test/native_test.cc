@@ -275,6 +275,7 @@ int main() {
   TestHugeShifts();
   RunNchwcKernelTests();
   RunU8KernelTests();
+  RunChannelAffineU8Tests();
   TestTooOldRuntime();
   RunTrainingKernelTests();
   RunBnReluShiftTests();

@@ -36,6 +36,9 @@ void RunNchwcKernelTests();
 /// The uint8 ActiveShift kernel tests (u8_kernels_test.cc).
 void RunU8KernelTests();
 
+/// The ChannelAffineU8 kernel tests (channel_affine_u8_test.cc).
+void RunChannelAffineU8Tests();
+
 /// Geometry edge cases (huge strides, empty tensors) and their fuzz test (geometry_fuzz_test.cc).
 void RunGeometryFuzzTests();
 

@@ -276,4 +276,24 @@ std::string CheckDeclaredInputs(const OrtKernelInfo* info, bool grad) {
   }
 }
 
+float ReadFloatOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, float dflt) {
+  float v = dflt;
+  OrtStatus* st = api->KernelInfoGetAttribute_float(info, name, &v);
+  if (st != nullptr) {  // absent
+    api->ReleaseStatus(st);
+    return dflt;
+  }
+  return v;
+}
+
+int64_t ReadIntOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, int64_t dflt) {
+  int64_t v = dflt;
+  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, name, &v);
+  if (st != nullptr) {  // absent
+    api->ReleaseStatus(st);
+    return dflt;
+  }
+  return v;
+}
+
 }  // namespace asnet

@@ -51,6 +51,11 @@ inline constexpr const char* kPadsAttr = "pads";
 inline constexpr const char* kReluAttr = "relu";
 /// Attribute of the batch-normalization ops: a finite float > 0; absent means 1e-5.
 inline constexpr const char* kEpsilonAttr = "epsilon";
+/// A per-channel integer affine map with clamping on uint8 tensors, NCHW and channels-last
+/// (asnet/channel_affine_u8.h), and its attribute y_min in [0, 255] (absent meaning 0).
+inline constexpr const char* kChannelAffineU8Op = "ChannelAffineU8";
+inline constexpr const char* kChannelAffineNhwcU8Op = "ChannelAffineNhwcU8";
+inline constexpr const char* kYMinAttr = "y_min";
 
 /// The `strides` attribute, or the reason it is invalid.
 struct Strides {
@@ -120,6 +125,10 @@ std::string CheckDeclaredInputs(const OrtKernelInfo* info, bool grad);
 /// The product of [begin, end) times `unit` (all >= 0) into *out. A product with a zero factor
 /// is 0 whatever the other factors; otherwise false when the product does not fit int64.
 bool CheckedProduct(const int64_t* begin, const int64_t* end, int64_t unit, int64_t* out);
+
+/// Optional attributes: the node's value, or dflt when the node does not have the attribute.
+float ReadFloatOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, float dflt);
+int64_t ReadIntOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, int64_t dflt);
 
 /// "[2,3,4]": a shape for messages.
 std::string ShapeText(const std::vector<int64_t>& shape);

@@ -75,27 +75,6 @@ void InferLike(OrtShapeInferContext* raw, size_t inputs, size_t in, size_t out,
   }
 }
 
-// Optional attributes: the value, or dflt when the node does not have the attribute.
-float ReadFloatOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, float dflt) {
-  float v = dflt;
-  OrtStatus* st = api->KernelInfoGetAttribute_float(info, name, &v);
-  if (st != nullptr) {  // absent
-    api->ReleaseStatus(st);
-    return dflt;
-  }
-  return v;
-}
-
-int64_t ReadIntOr(const OrtApi* api, const OrtKernelInfo* info, const char* name, int64_t dflt) {
-  int64_t v = dflt;
-  OrtStatus* st = api->KernelInfoGetAttribute_int64(info, name, &v);
-  if (st != nullptr) {  // absent
-    api->ReleaseStatus(st);
-    return dflt;
-  }
-  return v;
-}
-
 std::string WithOp(const char* op, const std::string& error) {
   return error.empty() ? error : std::string(op) + ": " + error;
 }

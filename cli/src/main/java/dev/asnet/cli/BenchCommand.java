@@ -114,7 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--no-profile", negatable = true, defaultValue = "true",
-            description = "Profile AS-ResNet and MobileNetV2 with ONNX Runtime's profiler (default: on).")
+            description = "Profile with ONNX Runtime's profiler: every FILE, or a suite's AS-ResNet and MobileNetV2 "
+                    + "models (default: on).")
     boolean profile;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "bench-out",
@@ -259,8 +260,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (profile && where == Device.CPU) {
             BenchConfig one = new BenchConfig(1, optLevels.get(optLevels.size() - 1));
             for (BenchModel m : models) {
-                // With --nchwc-rewrite both, a profiled model's "(ORT layout)" twin is profiled too.
-                if (PROFILED.stream().anyMatch(p -> m.name().equals(p) || m.name().startsWith(p + " ("))) {
+                // Files: every one (the user chose them). Suites: the models the results discuss; with
+                // --nchwc-rewrite both, a profiled model's "(ORT layout)" twin is profiled too.
+                boolean chosen = suite.equals("files")
+                        || PROFILED.stream().anyMatch(p -> m.name().equals(p) || m.name().startsWith(p + " ("));
+                if (chosen) {
                     err.println("profiling " + m.name());
                     try {
                         profiles.add(OpProfiler.profile(m, one, 10, out.resolve("profiles")));

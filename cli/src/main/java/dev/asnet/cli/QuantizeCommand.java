@@ -7,6 +7,7 @@ import dev.asnet.exporter.ir.IrException;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.quantize.AslQuantization;
+import dev.asnet.exporter.quantize.BatchNormQuantization;
 import dev.asnet.exporter.quantize.CalibrationMethod;
 import dev.asnet.exporter.quantize.QuantizationException;
 import dev.asnet.exporter.quantize.QuantizeOptions;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
         description = {"Quantize a float model to int8 (static, QDQ format: uint8 activations, int8 per-channel "
                 + "weights, int32 biases) that any ONNX Runtime loads. Activation ranges are calibrated by running the "
                 + "float model on calibration images prepared with the model's own preprocessing. BatchNormalization "
-                + "that cannot be folded becomes a depthwise 1x1 convolution; Active Shift layers run on the uint8 tensors "
+                + "that cannot be folded (with its ReLU) becomes one uint8 pass (dev.asnet::ChannelAffineU8; with "
+                + "--batch-norm conv or --asl depthwise a depthwise 1x1 convolution); Active Shift layers run on the uint8 tensors "
                 + "(or, with --asl float, in float between the quantized convolutions), keeping their input's scale; with "
                 + "--asl depthwise they become int8 depthwise convolutions and the model needs no asnet op library."},
         footer = {"%nCalibration sources:",
@@ -51,6 +53,7 @@ import picocli.CommandLine.Spec;
             "  asnet quantize as-resnet-w32.onnx -o w32-int8.onnx --calibration synthetic --images 16",
             "  asnet quantize model.onnx -o model-int8-sandwich.onnx --asl float",
             "  asnet quantize model.onnx -o model-int8-portable.onnx --asl depthwise",
+            "  asnet quantize model.onnx -o model-int8-convbn.onnx --batch-norm conv",
             "  asnet bench as-resnet-w32.onnx w32-int8.onnx --threads 1 --levels all --batch-size 1"})
 public final class QuantizeCommand implements Callable<Integer> {
     @Spec
@@ -86,6 +89,13 @@ public final class QuantizeCommand implements Callable<Integer> {
                     + "asnet op library; slow for large shifts) (default: ${DEFAULT-VALUE}).")
     String asl;
 
+    @Option(names = "--batch-norm", paramLabel = "FORM",
+            description = "How a BatchNormalization that cannot fold into a conv runs: uint8 (one "
+                    + "dev.asnet::ChannelAffineU8 pass on the uint8 tensor, channels-last at level all) or conv (an int8 "
+                    + "depthwise 1x1 convolution: standard ONNX ops only, several times slower) (default: conv with "
+                    + "--asl depthwise, else uint8).")
+    String batchNorm;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Chooses (or, for synthetic, makes) the calibration images (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -100,8 +110,12 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         QuantizeOptions options;
         try {
-            options = QuantizeOptions.builder().optMethod(CalibrationMethod.parse(method)).optPercentile(percentile)
-                    .optAsl(parseAsl()).build();
+            QuantizeOptions.Builder b = QuantizeOptions.builder().optMethod(CalibrationMethod.parse(method))
+                    .optPercentile(percentile).optAsl(parseAsl());
+            if (batchNorm != null) {
+                b.optBatchNorm(parseBatchNorm());
+            }
+            options = b.build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--method/--percentile: " + e.getMessage(), e);
         }
@@ -136,8 +150,13 @@ public final class QuantizeCommand implements Callable<Integer> {
         byte[] bytes = OnnxWriter.toBytes(r.model());
         OutputFiles.write(output, bytes);
         List<String> notes = new ArrayList<>();
-        if (r.plan().batchNormsRewritten() > 0) {
-            notes.add(r.plan().batchNormsRewritten() + " BatchNormalization as depthwise conv");
+        long affine = r.model().graph().nodes().stream().filter(n -> n.domain().equals(AsnetDomain.DOMAIN)
+                && n.opType().equals(AsnetDomain.CHANNEL_AFFINE_U8)).count();
+        if (affine > 0) {
+            notes.add(affine + " BatchNormalization as " + AsnetDomain.CHANNEL_AFFINE_U8);
+        }
+        if (r.plan().batchNormsRewritten() > affine) {
+            notes.add((r.plan().batchNormsRewritten() - affine) + " BatchNormalization as depthwise conv");
         }
         if (r.plan().activeShiftLayers() > 0) {
             notes.add(r.plan().activeShiftLayers() + " Active Shift layers in " + options.asl().id());
@@ -152,7 +171,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             notes.add("float: " + r.plan().keptInFloat());
         }
         out.printf(Locale.ROOT, "wrote %s (%s, float %s): %d weighted layers int8, %d activations uint8%s%n", output,
-                Format.bytes(bytes.length), Format.bytes(java.nio.file.Files.size(input)), r.plan().weightedLayers(),
+                Format.bytes(bytes.length), Format.bytes(java.nio.file.Files.size(input)), r.plan().weightedLayers() - affine,
                 r.ranges().size(), notes.isEmpty() ? "" : "; " + String.join(", ", notes));
         out.printf(Locale.ROOT, "calibration: %s, %d images, seed %d, %s%n", data.description(), data.size(), seed,
                 options.describeMethod());
@@ -164,6 +183,14 @@ public final class QuantizeCommand implements Callable<Integer> {
             return AslQuantization.parse(asl);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--asl: " + e.getMessage(), e);
+        }
+    }
+
+    private BatchNormQuantization parseBatchNorm() {
+        try {
+            return BatchNormQuantization.parse(batchNorm);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--batch-norm: " + e.getMessage(), e);
         }
     }
 

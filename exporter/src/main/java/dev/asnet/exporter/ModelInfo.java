@@ -122,6 +122,12 @@ public record ModelInfo(
      */
     public static final String QUANTIZATION_ASL = "asnet.quantization_asl";
     /**
+     * Set by {@code asnet quantize} when the model had BatchNormalizations that could not fold into a
+     * conv: {@code uint8} (each is one {@code dev.asnet::ChannelAffineU8} node) or {@code conv} (a
+     * depthwise 1x1 convolution).
+     */
+    public static final String QUANTIZATION_BATCH_NORM = "asnet.quantization_batch_norm";
+    /**
      * Set by {@code asnet optimize} on a model rewritten for one machine's ONNX Runtime layout (what
      * it was made for: ONNX Runtime version, CPU, block size). Free text, kept as written.
      */

@@ -20,7 +20,8 @@ import java.util.Set;
  * provider added, removed or renamed on one side only fails the build.
  *
  * <p>Every input and output is a float32 tensor except those of the uint8 ops ({@link
- * #ACTIVE_SHIFT_U8}, {@link #ACTIVE_SHIFT_NHWC_U8}), whose {@link OpSpec} lists the element types.
+ * #ACTIVE_SHIFT_U8}, {@link #ACTIVE_SHIFT_NHWC_U8}, {@link #CHANNEL_AFFINE_U8}, {@link
+ * #CHANNEL_AFFINE_NHWC_U8}), whose {@link OpSpec} lists the element types.
  */
 public final class AsnetDomain {
     /** The operator domain. */
@@ -73,6 +74,23 @@ public final class AsnetDomain {
      * Transpose}.
      */
     public static final String ACTIVE_SHIFT_NHWC_U8 = "ActiveShiftNhwcU8";
+    /**
+     * {@code ChannelAffineU8(X, multiplier, offset, shift) -> Y}: a per-channel affine map with
+     * clamping on a uint8 tensor of a quantized model, X and Y uint8 {@code [N, C, ...]}, multiplier,
+     * offset and shift int32 {@code [C]}, attribute {@link #Y_MIN}. Rule (integers only, exact,
+     * docs/op-contract.md): {@code y = min(255, max(y_min, (multiplier[c] * x + offset[c]) >>
+     * shift[c]))} with an arithmetic shift, in int32; each shift in [0, 30], {@code multiplier[c] *
+     * 255} and {@code multiplier[c] * 255 + offset[c]} must fit int32. The quantizer writes a BatchNormalization
+     * that cannot fold into a conv (and the ReLU after it) as this op. CPU only.
+     */
+    public static final String CHANNEL_AFFINE_U8 = "ChannelAffineU8";
+    /**
+     * {@code ChannelAffineNhwcU8(X, multiplier, offset) -> Y}: {@link #CHANNEL_AFFINE_U8} on
+     * channels-last tensors, X and Y {@code [..., C]}, the layout of ONNX Runtime's quantized convs
+     * at level ALL. CPU only. ONNX Runtime never produces this op itself: a rewrite of its optimized
+     * graph replaces {@code Transpose -> ChannelAffineU8 -> Transpose}.
+     */
+    public static final String CHANNEL_AFFINE_NHWC_U8 = "ChannelAffineNhwcU8";
     /**
      * Training graphs' fused op {@code BatchNormTraining(X, scale, B) -> (Y, mean, var)}: X is
      * {@code [N, C, ...]}, scale and B {@code [C]}; mean and var (biased) are the statistics of each
@@ -145,6 +163,8 @@ public final class AsnetDomain {
     public static final String WEIGHT_DECAY = "weight_decay";
     /** The nesterov attribute of {@link #SGD_MOMENTUM_UPDATE}: 0 or 1, default 0. */
     public static final String NESTEROV = "nesterov";
+    /** The y_min attribute of {@link #CHANNEL_AFFINE_U8}: the lower clamp, an int in [0, 255], default 0. */
+    public static final String Y_MIN = "y_min";
     /** The epsilon attribute of the batch-normalization ops: a finite float > 0, default 1e-5. */
     public static final String EPSILON = "epsilon";
     /**
@@ -290,6 +310,12 @@ public final class AsnetDomain {
     private static final AttributeSpec NESTEROV_SPEC =
             new AttributeSpec(NESTEROV, AttributeType.INT, "0 or 1 (Nesterov momentum); default 0");
 
+    private static final AttributeSpec Y_MIN_SPEC =
+            new AttributeSpec(Y_MIN, AttributeType.INT, "an int in [0, 255] (the lower clamp); default 0");
+    private static final List<String> AFFINE_INPUTS = List.of("X", "multiplier", "offset", "shift");
+    private static final List<DataType> AFFINE_INPUT_TYPES =
+            List.of(DataType.UINT8, DataType.INT32, DataType.INT32, DataType.INT32);
+
     private static final List<String> U8_INPUTS = List.of("X", "shift", "x_scale", "x_zero_point");
     private static final List<DataType> U8_INPUT_TYPES =
             List.of(DataType.UINT8, DataType.FLOAT, DataType.FLOAT, DataType.UINT8);
@@ -305,6 +331,10 @@ public final class AsnetDomain {
                     U8_INPUT_TYPES, List.of(DataType.UINT8)),
             new OpSpec(ACTIVE_SHIFT_NHWC_U8, U8_INPUTS, List.of("Y"), List.of(STRIDES_SPEC), EnumSet.of(Provider.CPU),
                     U8_INPUT_TYPES, List.of(DataType.UINT8)),
+            new OpSpec(CHANNEL_AFFINE_U8, AFFINE_INPUTS, List.of("Y"), List.of(Y_MIN_SPEC),
+                    EnumSet.of(Provider.CPU), AFFINE_INPUT_TYPES, List.of(DataType.UINT8)),
+            new OpSpec(CHANNEL_AFFINE_NHWC_U8, AFFINE_INPUTS, List.of("Y"), List.of(Y_MIN_SPEC),
+                    EnumSet.of(Provider.CPU), AFFINE_INPUT_TYPES, List.of(DataType.UINT8)),
             new OpSpec(BATCH_NORM_TRAINING, List.of("X", "scale", "B"), List.of("Y", "mean", "var"),
                     List.of(EPSILON_SPEC, RELU_SPEC), EnumSet.of(Provider.CPU)),
             new OpSpec(BATCH_NORM_TRAINING_GRAD, List.of("dY", "X", "scale", "mean", "var"), List.of("dX", "dscale", "dB"),

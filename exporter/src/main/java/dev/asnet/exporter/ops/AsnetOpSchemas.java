@@ -11,14 +11,15 @@ public final class AsnetOpSchemas {
     private AsnetOpSchemas() {}
 
     /**
-     * Registers ActiveShift, ActiveShiftGrad and the uint8 ActiveShiftU8 (quantized models; the
-     * channels-last ActiveShiftNhwcU8 only appears in ONNX Runtime's optimized graphs, which asnet
-     * never reads into this IR).
+     * Registers ActiveShift, ActiveShiftGrad and the uint8 ActiveShiftU8 and ChannelAffineU8
+     * (quantized models; the channels-last ActiveShiftNhwcU8 and ChannelAffineNhwcU8 only appear in
+     * ONNX Runtime's optimized graphs, which asnet never reads into this IR).
      *
      * @param r the registry to fill
      */
     public static void registerAll(OpRegistry r) {
         r.register(builder(AsnetDomain.ACTIVE_SHIFT_U8).setShapeFunction(AsnetOpSchemas::forwardU8).build());
+        r.register(builder(AsnetDomain.CHANNEL_AFFINE_U8).setShapeFunction(AsnetOpSchemas::channelAffineU8).build());
         r.register(builder(AsnetDomain.ACTIVE_SHIFT)
                 .setShapeFunction(ctx -> List.of(shiftedOutput(ctx, 0, 1))).build());
         r.register(builder(AsnetDomain.ACTIVE_SHIFT_GRAD)
@@ -54,6 +55,30 @@ public final class AsnetOpSchemas {
             b.optAttribute(a.name(), a.type(), null);
         }
         return b;
+    }
+
+    /** ChannelAffineU8: X uint8 [N, C, ...], multiplier, offset and shift int32 [C]; Y like X. */
+    private static List<ValueType> channelAffineU8(NodeContext ctx) {
+        ctx.requireType(0, DataType.UINT8);
+        ctx.requireType(1, DataType.INT32);
+        ctx.requireType(2, DataType.INT32);
+        ctx.requireType(3, DataType.INT32);
+        Shape x = ctx.input(0).shape();
+        if (x.rank() < 2) {
+            throw ctx.fail("X must have rank >= 2 [N, C, ...] but is " + x);
+        }
+        for (int i = 1; i < 4; i++) {
+            Shape p = ctx.requireRank(i, 1);
+            if (!p.dim(0).compatible(x.dim(1))) {
+                throw ctx.fail(AsnetDomain.op(AsnetDomain.CHANNEL_AFFINE_U8).inputs().get(i) + " must be [C] with C = "
+                        + x.dim(1) + " (channels of X " + x + ") but is " + p);
+            }
+        }
+        long yMin = ctx.intAttr(AsnetDomain.Y_MIN, 0);
+        if (yMin < 0 || yMin > 255) {
+            throw ctx.fail("y_min must be in [0, 255], got " + yMin);
+        }
+        return List.of(new ValueType(DataType.UINT8, x));
     }
 
     /** ActiveShiftU8: X uint8 [N, C, H, W], shift float [C, 2], scalar float scale and uint8 zero point. */

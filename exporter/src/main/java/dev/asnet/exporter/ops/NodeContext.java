@@ -102,6 +102,18 @@ public final class NodeContext {
     }
 
     /**
+     * An INT attribute, or {@code dflt} when the node does not have it and the schema gives no default.
+     *
+     * @param name the name
+     * @param dflt the value of an absent attribute
+     * @return the value
+     */
+    public long intAttr(String name, long dflt) {
+        Attribute a = attr(name);
+        return a == null ? dflt : a.asInt();
+    }
+
+    /**
      * A FLOAT attribute or its default.
      *
      * @param name the name

@@ -32,6 +32,7 @@ import java.util.List;
  */
 public final class BatchNormAsDepthwiseConv implements GraphPass {
     private int rewritten;
+    private final List<String> convNames = new ArrayList<>();
 
     /** Creates the pass. */
     public BatchNormAsDepthwiseConv() {}
@@ -45,9 +46,20 @@ public final class BatchNormAsDepthwiseConv implements GraphPass {
         return rewritten;
     }
 
+    /**
+     * The node names of the convs the last run made (the BatchNormalizations' names; null for an
+     * unnamed node).
+     *
+     * @return the names, in graph order
+     */
+    public List<String> convNames() {
+        return List.copyOf(convNames.stream().filter(java.util.Objects::nonNull).toList());
+    }
+
     @Override
     public void apply(Graph g) {
         rewritten = 0;
+        convNames.clear();
         List<Node> bns = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (n.domain().isEmpty() && n.opType().equals("BatchNormalization")) {
@@ -55,6 +67,7 @@ public final class BatchNormAsDepthwiseConv implements GraphPass {
             }
         }
         for (Node bn : bns) {
+            convNames.add(bn.name());
             rewrite(g, bn);
             rewritten++;
         }

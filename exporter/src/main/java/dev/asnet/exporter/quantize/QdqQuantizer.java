@@ -27,7 +27,8 @@ import java.util.Set;
  *
  * <p>{@link #plan} copies the model, folds BatchNormalization into the conv before it where it can
  * ({@link FoldBatchNorm}), rewrites every other BatchNormalization as a depthwise 1x1 conv ({@link
- * BatchNormAsDepthwiseConv}), collapses repeated Relus ({@link CollapseRepeatedRelu}) and decides
+ * BatchNormAsDepthwiseConv}; in the {@link BatchNormQuantization#UINT8} form {@link
+ * QuantizationPlan#quantize} turns each into one {@link ChannelAffineU8} node), collapses repeated Relus ({@link CollapseRepeatedRelu}) and decides
  * which activations are quantized; see {@link QuantizationPlan} for the patterns.
  */
 public final class QdqQuantizer {
@@ -79,7 +80,7 @@ public final class QdqQuantizer {
                 .setIrVersion(source.irVersion()).setProducer(source.producerName(), source.producerVersion());
         source.metadata().forEach(prepared::putMetadata);
         prepared.putMetadata(ModelInfo.BN_FOLDED, "true");
-        return new QuantizationPlan(prepared, options, bn.rewritten(), relu.removed());
+        return new QuantizationPlan(prepared, options, bn.convNames(), relu.removed());
     }
 
     /**

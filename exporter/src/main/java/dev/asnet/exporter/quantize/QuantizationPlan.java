@@ -33,6 +33,10 @@ import java.util.TreeMap;
  *       output channel (axis 0); bias int32 with scale {@code x_scale * w_scale[c]}, zero point 0
  *       (QLinearConv). BatchNormalization reaches here as a conv (folded, or as a depthwise 1x1
  *       conv).</li>
+ *   <li><b>BatchNormalization that cannot fold</b> (a depthwise 1x1 conv here), with the Relu after
+ *       it: in the {@link BatchNormQuantization#UINT8} form one {@link ChannelAffineU8} node from
+ *       the uint8 input to the uint8 output, the conv's float weight and bias folded with both
+ *       quantizations; else quantized as a conv.</li>
  *   <li><b>Gemm</b> ({@code transA = 0}, {@code alpha = beta = 1}) with a constant B: A uint8, B
  *       int8 per output column, C int32 as for Conv (QGemm).</li>
  *   <li><b>Add</b> of two computed tensors: both inputs and the output uint8 (QLinearAdd).</li>
@@ -60,7 +64,8 @@ public final class QuantizationPlan {
 
     private final Model floatModel;
     private final QuantizeOptions options;
-    private final int batchNormsRewritten;
+    /** The depthwise convs that stand for BatchNormalizations, by node name. */
+    private final List<String> batchNormConvs;
     private final int relusRemoved;
     /** Every quantized activation, in graph order (inputs first). */
     private final Set<String> points = new LinkedHashSet<>();
@@ -70,10 +75,10 @@ public final class QuantizationPlan {
     private final List<String> shifts = new ArrayList<>();
     private final Map<String, Integer> keptInFloat = new TreeMap<>();
 
-    QuantizationPlan(Model floatModel, QuantizeOptions options, int batchNormsRewritten, int relusRemoved) {
+    QuantizationPlan(Model floatModel, QuantizeOptions options, List<String> batchNormConvs, int relusRemoved) {
         this.floatModel = floatModel;
         this.options = options;
-        this.batchNormsRewritten = batchNormsRewritten;
+        this.batchNormConvs = List.copyOf(batchNormConvs);
         this.relusRemoved = relusRemoved;
         analyze(floatModel.graph());
     }
@@ -227,7 +232,7 @@ public final class QuantizationPlan {
      * @return the count
      */
     public int batchNormsRewritten() {
-        return batchNormsRewritten;
+        return batchNormConvs.size();
     }
 
     /**
@@ -237,6 +242,17 @@ public final class QuantizationPlan {
      */
     public int relusRemoved() {
         return relusRemoved;
+    }
+
+    /**
+     * How BatchNormalizations that cannot fold run in this model ({@link
+     * QuantizeOptions#batchNorm(boolean)}: the uint8 op where the model has Active Shift layers that
+     * are not in the portable form, unless set).
+     *
+     * @return the form
+     */
+    public BatchNormQuantization batchNormForm() {
+        return options.batchNorm(!shifts.isEmpty() && options.asl() != AslQuantization.DEPTHWISE);
     }
 
     /**
@@ -297,7 +313,19 @@ public final class QuantizationPlan {
             Value v = g.names().value(p).orElseThrow();
             dequantized.put(edits.insertQdq(v, params.get(p)), params.get(p));
         }
+        Set<String> affine = new java.util.HashSet<>();
+        if (batchNormForm() == BatchNormQuantization.UINT8) {
+            for (String name : batchNormConvs) {
+                Node n = g.nodes().stream().filter(x -> name.equals(x.name())).findFirst().orElseThrow();
+                if (edits.useChannelAffine(n)) {
+                    affine.add(name);
+                }
+            }
+        }
         for (String name : weighted) {
+            if (affine.contains(name)) {
+                continue;
+            }
             Node n = g.nodes().stream().filter(x -> name.equals(x.name())).findFirst().orElseThrow();
             QuantParams x = dequantized.get(n.input(0));
             if (x != null) {
@@ -318,6 +346,11 @@ public final class QuantizationPlan {
         m.putMetadata(ModelInfo.QUANTIZATION_CALIBRATION, info.description());
         m.putMetadata(ModelInfo.QUANTIZATION_IMAGES, Integer.toString(info.images()));
         m.putMetadata(ModelInfo.QUANTIZATION_SEED, Long.toString(info.seed()));
+        if (!batchNormConvs.isEmpty()) {
+            m.putMetadata(ModelInfo.QUANTIZATION_BATCH_NORM, affine.size() == batchNormConvs.size()
+                    ? BatchNormQuantization.UINT8.id() : affine.isEmpty() ? BatchNormQuantization.CONV.id()
+                    : BatchNormQuantization.UINT8.id() + " (" + affine.size() + " of " + batchNormConvs.size() + ")");
+        }
         if (!shifts.isEmpty() || (options.asl() == AslQuantization.DEPTHWISE
                 && floatModel.metadata().containsKey(ModelInfo.ASL_RADIUS))) {
             m.putMetadata(ModelInfo.QUANTIZATION_ASL, options.asl().id());
@@ -416,6 +449,70 @@ public final class QuantizationPlan {
                 g.removeNode(dqIn);
             }
             u8.rename(name);
+        }
+
+        /**
+         * Turns {@code DQ -> Conv (a BatchNormalization as depthwise 1x1) [-> Relu] -> Q} into one
+         * {@code ChannelAffineU8} on the uint8 tensors, the conv's float weight and bias folded with
+         * both quantizations ({@link ChannelAffineU8#fold}). False (nothing changed) where the
+         * pattern does not hold, e.g. an output that is not quantized.
+         */
+        boolean useChannelAffine(Node conv) {
+            Node dqIn = conv.input(0).producer();
+            if (dqIn == null || !dqIn.opType().equals("DequantizeLinear") || !conv.input(1).isInitializer()
+                    || conv.input(2) == null || !conv.input(2).isInitializer()) {
+                return false;
+            }
+            Value v = conv.output();
+            Node relu = null;
+            if (v.users().size() == 1 && v.users().get(0).node().opType().equals("Relu")
+                    && v.users().get(0).node().domain().isEmpty()) {
+                relu = v.users().get(0).node();
+                v = relu.output();
+            }
+            if (g.outputs().contains(conv.output()) || g.outputs().contains(v) || v.users().size() != 1
+                    || !v.users().get(0).node().opType().equals("QuantizeLinear")) {
+                return false;
+            }
+            Node q = v.users().get(0).node();
+            QuantParams in = params(dqIn);
+            QuantParams out = params(q);
+            if (in == null || out == null) {
+                return false;
+            }
+            ChannelAffineU8.Params p = ChannelAffineU8.fold(conv.input(1).data().floats(),
+                    conv.input(2).data().floats(), in, out, relu != null);
+            int channels = p.multiplier().length;
+            String base = conv.name();
+            Value mult = g.addInitializer(free(base + ".multiplier"), Tensor.ofInts(DataType.INT32, p.multiplier(),
+                    channels), InitializerRole.CONSTANT);
+            Value off = g.addInitializer(free(base + ".offset"), Tensor.ofInts(DataType.INT32, p.offset(), channels),
+                    InitializerRole.CONSTANT);
+            Value sh = g.addInitializer(free(base + ".shift"), Tensor.ofInts(DataType.INT32, p.shift(), channels),
+                    InitializerRole.CONSTANT);
+            Node affine = g.insertNodeBefore(conv, AsnetDomain.DOMAIN, ChannelAffineU8.OP_TYPE, null,
+                    List.of(dqIn.input(0), mult, off, sh), List.of(Attribute.ofInt(AsnetDomain.Y_MIN, p.yMin())));
+            q.output().replaceAllUsesWith(affine.output());
+            g.removeNode(q);
+            if (relu != null) {
+                g.removeNode(relu);
+            }
+            g.removeNode(conv);
+            if (dqIn.output().users().isEmpty()) {
+                g.removeNode(dqIn);
+            }
+            affine.rename(base);
+            return true;
+        }
+
+        /** The per-tensor scale and zero point of a QuantizeLinear or DequantizeLinear, or null. */
+        private static QuantParams params(Node qdq) {
+            if (qdq.inputs().size() < 3 || qdq.input(1) == null || qdq.input(2) == null
+                    || !qdq.input(1).isInitializer() || !qdq.input(2).isInitializer()
+                    || qdq.input(1).data().size() != 1 || qdq.input(2).data().type() != DataType.UINT8) {
+                return null;
+            }
+            return new QuantParams(qdq.input(1).data().floats()[0], qdq.input(2).data().ints()[0], DataType.UINT8);
         }
 
         private String free(String name) {

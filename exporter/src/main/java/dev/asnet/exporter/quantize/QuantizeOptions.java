@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Choices of static post-training quantization: how activation ranges are calibrated and how
- * Active Shift layers run. Build with {@link #builder()}; values are checked in {@link
+ * Active Shift layers and unfoldable BatchNormalizations run. Build with {@link #builder()}; values are checked in {@link
  * Builder#build()}.
  */
 public final class QuantizeOptions {
@@ -14,11 +14,13 @@ public final class QuantizeOptions {
     private final CalibrationMethod method;
     private final double percentile;
     private final AslQuantization asl;
+    private final BatchNormQuantization batchNorm;
 
     private QuantizeOptions(Builder b) {
         this.method = b.method;
         this.percentile = b.percentile;
         this.asl = b.asl;
+        this.batchNorm = b.batchNorm;
     }
 
     /**
@@ -68,6 +70,22 @@ public final class QuantizeOptions {
     }
 
     /**
+     * How a BatchNormalization that cannot fold into a conv runs in a given model.
+     *
+     * @param needsAsnetOps whether the quantized model needs the asnet op library anyway (it has
+     *     Active Shift layers, not in the portable form)
+     * @return the form set, or by default {@link BatchNormQuantization#UINT8} where the model needs
+     *     the op library anyway and {@link BatchNormQuantization#CONV} where it would otherwise keep
+     *     to standard ops (a quantization never adds that dependency unasked)
+     */
+    public BatchNormQuantization batchNorm(boolean needsAsnetOps) {
+        if (batchNorm != null) {
+            return batchNorm;
+        }
+        return needsAsnetOps ? BatchNormQuantization.UINT8 : BatchNormQuantization.CONV;
+    }
+
+    /**
      * The method as written into {@link dev.asnet.exporter.ModelInfo#QUANTIZED}.
      *
      * @return {@code minmax} or {@code percentile 99.99}
@@ -81,6 +99,7 @@ public final class QuantizeOptions {
         private CalibrationMethod method = CalibrationMethod.MINMAX;
         private double percentile = DEFAULT_PERCENTILE;
         private AslQuantization asl = AslQuantization.UINT8;
+        private BatchNormQuantization batchNorm;
 
         private Builder() {}
 
@@ -114,6 +133,18 @@ public final class QuantizeOptions {
          */
         public Builder optAsl(AslQuantization form) {
             this.asl = Objects.requireNonNull(form, "asl");
+            return this;
+        }
+
+        /**
+         * Sets how a BatchNormalization that cannot fold into a conv runs (default: the uint8 op in
+         * models that need the asnet op library anyway, a depthwise conv in the others).
+         *
+         * @param form the uint8 op or a depthwise conv
+         * @return this builder
+         */
+        public Builder optBatchNorm(BatchNormQuantization form) {
+            this.batchNorm = Objects.requireNonNull(form, "batchNorm");
             return this;
         }
 

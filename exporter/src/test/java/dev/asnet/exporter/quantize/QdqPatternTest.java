@@ -13,6 +13,7 @@ import dev.asnet.exporter.ir.Tensor;
 import dev.asnet.exporter.ir.Value;
 import dev.asnet.exporter.ops.ConvOptions;
 import dev.asnet.exporter.ops.GraphBuilder;
+import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ops.OpRegistry;
 import dev.asnet.exporter.testing.OrtRunner;
 import dev.asnet.exporter.testing.TestArrays;
@@ -40,7 +41,12 @@ class QdqPatternTest {
     }
 
     static Quantized quantize(Model m, Map<String, float[]> inputs, Map<String, long[]> shapes) throws Exception {
-        QuantizationPlan plan = QdqQuantizer.plan(m, QuantizeOptions.defaults());
+        return quantize(m, inputs, shapes, QuantizeOptions.defaults());
+    }
+
+    static Quantized quantize(Model m, Map<String, float[]> inputs, Map<String, long[]> shapes, QuantizeOptions options)
+            throws Exception {
+        QuantizationPlan plan = QdqQuantizer.plan(m, options);
         Model calib = plan.calibrationModel();
         List<OrtRunner.Output> outs = OrtRunner.PLAIN.run(OnnxWriter.toBytes(calib), inputs, shapes);
         Map<String, TensorRange> ranges = new HashMap<>();
@@ -234,26 +240,73 @@ class QdqPatternTest {
         assertWithinSteps(want, got, pm.scale() + ps.scale(), "add + global average pool");
     }
 
-    @Test
-    void batchNormAfterAddBecomesAnExactlyQuantizedDepthwiseConv() throws Exception {
+    static final float[] GAMMA = {0.5f, -1.5f, 2f};
+    static final float[] BETA = {0.1f, 0.2f, -0.3f};
+    static final float[] MEAN = {0.3f, -0.2f, 0.05f};
+    static final float[] VAR = {0.8f, 1.7f, 0.3f};
+
+    /** relu(BatchNormalization(a + b)), flattened: the pre-activation pattern of AS-ResNet. */
+    static Model batchNormAfterAdd() {
         Graph g = new Graph("bn", OpRegistry.standard());
         GraphBuilder b = new GraphBuilder(g);
         Value x1 = b.input("a", DataType.FLOAT, Shape.of(X));
         Value x2 = b.input("b", DataType.FLOAT, Shape.of(X));
         Value sum = b.add("add", x1, x2);
-        float[] gamma = {0.5f, -1.5f, 2f};
-        float[] beta = {0.1f, 0.2f, -0.3f};
-        float[] mean = {0.3f, -0.2f, 0.05f};
-        float[] var = {0.8f, 1.7f, 0.3f};
-        Value bn = b.batchNorm("bn", sum, b.parameter("g", Tensor.ofFloats(gamma, 3)), b.parameter("be", Tensor.ofFloats(beta, 3)),
-                b.buffer("m", Tensor.ofFloats(mean, 3)), b.buffer("v", Tensor.ofFloats(var, 3)), 1e-5f);
+        Value bn = b.batchNorm("bn", sum, b.parameter("g", Tensor.ofFloats(GAMMA, 3)), b.parameter("be", Tensor.ofFloats(BETA, 3)),
+                b.buffer("m", Tensor.ofFloats(MEAN, 3)), b.buffer("v", Tensor.ofFloats(VAR, 3)), 1e-5f);
         b.output(b.flatten("flat", b.relu("relu", bn), 1), "y");
-        Model source = new Model(g);
+        return new Model(g);
+    }
+
+    @Test
+    void batchNormAfterAddBecomesOneChannelAffineU8() throws Exception {
+        Model source = batchNormAfterAdd();
+        float[] a = TestArrays.randn(12, 216);
+        float[] c = TestArrays.randn(13, 216);
+        Map<String, float[]> in = Map.of("a", a, "b", c);
+        Map<String, long[]> shapes = Map.of("a", X, "b", X);
+        // A graph without Active Shift keeps to standard ops unless asked.
+        assertEquals(BatchNormQuantization.CONV, QuantizeOptions.defaults().batchNorm(false));
+        assertEquals(BatchNormQuantization.UINT8, QuantizeOptions.defaults().batchNorm(true));
+        Quantized q = quantize(source, in, shapes, QuantizeOptions.builder().optBatchNorm(BatchNormQuantization.UINT8).build());
+        assertEquals(0, q.model().graph().nodes().stream().filter(n -> n.opType().equals("Conv")).count());
+        assertEquals(0, q.model().graph().nodes().stream().filter(n -> n.opType().equals("Relu")).count());
+        Node affine = only(q.model(), ChannelAffineU8.OP_TYPE);
+        assertEquals(AsnetDomain.DOMAIN, affine.domain());
+        assertEquals("bn", affine.name());
+        assertEquals("uint8", q.model().metadata().get(dev.asnet.exporter.ModelInfo.QUANTIZATION_BATCH_NORM));
+        // The op reads the Add's uint8 output and is read by the ReLU output's DequantizeLinear.
+        assertEquals("QuantizeLinear", affine.input(0).producer().opType());
+        QuantParams sumP = q.p("add_out");
+        QuantParams outP = q.p("relu_out");
+        ChannelAffineU8.Params p = new ChannelAffineU8.Params(affine.input(1).data().ints(), affine.input(2).data().ints(),
+                affine.input(3).data().ints(), (int) affine.attribute(AsnetDomain.Y_MIN).orElseThrow().asInt());
+        assertEquals(outP.zeroPoint(), p.yMin());
+        // Against the fake-quantized float BN + ReLU on the same uint8 input: within one step.
+        float[] aq = fq(a, q.p("a"));
+        float[] cq = fq(c, q.p("b"));
+        float[][] wb = BatchNormAsDepthwiseConv.affine(GAMMA, BETA, MEAN, VAR, 1e-5f);
+        int exact = 0;
+        for (int i = 0; i < 216; i++) {
+            int ch = (i / 36) % 3;
+            int qs = sumP.quantize(aq[i] + cq[i]);
+            float real = Math.max(0f, wb[0][ch] * sumP.dequantize(qs) + wb[1][ch]);
+            int want = outP.quantize(real);
+            int got = ChannelAffineU8.apply(p, ch, qs);
+            assertTrue(Math.abs(got - want) <= 1, "element " + i + ": " + got + " vs " + want);
+            exact += got == want ? 1 : 0;
+        }
+        assertTrue(exact >= 210, exact + " of 216 bytes equal to the float reference's");
+    }
+
+    @Test
+    void batchNormAfterAddBecomesAnExactlyQuantizedDepthwiseConv() throws Exception {
+        Model source = batchNormAfterAdd();
         float[] a = TestArrays.randn(10, 216);
         float[] c = TestArrays.randn(11, 216);
         Map<String, float[]> in = Map.of("a", a, "b", c);
         Map<String, long[]> shapes = Map.of("a", X, "b", X);
-        Quantized q = quantize(source, in, shapes);
+        Quantized q = quantize(source, in, shapes, QuantizeOptions.builder().optBatchNorm(BatchNormQuantization.CONV).build());
         assertEquals(1, q.plan().batchNormsRewritten());
         // The rewritten float model computes what the BN did.
         float[] before = OrtRunner.PLAIN.run(OnnxWriter.toBytes(source), in, shapes).get(0).data();
@@ -262,7 +315,7 @@ class QdqPatternTest {
         Node dw = only(q.model(), "Conv");
         assertEquals(3L, dw.attribute("group").orElseThrow().asInt());
         // One weight per channel: per-channel int8 holds it exactly (127 * s / 127).
-        float[][] affine = BatchNormAsDepthwiseConv.affine(gamma, beta, mean, var, 1e-5f);
+        float[][] affine = BatchNormAsDepthwiseConv.affine(GAMMA, BETA, MEAN, VAR, 1e-5f);
         float[] wq = dequantizedWeight(q.model(), dw);
         for (int ch = 0; ch < 3; ch++) {
             assertEquals(affine[0][ch], wq[ch], Math.abs(affine[0][ch]) * 1e-6f);

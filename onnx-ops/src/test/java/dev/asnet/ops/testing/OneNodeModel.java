@@ -33,6 +33,8 @@ public final class OneNodeModel {
     public static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
     /** ONNX element type code of uint8. */
     public static final int UINT8 = TensorProto.DataType.UINT8_VALUE;
+    /** ONNX element type code of int32. */
+    public static final int INT32 = TensorProto.DataType.INT32_VALUE;
 
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("one_node");
     private final NodeProto.Builder node = NodeProto.newBuilder().setName("node");

@@ -14,8 +14,12 @@ import java.util.Objects;
  * @param hex the SHA-256 as 64 lower-case hex digits
  */
 public record CacheKey(String hex) {
-    /** Version of the key's recipe and the entry format; bump it when either changes. */
-    static final String RECIPE = "asnet-nchwc-cache-v2";
+    /**
+     * Version of the key's recipe, the entry format and the rewrites themselves; bump it when any of
+     * them changes (a rewrite that now produces another graph for the same model must not be served
+     * the old one from the cache). v3: ChannelAffineU8 and layout islands (ChannelsLastU8Rewriter).
+     */
+    static final String RECIPE = "asnet-nchwc-cache-v3";
 
     /**
      * Checks the digest.

@@ -21,16 +21,19 @@ public final class MachineSpecificModels {
      * @param blockSize how the block size was found (empty for a graph without blocked convs, such as
      *     a quantized one whose uint8 Active Shifts were rewritten)
      * @param nhwcU8 how many {@code Transpose -> ActiveShiftU8 -> Transpose} chains became
-     *     {@code ActiveShiftNhwcU8} ({@link ActiveShiftNhwcU8Rewriter})
+     *     {@code ActiveShiftNhwcU8} ({@link ChannelsLastU8Rewriter})
+     * @param nhwcAffine how many {@code Transpose -> ChannelAffineU8 -> Transpose} chains became
+     *     {@code ChannelAffineNhwcU8}
      */
-    public record Built(ModelProto model, RewriteReport report, BlockSizeDetector.Result blockSize, int nhwcU8) {
+    public record Built(ModelProto model, RewriteReport report, BlockSizeDetector.Result blockSize, int nhwcU8,
+            int nhwcAffine) {
         /**
          * Whether the model differs from ONNX Runtime's own optimized graph.
          *
          * @return true when some chain was rewritten
          */
         public boolean rewritten() {
-            return report.rewritten() > 0 || nhwcU8 > 0;
+            return report.rewritten() > 0 || nhwcU8 > 0 || nhwcAffine > 0;
         }
 
         /**
@@ -41,10 +44,14 @@ public final class MachineSpecificModels {
         public String summary() {
             String u8 = nhwcU8 + " ActiveShiftU8 chain" + (nhwcU8 == 1 ? "" : "s") + " to "
                     + dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT_NHWC_U8 + " (channels-last uint8)";
+            if (nhwcAffine > 0) {
+                u8 = (nhwcU8 > 0 ? u8 + " and " : "") + nhwcAffine + " ChannelAffineU8 chain" + (nhwcAffine == 1 ? "" : "s")
+                        + " to " + dev.asnet.exporter.ops.AsnetDomain.CHANNEL_AFFINE_NHWC_U8;
+            }
             if (blockSize.blockSize().isEmpty()) {
                 return "rewrote " + u8;
             }
-            return nhwcU8 == 0 ? report.summary() : report.summary() + "; rewrote " + u8;
+            return nhwcU8 + nhwcAffine == 0 ? report.summary() : report.summary() + "; rewrote " + u8;
         }
     }
 
@@ -74,15 +81,15 @@ public final class MachineSpecificModels {
         ModelProto optimized = ModelProto.parseFrom(OptimizedGraphs.optimize(bytes, asnetOps, source));
         // Quantized models: ONNX Runtime's channels-last uint8 convs with Transposes around each
         // ActiveShiftU8. Such a graph may have no blocked float conv at all (then no block size).
-        ActiveShiftNhwcU8Rewriter.Result u8 = ActiveShiftNhwcU8Rewriter.rewrite(optimized, original);
+        ChannelsLastU8Rewriter.Result u8 = ChannelsLastU8Rewriter.rewrite(optimized, original);
         optimized = u8.model();
         BlockSizeDetector.Result found = BlockSizeDetector.detect(original, optimized);
-        if (found.blockSize().isEmpty() && u8.rewritten() > 0) {
+        if (found.blockSize().isEmpty() && u8.total() > 0) {
             String description = "ONNX Runtime " + NchwcSupport.ortVersion() + " optimized graph for this CPU ("
-                    + MachineIdentity.describe() + "); " + u8.rewritten() + " ActiveShiftU8 -> "
-                    + dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT_NHWC_U8 + " (needs an asnet op library with that op)";
+                    + MachineIdentity.describe() + "); " + channelsLast(u8) + " (needs an asnet op library with "
+                    + (u8.affineRewritten() > 0 && u8.rewritten() > 0 ? "those ops)" : "that op)");
             return new Built(withMachineSpecific(optimized, description), new RewriteReport(0, 0, 0, List.of()), found,
-                    u8.rewritten());
+                    u8.rewritten(), u8.affineRewritten());
         }
         if (found.blockSize().isEmpty()) {
             throw new NchwcUnavailableException(source + ": the NCHWc block size cannot be determined from ONNX "
@@ -93,10 +100,22 @@ public final class MachineSpecificModels {
                 ActiveShiftNchwcRewriter.MAX_OFFSETS_PER_BLOCK_FRACTION * b);
         String description = "ONNX Runtime " + NchwcSupport.ortVersion() + " optimized graph for this CPU ("
                 + MachineIdentity.describe() + "), NCHWc block size " + b + "; " + r.report().rewritten()
-                + " ActiveShift -> " + NchwcOps.ACTIVE_SHIFT_NCHWC + (u8.rewritten() > 0 ? ", " + u8.rewritten()
-                + " ActiveShiftU8 -> " + dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT_NHWC_U8 : "")
-                + " (needs an asnet op library with that op)";
-        return new Built(withMachineSpecific(r.model(), description), r.report(), found, u8.rewritten());
+                + " ActiveShift -> " + NchwcOps.ACTIVE_SHIFT_NCHWC + (u8.total() > 0 ? ", " + channelsLast(u8) : "")
+                + " (needs an asnet op library with " + (u8.total() > 0 ? "those ops)" : "that op)");
+        return new Built(withMachineSpecific(r.model(), description), r.report(), found, u8.rewritten(),
+                u8.affineRewritten());
+    }
+
+    /** "9 ActiveShiftU8 -> ActiveShiftNhwcU8, 10 ChannelAffineU8 -> ChannelAffineNhwcU8" (the non-zero parts). */
+    private static String channelsLast(ChannelsLastU8Rewriter.Result u8) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (u8.rewritten() > 0) {
+            parts.add(u8.rewritten() + " ActiveShiftU8 -> " + dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT_NHWC_U8);
+        }
+        if (u8.affineRewritten() > 0) {
+            parts.add(u8.affineRewritten() + " ChannelAffineU8 -> " + dev.asnet.exporter.ops.AsnetDomain.CHANNEL_AFFINE_NHWC_U8);
+        }
+        return String.join(", ", parts);
     }
 
     /** The model with the {@value NchwcRewrite#MACHINE_SPECIFIC} metadata set to a description. */

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>It applies when the options ask for it ({@link RuntimeOptions#nchwcRewrite()}), the session is a
  * CPU one at {@link OptimizationLevel#ALL} (only then does ONNX Runtime use NCHWc), the model has a
- * {@code dev.asnet:ActiveShift} node (or, in a quantized model, {@code ActiveShiftU8}: its {@code
- * Transpose -> ActiveShiftU8 -> Transpose} chains become channels-last {@code ActiveShiftNhwcU8},
- * {@link ActiveShiftNhwcU8Rewriter}), is not already an optimized graph and holds all its tensors.
+ * {@code dev.asnet:ActiveShift} node (or, in a quantized model, {@code ActiveShiftU8} or {@code
+ * ChannelAffineU8}: their {@code Transpose -> op -> Transpose} chains become channels-last {@code
+ * ActiveShiftNhwcU8} and {@code ChannelAffineNhwcU8}, {@link ChannelsLastU8Rewriter}), is not already an optimized graph and holds all its tensors.
  * It then needs the op library's {@code ActiveShiftNchwc} (otherwise the model is opened as it is,
  * with one debug log line per process) and ONNX Runtime's block size on this machine. The rewritten model
  * is opened at level ALL too: ONNX Runtime's transformers leave an already optimized graph as it is
@@ -193,10 +193,11 @@ public final class NchwcRewrite {
             if (n.getDomain().equals(NchwcOps.DOMAIN)) {
                 return "the model is already an ONNX Runtime optimized graph";
             }
-            activeShift |= NchwcOps.isActiveShift(n) || NchwcOps.is(n, AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_U8);
+            activeShift |= NchwcOps.isActiveShift(n) || NchwcOps.is(n, AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_U8)
+                    || NchwcOps.is(n, AsnetDomain.DOMAIN, AsnetDomain.CHANNEL_AFFINE_U8);
         }
         return activeShift ? null : "the model has no " + AsnetDomain.DOMAIN + ":" + AsnetDomain.ACTIVE_SHIFT
-                + " or " + AsnetDomain.ACTIVE_SHIFT_U8 + " node";
+                + ", " + AsnetDomain.ACTIVE_SHIFT_U8 + " or " + AsnetDomain.CHANNEL_AFFINE_U8 + " node";
     }
 
     private static Outcome skipped(byte[] model, String message, AtomicBoolean once) {

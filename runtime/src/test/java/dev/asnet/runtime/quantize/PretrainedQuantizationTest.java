@@ -65,7 +65,7 @@ class PretrainedQuantizationTest {
             }
             Map<String, Integer> ops = OptimizedGraph.operators(bytes, one);
             StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-                    "%s, ASL %s: float %.4f (%d) -> int8 %.4f (%d), %d BN as depthwise conv; optimized graph %s%n",
+                    "%s, ASL %s: float %.4f (%d) -> int8 %.4f (%d), %d BN rewritten; optimized graph %s%n",
                     method.id(), options.asl().id(),
                     fp.accuracy(), fp.correct(), q.accuracy(), q.correct(), r.plan().batchNormsRewritten(), ops));
             for (int c = 0; c < q.classNames().size(); c++) {
@@ -81,7 +81,11 @@ class PretrainedQuantizationTest {
             int asls = ops.getOrDefault(options.asl() == AslQuantization.UINT8 ? "dev.asnet:ActiveShiftU8"
                     : "dev.asnet:ActiveShift", 0);
             assertEquals(9, asls, report.toString());
-            assertTrue(ops.getOrDefault("Transpose", 0) <= 2 * asls + 2, report.toString());
+            // The 10 pre-activation BatchNormalizations: one uint8 pass each (the default where the
+            // model needs the op library anyway).
+            int affine = ops.getOrDefault("dev.asnet:ChannelAffineU8", 0);
+            assertEquals(10, affine, report.toString());
+            assertTrue(ops.getOrDefault("Transpose", 0) <= 2 * (asls + affine) + 2, report.toString());
             if (options.asl() == AslQuantization.UINT8) {
                 // The runtime's rewrite (what AsnetModel opened above): channels-last uint8 shifts, no
                 // Transposes left but the graph's entry and exit.
@@ -90,15 +94,20 @@ class PretrainedQuantizationTest {
                 Map<String, Integer> rewritten = ModelDescription.parse(built.model().toByteArray(), "rewritten").operators();
                 assertEquals(9, built.nhwcU8(), built.summary());
                 assertEquals(9, rewritten.getOrDefault("dev.asnet:ActiveShiftNhwcU8", 0), rewritten.toString());
-                assertTrue(rewritten.getOrDefault("Transpose", 0) <= 2, rewritten.toString());
+                // Most BN ops go channels-last too (7 of 10 with ONNX Runtime 1.29: the others sit in
+                // a layout island with a reader outside it and keep their two Transposes).
+                int affineLeft = rewritten.getOrDefault("dev.asnet:ChannelAffineU8", 0);
+                assertEquals(10, built.nhwcAffine() + affineLeft, built.summary());
+                assertTrue(built.nhwcAffine() >= 7, built.summary());
+                assertTrue(rewritten.getOrDefault("Transpose", 0) <= 2 + 2 * affineLeft, rewritten.toString());
                 // ONNX Runtime opens the rewritten graph at ALL without putting Transposes back.
                 Map<String, Integer> reopened = OptimizedGraph.operators(built.model().toByteArray(), one);
-                assertTrue(reopened.getOrDefault("Transpose", 0) <= 2, reopened.toString());
+                assertTrue(reopened.getOrDefault("Transpose", 0) <= 2 + 2 * affineLeft, reopened.toString());
                 assertEquals(9, reopened.getOrDefault("dev.asnet:ActiveShiftNhwcU8", 0), reopened.toString());
                 assertEquals(0, rewritten.getOrDefault("dev.asnet:ActiveShift", 0) + rewritten.getOrDefault(
                         "dev.asnet:ActiveShiftU8", 0), "no float or NCHW shift left: " + rewritten);
             }
-            assertEquals(31, ops.getOrDefault("com.microsoft:QLinearConv", 0), report.toString());
+            assertEquals(31 - affine, ops.getOrDefault("com.microsoft:QLinearConv", 0), report.toString());
             assertEquals(9, ops.getOrDefault("com.microsoft:QLinearAdd", 0), report.toString());
         }
     }

@@ -1,0 +1,432 @@
+package dev.asnet.runtime.nchwc;
+
+import dev.asnet.exporter.onnx.Onnx.AttributeProto;
+import dev.asnet.exporter.onnx.Onnx.GraphProto;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
+import dev.asnet.exporter.onnx.Onnx.NodeProto;
+import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
+import dev.asnet.exporter.export.SortShiftChannels;
+import dev.asnet.exporter.ops.AsnetDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replaces, in ONNX Runtime's optimized graph of a quantized model, each {@code Transpose(perm 0,3,1,2)
+ * -> OP -> Transpose(perm 0,2,3,1)} chain, where OP is one of asnet's NCHW uint8 ops ({@code
+ * ActiveShiftU8}, {@code ChannelAffineU8}), by its channels-last sibling ({@code ActiveShiftNhwcU8},
+ * {@code ChannelAffineNhwcU8}) reading the first Transpose's channels-last input and writing the
+ * second one's output. At level ALL ONNX Runtime runs its quantized convs channels-last ({@code
+ * com.microsoft:QLinearConv} with {@code channels_last}) and puts these Transposes around every op it
+ * does not know; the rewrite removes two uint8 passes per such op.
+ *
+ * <p>Exact: {@code ActiveShiftNhwcU8(x) == Transpose(ActiveShiftU8(Transpose(x)))} and likewise for
+ * the affine op, byte for byte (the op contract). A first Transpose with other users stays for them;
+ * the chain is left alone when the op's output has a user other than a {@code 0,2,3,1} Transpose, or
+ * is a graph output.
+ *
+ * <p>Also left alone: a layer on a large map ({@link #MIN_PIXELS_FOR_NCHW} or more input pixels,
+ * when the source model declares its input shape) whose constant shifts fall on more than {@link
+ * #MAX_OFFSETS_PER_CHUNK} distinct integer offsets per 16 channels. The channels-last kernel pays
+ * one masked load per distinct offset in a 16-channel chunk, while the NCHW kernel's cost does not
+ * depend on the offsets; on large maps ONNX Runtime's two uint8 Transposes cost less than the extra
+ * loads, on small ones the NCHW kernel's per-row cost is the larger.
+ */
+public final class ChannelsLastU8Rewriter {
+    /** Each NCHW op the rewrite replaces, and its channels-last sibling (same inputs and attributes). */
+    private static final Map<String, String> CHANNELS_LAST = Map.of(AsnetDomain.ACTIVE_SHIFT_U8,
+            AsnetDomain.ACTIVE_SHIFT_NHWC_U8, AsnetDomain.CHANNEL_AFFINE_U8, AsnetDomain.CHANNEL_AFFINE_NHWC_U8);
+    /**
+     * The most distinct integer offsets per 16 channels (on average) a rewritten layer may have.
+     * Measured single-threaded (asnet_kernel_bench u8, AVX-512, thread CPU time): at 32x112x112 the
+     * channels-last kernel took 130 us with 4 offsets per chunk and 272 us with 15, the NCHW kernel
+     * 131-135 us whatever the offsets (plus two uint8 Transposes); at 28x28 and below the
+     * channels-last kernel stayed faster even with 15.
+     */
+    public static final double MAX_OFFSETS_PER_CHUNK = 8;
+    /**
+     * The smallest map (H * W of the layer's input) on which a layer with many offsets stays NCHW.
+     * Measured as above: with 14-15 offsets per chunk the channels-last kernel took 78 us at 32x56x56
+     * against 52 us for the NCHW kernel, 42 against 47 us at 64x28x28, and was faster below.
+     */
+    public static final long MIN_PIXELS_FOR_NCHW = 1000;
+    private static final int CHUNK = 16;
+    /** The NCHW-to-NHWC permutation after the op, and its inverse before it. */
+    private static final List<Long> TO_NHWC = List.of(0L, 2L, 3L, 1L);
+    private static final List<Long> TO_NCHW = List.of(0L, 3L, 1L, 2L);
+
+    /**
+     * The rewritten model and how many chains became channels-last.
+     *
+     * @param model the model (the input itself when nothing was rewritten)
+     * @param rewritten the number of {@code ActiveShiftU8} chains replaced
+     * @param left ActiveShiftU8 nodes left as they were
+     * @param affineRewritten the number of {@code ChannelAffineU8} chains replaced
+     * @param affineLeft ChannelAffineU8 nodes left as they were
+     */
+    public record Result(ModelProto model, int rewritten, int left, int affineRewritten, int affineLeft) {
+        /**
+         * All chains replaced.
+         *
+         * @return {@code rewritten + affineRewritten}
+         */
+        public int total() {
+            return rewritten + affineRewritten;
+        }
+    }
+
+    private ChannelsLastU8Rewriter() {}
+
+    /**
+     * Rewrites every chain of a graph.
+     *
+     * @param model ONNX Runtime's optimized graph
+     * @return the result
+     */
+    public static Result rewrite(ModelProto model) {
+        return rewrite(model, null, MAX_OFFSETS_PER_CHUNK);
+    }
+
+    /**
+     * Rewrites every chain of a graph, with the input sizes of its Active Shift layers from the
+     * source model (ONNX Runtime keeps the names of the nodes it does not fuse).
+     *
+     * @param model ONNX Runtime's optimized graph
+     * @param source the model it was optimized from, or null
+     * @return the result
+     */
+    public static Result rewrite(ModelProto model, ModelProto source) {
+        return rewrite(model, source, MAX_OFFSETS_PER_CHUNK);
+    }
+
+    /**
+     * Rewrites the chains whose shifts have at most {@code maxOffsets} distinct integer offsets per
+     * 16 channels (a shift that is not a constant initializer does not limit the rewrite).
+     *
+     * @param model ONNX Runtime's optimized graph
+     * @param source the model it was optimized from (for the layers' map sizes), or null
+     * @param maxOffsets the limit ({@link Double#POSITIVE_INFINITY}: every chain)
+     * @return the result
+     */
+    public static Result rewrite(ModelProto model, ModelProto source, double maxOffsets) {
+        GraphIndex ix = new GraphIndex(model.getGraph());
+        Map<String, Long> pixels = source == null ? Map.of() : inputPixels(source.getGraph());
+        Set<Integer> seen = new HashSet<>();
+        List<Island> islands = new ArrayList<>();
+        int left = 0;
+        int affineLeft = 0;
+        for (int i = 0; i < ix.nodes.size(); i++) {
+            NodeProto n = ix.nodes.get(i);
+            if (seen.contains(i) || channelsLastOf(n) == null) {
+                continue;
+            }
+            Island island = Island.grow(ix, i);
+            seen.addAll(island.nodes);
+            if (island.valid) {
+                islands.add(island);
+            } else {
+                for (int k : island.nodes) {
+                    if (isShift(ix.nodes.get(k))) {
+                        left++;
+                    } else if (channelsLastOf(ix.nodes.get(k)) != null) {
+                        affineLeft++;
+                    }
+                }
+            }
+        }
+        if (islands.isEmpty()) {
+            return new Result(model, 0, left, 0, affineLeft);
+        }
+        // Rewrite: every island value becomes its channels-last twin (the same name, or the
+        // channels-last input of the Transpose that made it); the boundary Transposes go.
+        Map<Integer, List<NodeProto>> replaced = new HashMap<>();
+        Set<Integer> removed = new HashSet<>();
+        Set<String> changedValues = new HashSet<>();
+        Map<String, String> rename = new HashMap<>();  // uses of a removed value -> its channels-last twin
+        int rewritten = 0;
+        int affineRewritten = 0;
+        for (Island island : islands) {
+            for (int t : island.into) {
+                removed.add(t);
+                rename.put(ix.nodes.get(t).getOutput(0), ix.nodes.get(t).getInput(0));
+            }
+            changedValues.addAll(island.values);
+            for (int t : island.outOf) {
+                removed.add(t);
+                rename.put(ix.nodes.get(t).getOutput(0), ix.nodes.get(t).getInput(0));
+            }
+        }
+        // A renamed value may itself be renamed (a Transpose into the island read by one out of it).
+        java.util.function.UnaryOperator<String> target = v -> {
+            String r = v;
+            for (int guard = 0; rename.containsKey(r) && guard < 4; guard++) {
+                r = rename.get(r);
+            }
+            return r;
+        };
+        for (Island island : islands) {
+            for (int k : island.nodes) {
+                NodeProto n = ix.nodes.get(k);
+                NodeProto.Builder b = n.toBuilder().clearInput();
+                for (String in : n.getInputList()) {
+                    b.addInput(in.isEmpty() ? in : target.apply(in));
+                }
+                String twin = channelsLastOf(n);
+                if (twin == null) {  // an elementwise op: its inputs changed layout together
+                    replaced.put(k, List.of(b.build()));
+                    continue;
+                }
+                boolean shift = isShift(n);
+                boolean keepNchw = shift && manyOffsets(ix, n, pixels, maxOffsets);
+                if (!keepNchw) {
+                    replaced.put(k, List.of(b.setOpType(twin).build()));
+                    if (shift) {
+                        rewritten++;
+                    } else {
+                        affineRewritten++;
+                    }
+                    continue;
+                }
+                // This layer's kernel is faster NCHW: it keeps ONNX Runtime's two Transposes.
+                String x = b.getInput(0);
+                String xNchw = ix.freeName(n.getName() + "_nchw_in");
+                String yNchw = ix.freeName(n.getName() + "_nchw_out");
+                NodeProto in = transpose(n.getName() + "_to_nchw", x, xNchw, TO_NCHW);
+                NodeProto op = b.setInput(0, xNchw).setOutput(0, yNchw).build();
+                NodeProto out = transpose(n.getName() + "_to_nhwc", yNchw, n.getOutput(0), TO_NHWC);
+                replaced.put(k, List.of(in, op, out));
+                left++;
+            }
+        }
+        GraphProto g = model.getGraph();
+        GraphProto.Builder out = g.toBuilder().clearNode();
+        for (int i = 0; i < ix.nodes.size(); i++) {
+            if (removed.contains(i)) {
+                continue;
+            }
+            List<NodeProto> r = replaced.get(i);
+            if (r != null) {
+                r.forEach(out::addNode);
+                continue;
+            }
+            NodeProto n = ix.nodes.get(i);
+            boolean reads = n.getInputList().stream().anyMatch(rename::containsKey);
+            if (!reads) {
+                out.addNode(n);
+                continue;
+            }
+            NodeProto.Builder b = n.toBuilder().clearInput();
+            for (String in : n.getInputList()) {
+                b.addInput(in.isEmpty() ? in : target.apply(in));
+            }
+            out.addNode(b);
+        }
+        // Shapes recorded for values that changed layout or are gone no longer hold: ONNX Runtime
+        // infers them again when it loads the model.
+        out.clearValueInfo();
+        for (ValueInfoProto v : g.getValueInfoList()) {
+            if (!changedValues.contains(v.getName()) && !rename.containsKey(v.getName())) {
+                out.addValueInfo(v);
+            }
+        }
+        return new Result(model.toBuilder().setGraph(out).build(), rewritten, left, affineRewritten, affineLeft);
+    }
+
+    /**
+     * A connected set of NCHW values between ONNX Runtime's layout Transposes: the asnet uint8 ops
+     * and the elementwise {@code QLinearAdd}s that read and write them, entered only through
+     * {@code Transpose(0,3,1,2)} of channels-last values and left only through {@code
+     * Transpose(0,2,3,1)}. ONNX Runtime moves its Transposes through elementwise ops, so a residual
+     * Add between two of asnet's ops often runs NCHW with Transposes on its other inputs; the whole
+     * island then changes layout at once. Invalid (left alone) when a value has any other producer
+     * or reader, is a graph input or output, or an Add broadcasts.
+     */
+    private static final class Island {
+        final Set<Integer> nodes = new java.util.LinkedHashSet<>();
+        final Set<String> values = new HashSet<>();
+        final Set<Integer> into = new HashSet<>();
+        final Set<Integer> outOf = new HashSet<>();
+        boolean valid = true;
+
+        static Island grow(GraphIndex ix, int first) {
+            Island is = new Island();
+            java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+            queue.add(first);
+            is.nodes.add(first);
+            while (!queue.isEmpty()) {
+                NodeProto n = ix.nodes.get(queue.poll());
+                List<String> layout = new ArrayList<>();
+                for (int slot : layoutInputs(n)) {
+                    if (slot >= n.getInputCount() || n.getInput(slot).isEmpty()) {
+                        is.valid = false;
+                        continue;
+                    }
+                    layout.add(n.getInput(slot));
+                }
+                layout.add(n.getOutput(0));
+                for (String v : layout) {
+                    if (!is.values.add(v)) {
+                        continue;
+                    }
+                    if (ix.graphOutputs.contains(v) || ix.graphInputs.contains(v) || ix.initializers.contains(v)) {
+                        is.valid = false;
+                        continue;
+                    }
+                    Integer p = ix.producer.get(v);
+                    if (p == null) {
+                        is.valid = false;
+                    } else if (isTranspose(ix.nodes.get(p), TO_NCHW)) {
+                        is.into.add(p);
+                    } else if (member(ix.nodes.get(p))) {
+                        if (is.nodes.add(p)) {
+                            queue.add(p);
+                        }
+                    } else {
+                        is.valid = false;
+                    }
+                    for (int u : ix.users.getOrDefault(v, List.of())) {
+                        NodeProto user = ix.nodes.get(u);
+                        if (isTranspose(user, TO_NHWC)) {
+                            is.outOf.add(u);
+                            if (ix.graphOutputs.contains(user.getOutput(0))) {
+                                is.valid = false;  // the graph's output keeps its name and layout
+                            }
+                        } else if (member(user) && readsAtLayoutSlot(user, v)) {
+                            if (is.nodes.add(u)) {
+                                queue.add(u);
+                            }
+                        } else {
+                            is.valid = false;
+                        }
+                    }
+                }
+            }
+            return is;
+        }
+
+        /** An asnet NCHW uint8 op, or an elementwise QLinearAdd of two computed tensors. */
+        private static boolean member(NodeProto n) {
+            return channelsLastOf(n) != null || isElementwiseAdd(n);
+        }
+
+        private static boolean readsAtLayoutSlot(NodeProto n, String v) {
+            for (int slot = 0; slot < n.getInputCount(); slot++) {
+                if (n.getInput(slot).equals(v) && !layoutInputs(n).contains(slot)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The input slots whose layout follows the data's (X of the asnet ops, A and B of QLinearAdd). */
+    private static List<Integer> layoutInputs(NodeProto n) {
+        return isElementwiseAdd(n) ? List.of(0, 3) : List.of(0);
+    }
+
+    /** com.microsoft::QLinearAdd (A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp). */
+    private static boolean isElementwiseAdd(NodeProto n) {
+        return n.getDomain().equals("com.microsoft") && n.getOpType().equals("QLinearAdd") && n.getInputCount() >= 7;
+    }
+
+    private static String channelsLastOf(NodeProto n) {
+        return n.getDomain().equals(AsnetDomain.DOMAIN) ? CHANNELS_LAST.get(n.getOpType()) : null;
+    }
+
+    private static boolean isShift(NodeProto n) {
+        return NchwcOps.is(n, AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_U8);
+    }
+
+    /** Whether a shift layer's constant shifts make its NCHW kernel the faster one (class comment). */
+    private static boolean manyOffsets(GraphIndex ix, NodeProto asl, Map<String, Long> pixels, double maxOffsets) {
+        dev.asnet.exporter.onnx.Onnx.TensorProto init = asl.getInputCount() > 1 ? ix.initializerProtos.get(asl.getInput(1))
+                : null;
+        float[] shift = init == null ? null : TensorData.floats(init);
+        return shift != null && shift.length > 0 && SortShiftChannels.offsetsPerBlock(shift, CHUNK) > maxOffsets
+                && pixels.getOrDefault(asl.getName(), Long.MAX_VALUE) >= MIN_PIXELS_FOR_NCHW;
+    }
+
+    private static NodeProto transpose(String name, String in, String out, List<Long> perm) {
+        return NodeProto.newBuilder().setName(name).setOpType("Transpose").addInput(in).addOutput(out)
+                .addAttribute(AttributeProto.newBuilder().setName("perm").setType(AttributeProto.AttributeType.INTS)
+                        .addAllInts(perm))
+                .build();
+    }
+
+    /** Producers, users and names of one graph. */
+    private static final class GraphIndex {
+        final List<NodeProto> nodes;
+        final Map<String, Integer> producer = new HashMap<>();
+        final Map<String, List<Integer>> users = new HashMap<>();
+        final Set<String> graphOutputs = new HashSet<>();
+        final Set<String> graphInputs = new HashSet<>();
+        final Set<String> initializers = new HashSet<>();
+        final Map<String, dev.asnet.exporter.onnx.Onnx.TensorProto> initializerProtos = new HashMap<>();
+        private final Set<String> names = new HashSet<>();
+
+        GraphIndex(GraphProto g) {
+            nodes = g.getNodeList();
+            for (int i = 0; i < nodes.size(); i++) {
+                for (String out : nodes.get(i).getOutputList()) {
+                    producer.put(out, i);
+                    names.add(out);
+                }
+                for (String in : nodes.get(i).getInputList()) {
+                    users.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+                }
+            }
+            g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
+            g.getInputList().forEach(v -> {
+                graphInputs.add(v.getName());
+                names.add(v.getName());
+            });
+            g.getInitializerList().forEach(t -> {
+                initializers.add(t.getName());
+                initializerProtos.put(t.getName(), t);
+                names.add(t.getName());
+            });
+            graphInputs.removeAll(initializers);
+        }
+
+        /** base, or base with a number appended, that names no value yet (and reserves it). */
+        String freeName(String base) {
+            String n = base;
+            for (int k = 1; names.contains(n); k++) {
+                n = base + "_" + k;
+            }
+            names.add(n);
+            return n;
+        }
+    }
+
+    /** H * W of each ActiveShiftU8's input where the graph declares it, by node name. */
+    private static Map<String, Long> inputPixels(GraphProto g) {
+        Map<String, ValueInfoProto> declared = new HashMap<>();
+        g.getInputList().forEach(v -> declared.put(v.getName(), v));
+        g.getValueInfoList().forEach(v -> declared.put(v.getName(), v));
+        Map<String, Long> out = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            ValueInfoProto v = NchwcOps.is(n, AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_U8) && n.getInputCount() > 0
+                    ? declared.get(n.getInput(0)) : null;
+            if (v == null || !v.getType().hasTensorType()) {
+                continue;
+            }
+            var dims = v.getType().getTensorType().getShape().getDimList();
+            if (dims.size() == 4 && dims.get(2).hasDimValue() && dims.get(3).hasDimValue()) {
+                out.put(n.getName(), dims.get(2).getDimValue() * dims.get(3).getDimValue());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isTranspose(NodeProto n, List<Long> perm) {
+        if (!n.getDomain().isEmpty() || !n.getOpType().equals("Transpose")) {
+            return false;
+        }
+        AttributeProto p = NchwcOps.attribute(n, "perm");
+        return p != null && p.getIntsList().equals(perm);
+    }
+}
