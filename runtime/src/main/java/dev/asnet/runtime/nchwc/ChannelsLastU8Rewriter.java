@@ -168,6 +168,22 @@ public final class ChannelsLastU8Rewriter {
             return r;
         };
         for (Island island : islands) {
+            for (int k : island.pools) {
+                NodeProto pool = ix.nodes.get(k);
+                NodeProto.Builder b = pool.toBuilder().clearInput().clearAttribute();
+                for (String in : pool.getInputList()) {
+                    b.addInput(in.isEmpty() ? in : target.apply(in));
+                }
+                for (AttributeProto a : pool.getAttributeList()) {
+                    if (!a.getName().equals("channels_last")) {
+                        b.addAttribute(a);
+                    }
+                }
+                b.addAttribute(AttributeProto.newBuilder().setName("channels_last").setType(AttributeProto.AttributeType.INT)
+                        .setI(1));
+                replaced.put(k, List.of(b.build()));
+                changedValues.add(pool.getOutput(0));
+            }
             for (int k : island.nodes) {
                 NodeProto n = ix.nodes.get(k);
                 NodeProto.Builder b = n.toBuilder().clearInput();
@@ -249,6 +265,8 @@ public final class ChannelsLastU8Rewriter {
         final Set<String> values = new HashSet<>();
         final Set<Integer> into = new HashSet<>();
         final Set<Integer> outOf = new HashSet<>();
+        /** QLinearGlobalAveragePools reading the island: they switch to channels_last = 1. */
+        final Set<Integer> pools = new HashSet<>();
         boolean valid = true;
 
         static Island grow(GraphIndex ix, int first) {
@@ -298,6 +316,8 @@ public final class ChannelsLastU8Rewriter {
                             if (is.nodes.add(u)) {
                                 queue.add(u);
                             }
+                        } else if (isPoolBeforeFlatten(ix, user) && user.getInput(0).equals(v)) {
+                            is.pools.add(u);
                         } else {
                             is.valid = false;
                         }
@@ -320,6 +340,31 @@ public final class ChannelsLastU8Rewriter {
             }
             return true;
         }
+    }
+
+    /**
+     * A {@code com.microsoft::QLinearGlobalAveragePool} on NCHW input whose output only Flatten
+     * nodes (axis 1) read: with {@code channels_last = 1} on the channels-last twin its output is
+     * {@code [N, 1, 1, C]} instead of {@code [N, C, 1, 1]}, the same values in the same order once
+     * flattened, so it can be an island's exit (the pooling head after AS-ResNet's last BN).
+     */
+    private static boolean isPoolBeforeFlatten(GraphIndex ix, NodeProto n) {
+        if (!n.getDomain().equals("com.microsoft") || !n.getOpType().equals("QLinearGlobalAveragePool")) {
+            return false;
+        }
+        AttributeProto cl = NchwcOps.attribute(n, "channels_last");
+        if (cl != null && cl.getI() != 0 || ix.graphOutputs.contains(n.getOutput(0))) {
+            return false;
+        }
+        List<Integer> readers = ix.users.getOrDefault(n.getOutput(0), List.of());
+        for (int r : readers) {
+            NodeProto f = ix.nodes.get(r);
+            AttributeProto axis = NchwcOps.attribute(f, "axis");
+            if (!f.getDomain().isEmpty() || !f.getOpType().equals("Flatten") || axis != null && axis.getI() != 1) {
+                return false;
+            }
+        }
+        return !readers.isEmpty();
     }
 
     /** The input slots whose layout follows the data's (X of the asnet ops, A and B of QLinearAdd). */

@@ -1,0 +1,123 @@
+package dev.asnet.runtime.nchwc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.asnet.exporter.onnx.Onnx.AttributeProto;
+import dev.asnet.exporter.onnx.Onnx.GraphProto;
+import dev.asnet.exporter.onnx.Onnx.ModelProto;
+import dev.asnet.exporter.onnx.Onnx.NodeProto;
+import dev.asnet.exporter.onnx.Onnx.ValueInfoProto;
+import dev.asnet.exporter.ops.AsnetDomain;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The channels-last rewrite on hand-made graphs shaped like ONNX Runtime's optimized graph of a
+ * quantized pre-activation network: a layout island (Transposes into NCHW, a QLinearAdd, a
+ * ChannelAffineU8, Transposes back, a pooling head) becomes channels-last with no Transpose left;
+ * an island with a reader outside it, or whose exit is a graph output, is left exactly as it was.
+ */
+class ChannelsLastU8RewriterTest {
+    private static final List<Long> TO_NCHW = List.of(0L, 3L, 1L, 2L);
+    private static final List<Long> TO_NHWC = List.of(0L, 2L, 3L, 1L);
+
+    private static NodeProto transpose(String name, String in, String out, List<Long> perm) {
+        return NodeProto.newBuilder().setName(name).setOpType("Transpose").addInput(in).addOutput(out)
+                .addAttribute(AttributeProto.newBuilder().setName("perm").setType(AttributeProto.AttributeType.INTS)
+                        .addAllInts(perm))
+                .build();
+    }
+
+    private static NodeProto node(String domain, String op, String name, List<String> in, String out) {
+        return NodeProto.newBuilder().setDomain(domain).setOpType(op).setName(name).addAllInput(in).addOutput(out).build();
+    }
+
+    /**
+     * a, b (channels-last) -> Transpose to NCHW -> QLinearAdd -> sum -> ChannelAffineU8 -> y ->
+     * Transpose to NHWC -> Identity -> out; sum -> QLinearGlobalAveragePool -> Flatten -> pooled;
+     * extra: another node reading sum (makes the island invalid), or null.
+     */
+    private static ModelProto graph(NodeProto extra, boolean exitIsGraphOutput) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g");
+        for (String v : List.of("a", "b")) {
+            g.addInput(ValueInfoProto.newBuilder().setName(v));
+        }
+        g.addNode(transpose("ta", "a", "a_nchw", TO_NCHW));
+        g.addNode(transpose("tb", "b", "b_nchw", TO_NCHW));
+        g.addNode(node("com.microsoft", "QLinearAdd", "add", List.of("a_nchw", "s", "z", "b_nchw", "s", "z", "s", "z"),
+                "sum"));
+        g.addNode(node(AsnetDomain.DOMAIN, AsnetDomain.CHANNEL_AFFINE_U8, "bn", List.of("sum", "m", "o", "k"), "y"));
+        g.addNode(transpose("ty", "y", "y_nhwc", TO_NHWC));
+        if (!exitIsGraphOutput) {
+            g.addNode(node("", "Identity", "id", List.of("y_nhwc"), "out"));
+        }
+        g.addNode(node("com.microsoft", "QLinearGlobalAveragePool", "gap", List.of("sum", "s", "z", "s", "z"), "pool"));
+        g.addNode(node("", "Flatten", "flat", List.of("pool"), "pooled"));
+        if (extra != null) {
+            g.addNode(extra);
+        }
+        g.addOutput(ValueInfoProto.newBuilder().setName(exitIsGraphOutput ? "y_nhwc" : "out"));
+        g.addOutput(ValueInfoProto.newBuilder().setName("pooled"));
+        g.addValueInfo(ValueInfoProto.newBuilder().setName("sum"));
+        g.addValueInfo(ValueInfoProto.newBuilder().setName("pool"));
+        return ModelProto.newBuilder().setGraph(g).build();
+    }
+
+    private static Map<String, NodeProto> byName(ModelProto m) {
+        return m.getGraph().getNodeList().stream().collect(Collectors.toMap(NodeProto::getName, Function.identity()));
+    }
+
+    @Test
+    void anIslandBecomesChannelsLastWithNoTransposeLeft() {
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(graph(null, false));
+        assertEquals(1, r.affineRewritten());
+        assertEquals(0, r.affineLeft());
+        Map<String, NodeProto> n = byName(r.model());
+        assertTrue(n.keySet().stream().noneMatch(k -> k.startsWith("t")), "Transposes left: " + n.keySet());
+        assertEquals(List.of("a", "s", "z", "b", "s", "z", "s", "z"), n.get("add").getInputList());
+        assertEquals(AsnetDomain.CHANNEL_AFFINE_NHWC_U8, n.get("bn").getOpType());
+        assertEquals(List.of("sum", "m", "o", "k"), n.get("bn").getInputList());
+        assertEquals(List.of("y"), n.get("id").getInputList(), "the exit Transpose's reader reads the op directly");
+        NodeProto gap = n.get("gap");
+        assertEquals(1L, NchwcOps.attribute(gap, "channels_last").getI());
+        assertEquals("sum", gap.getInput(0));
+        // Shapes recorded for values that changed layout are dropped (ONNX Runtime infers them again).
+        assertTrue(r.model().getGraph().getValueInfoList().isEmpty(), r.model().getGraph().getValueInfoList().toString());
+    }
+
+    @Test
+    void anIslandWithAnOutsideReaderIsLeftAlone() {
+        ModelProto m = graph(node("", "Relu", "relu", List.of("sum"), "r"), false);
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
+        assertSame(m, r.model());
+        assertEquals(0, r.affineRewritten());
+        assertEquals(1, r.affineLeft());
+    }
+
+    @Test
+    void anIslandWhoseExitIsAGraphOutputIsLeftAlone() {
+        ModelProto m = graph(null, true);
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
+        assertSame(m, r.model());
+        assertEquals(1, r.affineLeft());
+    }
+
+    @Test
+    void aPoolReadByAnythingButFlattenEndsTheRewrite() {
+        ModelProto base = graph(null, false);
+        GraphProto.Builder g = base.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getName().equals("flat")) {
+                g.setNode(i, node("", "Reshape", "flat", List.of("pool", "shape"), "pooled"));
+            }
+        }
+        ModelProto m = base.toBuilder().setGraph(g).build();
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
+        assertSame(m, r.model());
+    }
+}
