@@ -96,6 +96,16 @@ class CliTest {
                 "--images", "4", "--seed", "7", "--threads", "1");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("weighted layers int8"), r.out());
+        // The pre-activation BatchNormalizations: one uint8 op each (the model needs the library anyway).
+        assertTrue(r.out().contains("BatchNormalization as ChannelAffineU8"), r.out());
+        assertTrue(CliRunner.run("inspect", q.toString()).out().contains("dev.asnet:ChannelAffineU8 x"));
+        Path qc = dir.resolve("qc.onnx");
+        r = CliRunner.run("quantize", model.toString(), "-o", qc.toString(), "--calibration", "synthetic", "--images", "4",
+                "--batch-norm", "conv", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("BatchNormalization as depthwise conv") && !r.out().contains("ChannelAffineU8"), r.out());
+        fails(ExitCodes.USAGE, "unknown BatchNormalization form 'fp16'", "quantize", model.toString(), "-o",
+                qc.toString(), "--batch-norm", "fp16");
         r = CliRunner.run("inspect", q.toString());
         assertTrue(r.out().contains("int8 QDQ") && r.out().contains("4 images of synthetic"), r.out());
         assertEquals(0, CliRunner.run("predict", q.toString(), image.toString()).exitCode());
