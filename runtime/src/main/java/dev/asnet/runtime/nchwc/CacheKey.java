@@ -8,16 +8,16 @@ import java.util.Objects;
 
 /**
  * What a cached rewritten model depends on, hashed: the model's bytes, ONNX Runtime's version, the
- * op library's hash, the NCHWc block size and the CPU's description. Any change gives a new key,
- * so an entry is never used for a different model, runtime, library or machine.
+ * op library's hash, the NCHWc block size, the CPU's description and the rewrite code itself
+ * ({@link RewriteCode}). Any change gives a new key, so an entry is never used for a different
+ * model, runtime, library, machine or asnet rewrite.
  *
  * @param hex the SHA-256 as 64 lower-case hex digits
  */
 public record CacheKey(String hex) {
     /**
-     * Version of the key's recipe, the entry format and the rewrites themselves; bump it when any of
-     * them changes (a rewrite that now produces another graph for the same model must not be served
-     * the old one from the cache). v3: ChannelAffineU8 and layout islands (ChannelsLastU8Rewriter).
+     * Version of the key's recipe and the entry format; bump it when either changes. (A change of the
+     * rewrites themselves changes the key through {@link RewriteCode}.)
      */
     static final String RECIPE = "asnet-nchwc-cache-v3";
 
@@ -52,6 +52,7 @@ public record CacheKey(String hex) {
         update(sha, opLibraryHash.getBytes(StandardCharsets.UTF_8));
         update(sha, Integer.toString(blockSize).getBytes(StandardCharsets.UTF_8));
         update(sha, machine.getBytes(StandardCharsets.UTF_8));
+        update(sha, RewriteCode.hash().getBytes(StandardCharsets.UTF_8));
         return new CacheKey(HexFormat.of().formatHex(sha.digest()));
     }
 

@@ -191,4 +191,11 @@ class NchwcCacheTest {
         assertEquals(NchwcRewrite.Status.UNCHANGED, second.status());
         assertArrayEquals(model, second.model());
     }
+
+    @Test
+    void theRewriteCodeIsPartOfTheKey() {
+        String h = RewriteCode.hash();
+        assertTrue(h.matches("[0-9a-f]{64}"), h);
+        assertEquals(h, RewriteCode.hash());
+    }
 }
