@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.testing.ActiveShiftU8Reference;
 import dev.asnet.ops.testing.OneNodeModel;
 import dev.asnet.ops.testing.OpSessions;
+import dev.asnet.ops.testing.U8Data;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,11 +58,7 @@ class ActiveShiftU8OpTest {
     static int[] run(OpSessions sessions, String op, long sh, long sw, int[] x, long[] shape, float[] shift,
             float scale, int zp) throws OrtException {
         OrtSession s = sessions.session(op + sh + "x" + sw, model(op, sh, sw));
-        ByteBuffer xb = ByteBuffer.allocateDirect(x.length).order(ByteOrder.nativeOrder());
-        for (int v : x) {
-            xb.put((byte) v);
-        }
-        xb.flip();
+        ByteBuffer xb = U8Data.bytes(x);
         ByteBuffer zb = ByteBuffer.allocateDirect(1).put((byte) zp);
         zb.flip();
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
@@ -73,13 +68,7 @@ class ActiveShiftU8OpTest {
             in.put("x_scale", OnnxTensor.createTensor(OpSessions.ENV, FloatBuffer.wrap(new float[] {scale}), new long[0]));
             in.put("x_zero_point", OnnxTensor.createTensor(OpSessions.ENV, zb, new long[0], OnnxJavaType.UINT8));
             try (OrtSession.Result r = s.run(in)) {
-                OnnxValue v = r.get(0);
-                ByteBuffer out = ((OnnxTensor) v).getByteBuffer();
-                int[] y = new int[out.remaining()];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = out.get(i) & 0xFF;
-                }
-                return y;
+                return U8Data.unsigned(((OnnxTensor) r.get(0)).getByteBuffer());
             }
         } finally {
             for (OnnxTensor t : in.values()) {
@@ -90,15 +79,7 @@ class ActiveShiftU8OpTest {
 
     /** [N, C, H, W] to [N, H, W, C]. */
     static int[] toNhwc(int[] x, int n, int c, int h, int w) {
-        int[] t = new int[x.length];
-        for (int b = 0; b < n; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < h * w; i++) {
-                    t[(b * h * w + i) * c + ch] = x[(b * c + ch) * h * w + i];
-                }
-            }
-        }
-        return t;
+        return U8Data.channelsLast(x, n, c, h * w);
     }
 
     static float[] shifts(int kind, int c, Random rnd) {

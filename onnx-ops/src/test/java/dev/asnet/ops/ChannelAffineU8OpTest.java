@@ -13,8 +13,8 @@ import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.quantize.ChannelAffineU8;
 import dev.asnet.ops.testing.OneNodeModel;
 import dev.asnet.ops.testing.OpSessions;
+import dev.asnet.ops.testing.U8Data;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,11 +62,7 @@ class ChannelAffineU8OpTest {
     static int[] run(OpSessions sessions, String op, int[] x, long[] shape, int[] m, int[] o, int[] shift, int yMin)
             throws OrtException {
         OrtSession s = sessions.session(op + shape.length + "/" + yMin, model(op, shape.length, yMin));
-        ByteBuffer xb = ByteBuffer.allocateDirect(x.length).order(ByteOrder.nativeOrder());
-        for (int v : x) {
-            xb.put((byte) v);
-        }
-        xb.flip();
+        ByteBuffer xb = U8Data.bytes(x);
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
         try {
             in.put("X", OnnxTensor.createTensor(OpSessions.ENV, xb, shape, OnnxJavaType.UINT8));
@@ -74,31 +70,13 @@ class ChannelAffineU8OpTest {
             in.put("offset", OnnxTensor.createTensor(OpSessions.ENV, IntBuffer.wrap(o), new long[] {o.length}));
             in.put("shift", OnnxTensor.createTensor(OpSessions.ENV, IntBuffer.wrap(shift), new long[] {shift.length}));
             try (OrtSession.Result r = s.run(in)) {
-                ByteBuffer out = ((OnnxTensor) r.get(0)).getByteBuffer();
-                int[] y = new int[out.remaining()];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = out.get(i) & 0xFF;
-                }
-                return y;
+                return U8Data.unsigned(((OnnxTensor) r.get(0)).getByteBuffer());
             }
         } finally {
             for (OnnxTensor t : in.values()) {
                 t.close();
             }
         }
-    }
-
-    /** [N, C, S...] to [N, S..., C]: the channel axis moved last. */
-    static int[] channelsLast(int[] x, int n, int c, int inner) {
-        int[] t = new int[x.length];
-        for (int b = 0; b < n; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < inner; i++) {
-                    t[(b * inner + i) * c + ch] = x[(b * c + ch) * inner + i];
-                }
-            }
-        }
-        return t;
     }
 
     @Test
@@ -155,8 +133,8 @@ class ChannelAffineU8OpTest {
                 nhwc[0] = sh[0];
                 System.arraycopy(sh, 2, nhwc, 1, sh.length - 2);
                 nhwc[sh.length - 1] = sh[1];
-                assertArrayEquals(channelsLast(want, n, c, inner), run(sessions, AsnetDomain.CHANNEL_AFFINE_NHWC_U8,
-                        channelsLast(x, n, c, inner), nhwc, m, o, shifts, yMin), "ChannelAffineNhwcU8 " + what);
+                assertArrayEquals(U8Data.channelsLast(want, n, c, inner), run(sessions, AsnetDomain.CHANNEL_AFFINE_NHWC_U8,
+                        U8Data.channelsLast(x, n, c, inner), nhwc, m, o, shifts, yMin), "ChannelAffineNhwcU8 " + what);
                 cases++;
             }
         }

@@ -120,4 +120,57 @@ class ChannelsLastU8RewriterTest {
         ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
         assertSame(m, r.model());
     }
+
+    @Test
+    void aShiftKeptNchwGetsItsOwnTransposesInsideTheIsland() {
+        // sum -> ActiveShiftU8 (a shift with spread offsets on a large map: its NCHW kernel is the
+        // faster one) -> Transpose back; the rest of the island still goes channels-last.
+        ModelProto base = graph(null, false);
+        GraphProto.Builder g = base.getGraph().toBuilder();
+        g.addNode(node(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_U8, "asl", List.of("sum", "shift", "s", "z"), "shifted"));
+        g.addNode(transpose("ts", "shifted", "shifted_nhwc", TO_NHWC));
+        g.addNode(node("", "Identity", "id2", List.of("shifted_nhwc"), "out2"));
+        g.addOutput(ValueInfoProto.newBuilder().setName("out2"));
+        float[] shift = new float[32];
+        for (int i = 0; i < shift.length; i++) {
+            shift[i] = (i % 7) - 3;  // integer offsets -3..3: many per 16 channels
+        }
+        var init = dev.asnet.exporter.onnx.Onnx.TensorProto.newBuilder().setName("shift").addDims(16).addDims(2)
+                .setDataType(dev.asnet.exporter.onnx.Onnx.TensorProto.DataType.FLOAT_VALUE);
+        for (float v : shift) {
+            init.addFloatData(v);
+        }
+        g.addInitializer(init);
+        ModelProto m = base.toBuilder().setGraph(g).build();
+        // The source model: the layer reads a 40x40 map.
+        GraphProto.Builder src = GraphProto.newBuilder().setName("src");
+        src.addNode(node(AsnetDomain.DOMAIN, AsnetDomain.ACTIVE_SHIFT_U8, "asl", List.of("sum", "shift", "s", "z"), "shifted"));
+        var dims = dev.asnet.exporter.onnx.Onnx.TensorShapeProto.newBuilder();
+        for (long d : new long[] {1, 16, 40, 40}) {
+            dims.addDim(dev.asnet.exporter.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        src.addValueInfo(ValueInfoProto.newBuilder().setName("sum").setType(dev.asnet.exporter.onnx.Onnx.TypeProto
+                .newBuilder().setTensorType(dev.asnet.exporter.onnx.Onnx.TypeProto.Tensor.newBuilder().setShape(dims))));
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m, ModelProto.newBuilder().setGraph(src).build(), 2);
+        assertEquals(1, r.affineRewritten());
+        assertEquals(0, r.rewritten());
+        assertEquals(1, r.left());
+        Map<String, NodeProto> n = byName(r.model());
+        assertEquals(AsnetDomain.ACTIVE_SHIFT_U8, n.get("asl").getOpType());
+        NodeProto in = n.get("asl_to_nchw");
+        NodeProto out = n.get("asl_to_nhwc");
+        assertEquals("sum", in.getInput(0));
+        assertEquals(in.getOutput(0), n.get("asl").getInput(0));
+        assertEquals(n.get("asl").getOutput(0), out.getInput(0));
+        assertEquals("shifted", out.getOutput(0), "the layer's output keeps its name, channels-last again");
+        assertEquals(List.of("shifted"), n.get("id2").getInputList());
+        // The graph is still in topological order: every input is produced before it is read.
+        java.util.Set<String> seen = new java.util.HashSet<>(List.of("a", "b", "s", "z", "m", "o", "k", "shift", "shape"));
+        for (NodeProto node : r.model().getGraph().getNodeList()) {
+            for (String v : node.getInputList()) {
+                assertTrue(seen.contains(v), node.getName() + " reads " + v + " before it is produced");
+            }
+            seen.addAll(node.getOutputList());
+        }
+    }
 }
