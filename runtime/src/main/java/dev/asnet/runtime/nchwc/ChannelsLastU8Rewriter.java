@@ -24,9 +24,11 @@ import java.util.Set;
  * does not know; the rewrite removes two uint8 passes per such op.
  *
  * <p>Exact: {@code ActiveShiftNhwcU8(x) == Transpose(ActiveShiftU8(Transpose(x)))} and likewise for
- * the affine op, byte for byte (the op contract). A first Transpose with other users stays for them;
- * the chain is left alone when the op's output has a user other than a {@code 0,2,3,1} Transpose, or
- * is a graph output.
+ * the affine op, byte for byte (the op contract). ONNX Runtime moves its Transposes through
+ * elementwise ops, so the unit of the rewrite is a layout island (see {@code Island}): the asnet ops
+ * and the QLinearAdds between them switch to channels-last together. A Transpose into an island
+ * whose output has other readers stays for them; an island is left alone when one of its values has
+ * any other reader or producer, or its exit is a graph output.
  *
  * <p>Also left alone: a layer on a large map ({@link #MIN_PIXELS_FOR_NCHW} or more input pixels,
  * when the source model declares its input shape) whose constant shifts fall on more than {@link
@@ -145,28 +147,36 @@ public final class ChannelsLastU8Rewriter {
         Map<Integer, List<NodeProto>> replaced = new HashMap<>();
         Set<Integer> removed = new HashSet<>();
         Set<String> changedValues = new HashSet<>();
-        Map<String, String> rename = new HashMap<>();  // uses of a removed value -> its channels-last twin
+        // Island readers: each Transpose into an island -> its channels-last input.
+        Map<String, String> twins = new HashMap<>();
+        // Every other reader: the output of a removed Transpose -> its channels-last twin.
+        Map<String, String> rename = new HashMap<>();
         int rewritten = 0;
         int affineRewritten = 0;
         for (Island island : islands) {
             for (int t : island.into) {
-                removed.add(t);
-                rename.put(ix.nodes.get(t).getOutput(0), ix.nodes.get(t).getInput(0));
+                NodeProto tr = ix.nodes.get(t);
+                twins.put(tr.getOutput(0), tr.getInput(0));
+                if (!island.keptInto.contains(t)) {  // read by the island alone
+                    removed.add(t);
+                    rename.put(tr.getOutput(0), tr.getInput(0));
+                }
             }
             changedValues.addAll(island.values);
+        }
+        java.util.function.UnaryOperator<String> target = v -> twins.getOrDefault(v, v);
+        for (Island island : islands) {
             for (int t : island.outOf) {
                 removed.add(t);
-                rename.put(ix.nodes.get(t).getOutput(0), ix.nodes.get(t).getInput(0));
+                rename.put(ix.nodes.get(t).getOutput(0), target.apply(ix.nodes.get(t).getInput(0)));
             }
         }
-        // A renamed value may itself be renamed (a Transpose into the island read by one out of it).
-        java.util.function.UnaryOperator<String> target = v -> {
-            String r = v;
-            for (int guard = 0; rename.containsKey(r) && guard < 4; guard++) {
-                r = rename.get(r);
+        // Kept Transposes still make their NCHW value for their other readers: it did not change.
+        for (Island island : islands) {
+            for (int t : island.keptInto) {
+                changedValues.remove(ix.nodes.get(t).getOutput(0));
             }
-            return r;
-        };
+        }
         for (Island island : islands) {
             for (int k : island.pools) {
                 NodeProto pool = ix.nodes.get(k);
@@ -236,7 +246,7 @@ public final class ChannelsLastU8Rewriter {
             }
             NodeProto.Builder b = n.toBuilder().clearInput();
             for (String in : n.getInputList()) {
-                b.addInput(in.isEmpty() ? in : target.apply(in));
+                b.addInput(in.isEmpty() ? in : rename.getOrDefault(in, in));
             }
             out.addNode(b);
         }
@@ -265,6 +275,8 @@ public final class ChannelsLastU8Rewriter {
         final Set<String> values = new HashSet<>();
         final Set<Integer> into = new HashSet<>();
         final Set<Integer> outOf = new HashSet<>();
+        /** Transposes into the island whose NCHW output also has readers outside it: they stay. */
+        final Set<Integer> keptInto = new HashSet<>();
         /** QLinearGlobalAveragePools reading the island: they switch to channels_last = 1. */
         final Set<Integer> pools = new HashSet<>();
         boolean valid = true;
@@ -318,6 +330,8 @@ public final class ChannelsLastU8Rewriter {
                             }
                         } else if (isPoolBeforeFlatten(ix, user) && user.getInput(0).equals(v)) {
                             is.pools.add(u);
+                        } else if (p != null && isTranspose(ix.nodes.get(p), TO_NCHW)) {
+                            is.keptInto.add(p);  // an outside reader of a Transpose's NCHW output keeps it
                         } else {
                             is.valid = false;
                         }

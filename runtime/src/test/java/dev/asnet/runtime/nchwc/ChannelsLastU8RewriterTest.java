@@ -100,6 +100,18 @@ class ChannelsLastU8RewriterTest {
     }
 
     @Test
+    void aTransposeIntoTheIslandWithAnOutsideReaderStaysForIt() {
+        ModelProto m = graph(node("", "Relu", "relu", List.of("a_nchw"), "r"), false);
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
+        assertEquals(1, r.affineRewritten());
+        Map<String, NodeProto> n = byName(r.model());
+        assertTrue(n.containsKey("ta"), "the Transpose stays for the Relu");
+        assertEquals(List.of("a_nchw"), n.get("relu").getInputList());
+        assertEquals("a", n.get("add").getInput(0), "the island reads the channels-last value");
+        assertTrue(!n.containsKey("tb") && !n.containsKey("ty"), n.keySet().toString());
+    }
+
+    @Test
     void anIslandWhoseExitIsAGraphOutputIsLeftAlone() {
         ModelProto m = graph(null, true);
         ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
