@@ -404,7 +404,61 @@ void TestInputChecks() {
 
 }  // namespace
 
+// The two AVX-512 tables (with and without VNNI's vpdpwssd) compute the same integers: byte-equal
+// outputs on random shapes, shifts, strides and zero points (the dispatch runs only one of them
+// on a given CPU, so both are called directly here). Skipped where the CPU lacks either.
+namespace asnet {
+namespace avx512 {
+void U8Forward(const ShiftGeometry&, const uint8_t*, const float*, uint8_t, uint8_t*, int64_t, int64_t, uint8_t*);
+void NhwcU8Forward(const ShiftGeometry&, const uint8_t*, const NhwcU8ChunkPlan*, uint8_t, uint8_t*, int64_t,
+                   int64_t, uint8_t*);
+}  // namespace avx512
+namespace avx512vnni {
+void U8Forward(const ShiftGeometry&, const uint8_t*, const float*, uint8_t, uint8_t*, int64_t, int64_t, uint8_t*);
+void NhwcU8Forward(const ShiftGeometry&, const uint8_t*, const NhwcU8ChunkPlan*, uint8_t, uint8_t*, int64_t,
+                   int64_t, uint8_t*);
+}  // namespace avx512vnni
+}  // namespace asnet
+
+namespace {
+
+void TestVnniTableMatches() {
+  __builtin_cpu_init();
+  if (asnet::DetectIsa() != Isa::kAvx512 || !__builtin_cpu_supports("avx512vnni")) {
+    std::printf("  u8 VNNI table: skipped (no avx512_vnni here)\n");
+    return;
+  }
+  std::mt19937 rng(33);
+  int cases = 0;
+  for (int t = 0; t < 60; ++t) {
+    const int64_t n = 1 + rng() % 2, c = 1 + rng() % 40, h = 1 + rng() % 12, w = 1 + rng() % 12;
+    const int64_t s = 1 + rng() % 2;
+    const auto g = ShiftGeometry::Make(n, c, h, w, s, s);
+    std::vector<uint8_t> x(n * c * h * w);
+    for (auto& v : x) v = static_cast<uint8_t>(rng());
+    std::vector<float> shift(2 * c);
+    for (auto& v : shift) v = std::uniform_real_distribution<float>(-3.5f, 3.5f)(rng);
+    const uint8_t zp = static_cast<uint8_t>(rng());
+    const int64_t out = n * c * g.oh * g.ow;
+    std::vector<uint8_t> a(out), b(out), scratch(asnet::ActiveShiftU8ScratchBytes(g));
+    asnet::avx512::U8Forward(g, x.data(), shift.data(), zp, a.data(), 0, g.planes(), scratch.data());
+    asnet::avx512vnni::U8Forward(g, x.data(), shift.data(), zp, b.data(), 0, g.planes(), scratch.data());
+    CHECK(a == b, "NCHW VNNI table differs (case %d)", t);
+    std::vector<asnet::NhwcU8ChunkPlan> plans(asnet::NhwcU8Chunks(c));
+    asnet::ActiveShiftNhwcU8MakePlans(g, shift.data(), plans.data());
+    std::vector<uint8_t> nscratch(asnet::ActiveShiftNhwcU8ScratchBytes(g));
+    asnet::avx512::NhwcU8Forward(g, x.data(), plans.data(), zp, a.data(), 0, n * g.oh, nscratch.data());
+    asnet::avx512vnni::NhwcU8Forward(g, x.data(), plans.data(), zp, b.data(), 0, n * g.oh, nscratch.data());
+    CHECK(a == b, "NHWC VNNI table differs (case %d)", t);
+    ++cases;
+  }
+  std::printf("  u8 VNNI table: %d random cases byte-equal to the AVX-512 table\n", cases);
+}
+
+}  // namespace
+
 void RunU8KernelTests() {
+  TestVnniTableMatches();
   TestInputChecks();
   TestSweep();
   TestWeights();

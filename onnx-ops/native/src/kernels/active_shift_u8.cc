@@ -15,9 +15,19 @@ namespace asnet {
 ASNET_DECLARE_U8_ISA(sse2)
 ASNET_DECLARE_U8_ISA(avx2)
 ASNET_DECLARE_U8_ISA(avx512)
+ASNET_DECLARE_U8_ISA(avx512vnni)
 #undef ASNET_DECLARE_U8_ISA
 
 namespace {
+
+// AVX-512 CPUs with VNNI (Cascade Lake and later) get the table whose multiply-adds are vpdpwssd.
+bool HasVnni() {
+  static const bool vnni = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vnni") != 0;
+  }();
+  return vnni;
+}
 
 #include "shift_taps.inc"
 #include "u8_weights.inc"
@@ -72,7 +82,9 @@ void ActiveShiftU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x, con
                           uint8_t zero_point, uint8_t* y, int64_t plane_begin, int64_t plane_end,
                           uint8_t* scratch) {
   switch (isa) {
-    case Isa::kAvx512: return avx512::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
+    case Isa::kAvx512:
+      if (HasVnni()) return avx512vnni::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
+      return avx512::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
     case Isa::kAvx2: return avx2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
     default: return sse2::U8Forward(g, x, shift, zero_point, y, plane_begin, plane_end, scratch);
   }
@@ -82,7 +94,9 @@ void ActiveShiftNhwcU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x,
                               const NhwcU8ChunkPlan* plans, uint8_t zero_point, uint8_t* y,
                               int64_t row_begin, int64_t row_end, uint8_t* scratch) {
   switch (isa) {
-    case Isa::kAvx512: return avx512::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
+    case Isa::kAvx512:
+      if (HasVnni()) return avx512vnni::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
+      return avx512::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
     case Isa::kAvx2: return avx2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
     default: return sse2::NhwcU8Forward(g, x, plans, zero_point, y, row_begin, row_end, scratch);
   }
