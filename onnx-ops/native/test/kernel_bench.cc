@@ -6,6 +6,7 @@
 //   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling;
 //   "u8": the uint8 kernels (channels-last and NCHW) against the float NCHWc kernel and elementwise passes
 //   asnet_kernel_bench [rounds] layers FILE:CxHxW...   a real model's layers (see BenchLayers)
+//   asnet_kernel_bench [rounds] u8layers FILE:CxHxW...   the same with the uint8 channels-last kernel
 //   asnet_kernel_bench [rounds] affine   ChannelAffineU8 (NCHW and channels-last) against a byte pass
 //   asnet_kernel_bench [rounds] training   the fused BN-ReLU-shift training kernels against the
 //   separate ones, on AS-ResNet20-16x3's shapes at batch 64 (see BenchTraining)
@@ -316,6 +317,58 @@ int BenchLayers(int rounds, int argc, char** argv) {
   return 0;
 }
 
+// The uint8 channels-last kernel on a real model's layers (filter "u8layers"): arguments as for
+// "layers" (FILE:CxHxW[/S], the shifts of a layer in the order the model stores them), plans made
+// beforehand as the op caches them, against a byte pass over the input.
+int BenchU8Layers(int rounds, int argc, char** argv) {
+  const asnet::Isa isa = asnet::DetectIsa();
+  std::printf("u8 layers (channels-last), %s, single thread (thread CPU time), medians of %d rounds, us per call\n",
+              asnet::IsaName(isa), rounds);
+  std::printf("%-28s %-12s %7s %9s %9s %7s\n", "file", "CxHxW", "grp/16", "nhwc", "u8pass", "ratio");
+  double total = 0, total_pass = 0;
+  for (int a = 3; a < argc; ++a) {
+    const std::string arg = argv[a];
+    const size_t colon = arg.rfind(':');
+    long long c = 0, h = 0, w = 0, stride = 1;
+    if (colon == std::string::npos ||
+        std::sscanf(arg.c_str() + colon + 1, "%lldx%lldx%lld/%lld", &c, &h, &w, &stride) < 3 || c < 1 || h < 1 ||
+        w < 1 || stride < 1) {
+      std::fprintf(stderr, "expected FILE:CxHxW[/S], got %s\n", arg.c_str());
+      return 2;
+    }
+    std::vector<float> s(2 * c);
+    FILE* f = std::fopen(arg.substr(0, colon).c_str(), "rb");
+    if (f == nullptr || std::fread(s.data(), sizeof(float), s.size(), f) != s.size()) {
+      std::fprintf(stderr, "cannot read %lld shifts from %s\n", c, arg.substr(0, colon).c_str());
+      return 2;
+    }
+    std::fclose(f);
+    const auto g = asnet::ShiftGeometry::Make(1, c, h, w, stride, stride);
+    const int64_t elems = c * h * w;
+    std::vector<uint8_t> x(elems), y(c * g.oh * g.ow), r(elems);
+    std::mt19937 rng(7);
+    for (auto& v : x) v = static_cast<uint8_t>(rng() & 255);
+    std::vector<asnet::NhwcU8ChunkPlan> plans(asnet::NhwcU8Chunks(c));
+    asnet::ActiveShiftNhwcU8MakePlans(g, s.data(), plans.data());
+    std::vector<uint8_t> scratch(asnet::ActiveShiftNhwcU8ScratchBytes(g));
+    const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
+    std::vector<double> ta, tp;
+    for (int round = 0; round < rounds; ++round) {
+      tp.push_back(CpuSeconds([&] { ByteMax(x.data(), r.data(), elems, 3); }, reps));
+      ta.push_back(CpuSeconds([&] {
+        asnet::ActiveShiftNhwcU8Forward(isa, g, x.data(), plans.data(), 3, y.data(), 0, g.oh, scratch.data());
+      }, reps));
+    }
+    const double m = Median(ta), mp = Median(tp);
+    total += m;
+    total_pass += mp;
+    std::printf("%-28s %4lldx%3lldx%-3lld/%lld %5.2f %9.2f %9.2f %7.2f\n", arg.substr(0, colon).c_str(), c, h, w,
+                stride, GroupsPerBlock(s, c, 16), m * 1e6, mp * 1e6, m / mp);
+  }
+  std::printf("%-28s %-12s %7s %9.2f %9.2f %7.2f\n", "total", "", "", total * 1e6, total_pass * 1e6, total / total_pass);
+  return 0;
+}
+
 // The training kernels of an ASL block, batch 64: BatchNormTraining (relu) then ActiveShift, and
 // the fused forward; ActiveShiftGrad then BatchNormReluTrainingGrad, and the fused backward. Each
 // call starts with cold caches (a 64 MiB buffer is rewritten before it), as in a training step
@@ -391,6 +444,7 @@ int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 11;
   const std::string filter = argc > 2 ? argv[2] : "";
   if (filter == "layers") return BenchLayers(rounds, argc, argv);
+  if (filter == "u8layers") return BenchU8Layers(rounds, argc, argv);
   if (filter == "training") return BenchTraining(rounds);
   std::mt19937 rng(5);
   struct Shape {

@@ -173,7 +173,9 @@ void TestSweep() {
   int cases = 0;
   const int64_t shapes[][4] = {{1, 1, 1, 1},  {1, 3, 1, 7},  {2, 16, 5, 6}, {1, 17, 8, 3},  {1, 33, 7, 7},
                                {2, 48, 9, 10}, {1, 5, 16, 19}, {1, 32, 2, 40}, {0, 4, 3, 3}, {1, 0, 3, 3},
-                               {1, 4, 0, 3},   {1, 4, 3, 0}};
+                               {1, 4, 0, 3},   {1, 4, 3, 0},
+                               // the AVX-512 kernel's wide chunks (64 channels) and column tiles (32)
+                               {1, 64, 3, 33}, {1, 80, 5, 70}, {1, 130, 4, 37}, {2, 192, 3, 7}};
   const Kind kinds[] = {Kind::kUniform1, Kind::kUniform47, Kind::kIntegers, Kind::kHalves,
                         Kind::kBeyond,   Kind::kNegative,  Kind::kTies};
   for (const auto& sh : shapes) {
@@ -292,7 +294,7 @@ void TestErrorBound() {
 // Random geometries, including strides beyond the image and C not a multiple of 16.
 void TestFuzz() {
   std::mt19937 rng(2026);
-  std::uniform_int_distribution<int64_t> small(0, 6), ch(0, 40), stride(1, 5);
+  std::uniform_int_distribution<int64_t> small(0, 6), ch(0, 150), stride(1, 5);
   std::uniform_int_distribution<int> kind(0, 6), zp(0, 255);
   for (int t = 0; t < 300 && !failures; ++t) {
     RunCase({small(rng) % 3, ch(rng), small(rng) + (t % 5 == 0 ? 20 : 0), small(rng), stride(rng), stride(rng),
@@ -431,7 +433,7 @@ void TestVnniTableMatches() {
   std::mt19937 rng(33);
   int cases = 0;
   for (int t = 0; t < 60; ++t) {
-    const int64_t n = 1 + rng() % 2, c = 1 + rng() % 40, h = 1 + rng() % 12, w = 1 + rng() % 12;
+    const int64_t n = 1 + rng() % 2, c = 1 + rng() % 150, h = 1 + rng() % 12, w = 1 + rng() % 45;
     const int64_t s = 1 + rng() % 2;
     const auto g = ShiftGeometry::Make(n, c, h, w, s, s);
     std::vector<uint8_t> x(n * c * h * w);

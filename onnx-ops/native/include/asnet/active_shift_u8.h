@@ -63,6 +63,16 @@ struct NhwcU8ChunkPlan {
   int count = 0;                   // groups in use
   int lanes = 0;                   // real channels in the chunk (16 except maybe the last)
   int64_t col_lo = 0, col_hi = 0;  // interior output columns [col_lo, col_hi)
+  // The AVX-512 kernel can take four chunks at once (64 channels per vector). The first chunk of
+  // each four (index % 4 == 0) holds their groups merged by offset, lane l of the chunk q places
+  // after it as bit 16 * q + l; made here once so that the kernel does not merge them per call.
+  static constexpr int kWideChunks = 4;
+  struct WideGroup {
+    int64_t by = 0, bx = 0;
+    uint64_t bits = 0;
+  };
+  WideGroup wide[kWideChunks * kLanes];
+  int wide_count = 0;  // groups in `wide` (0 in the other chunks)
 };
 
 /// Number of 16-channel chunks of C channels.
@@ -72,11 +82,22 @@ inline int64_t NhwcU8Chunks(int64_t c) { return c / NhwcU8ChunkPlan::kLanes + (c
 /// Plain scalar code: the plans serve every ISA.
 void ActiveShiftNhwcU8MakePlans(const ShiftGeometry& g, const float* shift, NhwcU8ChunkPlan* plans);
 
-/// Bytes of scratch memory one ActiveShiftNhwcU8Forward call needs: at unit strides two rows of
-/// OW + 1 pairs of widened 16-channel tap columns (64 bytes each), one row of OW + 1 merged columns
-/// (16 bytes each), plus alignment; g non-empty. (OW <= W, and X's W * C bytes of a row are in
-/// memory, so this cannot overflow.)
-inline int64_t ActiveShiftNhwcU8ScratchBytes(const ShiftGeometry& g) { return (g.ow + 1) * (2 * 64 + 16) + 64; }
+/// Output columns per tile of the AVX-512 channels-last kernel at unit strides.
+constexpr int64_t kNhwcU8WideTile = 32;
+
+/// Bytes of scratch memory one ActiveShiftNhwcU8Forward call needs, plus alignment; g non-empty.
+/// The 16-channel kernels: at unit strides two rows of OW + 1 pairs of widened tap columns (64
+/// bytes each) and one row of OW + 1 merged columns (16 bytes each). The AVX-512 kernel (64
+/// channels per vector): at unit strides two rows of kNhwcU8WideTile + 1 pairs (256 bytes each)
+/// and one row of merged columns (64 bytes each); at column stride 2 two rows of up to 2 * OW
+/// merged columns. (OW <= W, and X's W * C bytes of a row are in memory, so this cannot overflow.)
+inline int64_t ActiveShiftNhwcU8ScratchBytes(const ShiftGeometry& g) {
+  const int64_t chunk16 = (g.ow + 1) * (2 * 64 + 16);
+  const int64_t wide_unit = (kNhwcU8WideTile + 1) * (2 * 256 + 64);
+  const int64_t wide_strided = 2 * 64 * 2 * g.ow;
+  const int64_t most = chunk16 > wide_unit ? chunk16 : wide_unit;
+  return (most > wide_strided ? most : wide_strided) + 64;
+}
 
 /// Forward on channels-last uint8: X [N, H, W, C], Y [N, OH, OW, C] (g holds the logical NCHW
 /// sizes). Writes output rows [row_begin, row_end) of the N * OH rows (each OW * C bytes), using

@@ -73,9 +73,33 @@ void MakeChunkPlan(const ShiftGeometry& g, const float* shift, int64_t chunk, Nh
 
 }  // namespace
 
+// The merged groups of chunks first .. first + 3 (those that exist) into plans[first].wide.
+void MergeWideGroups(NhwcU8ChunkPlan* plans, int64_t first, int64_t chunks) {
+  NhwcU8ChunkPlan& head = plans[first];
+  head.wide_count = 0;
+  for (int64_t q = 0; q < NhwcU8ChunkPlan::kWideChunks && first + q < chunks; ++q) {
+    const NhwcU8ChunkPlan& p = plans[first + q];
+    for (int k = 0; k < p.count; ++k) {
+      int j = 0;
+      while (j < head.wide_count && (head.wide[j].by != p.groups[k].by || head.wide[j].bx != p.groups[k].bx)) ++j;
+      if (j == head.wide_count) {
+        head.wide[j].by = p.groups[k].by;
+        head.wide[j].bx = p.groups[k].bx;
+        head.wide[j].bits = 0;
+        ++head.wide_count;
+      }
+      head.wide[j].bits |= static_cast<uint64_t>(p.groups[k].bits) << (NhwcU8ChunkPlan::kLanes * q);
+    }
+  }
+}
+
 void ActiveShiftNhwcU8MakePlans(const ShiftGeometry& g, const float* shift, NhwcU8ChunkPlan* plans) {
   const int64_t chunks = NhwcU8Chunks(g.c);
-  for (int64_t k = 0; k < chunks; ++k) MakeChunkPlan(g, shift, k, &plans[k]);
+  for (int64_t k = 0; k < chunks; ++k) {
+    MakeChunkPlan(g, shift, k, &plans[k]);
+    plans[k].wide_count = 0;
+  }
+  for (int64_t k = 0; k < chunks; k += NhwcU8ChunkPlan::kWideChunks) MergeWideGroups(plans, k, chunks);
 }
 
 void ActiveShiftU8Forward(Isa isa, const ShiftGeometry& g, const uint8_t* x, const float* shift,

@@ -104,7 +104,9 @@ class ActiveShiftU8OpTest {
     @Test
     void bothLayoutsMatchTheReferenceExactly() throws OrtException {
         int[][] shapes = {{1, 1, 1, 1}, {1, 3, 1, 7}, {2, 16, 5, 6}, {1, 17, 8, 3}, {1, 48, 7, 7}, {2, 33, 9, 10},
-            {0, 4, 3, 3}, {1, 0, 3, 3}, {1, 4, 0, 3}};
+            {0, 4, 3, 3}, {1, 0, 3, 3}, {1, 4, 0, 3},
+            // 64-channel vectors of the AVX-512 channels-last kernel, a partial one, and 32-column tiles
+            {1, 130, 4, 37}, {2, 64, 3, 5}};
         long[][] strides = {{1, 1}, {2, 2}, {3, 1}};
         Random rnd = new Random(14);
         int cases = 0;
