@@ -261,6 +261,31 @@ int BenchU8(int rounds, std::mt19937& rng) {
 
 }  // namespace
 
+// One FILE:CxHxW[/S] argument of "layers" / "u8layers": the layer's shifts (2C little-endian
+// floats read from FILE), its input size and stride; false (with a message) if malformed.
+struct LayerArg {
+  std::string file;
+  long long c = 0, h = 0, w = 0, stride = 1;
+  std::vector<float> shift;
+};
+
+bool ReadLayerArg(const std::string& arg, LayerArg* out) {
+  const size_t colon = arg.rfind(':');
+  if (colon == std::string::npos ||
+      std::sscanf(arg.c_str() + colon + 1, "%lldx%lldx%lld/%lld", &out->c, &out->h, &out->w, &out->stride) < 3 ||
+      out->c < 1 || out->h < 1 || out->w < 1 || out->stride < 1) {
+    std::fprintf(stderr, "expected FILE:CxHxW[/S], got %s\n", arg.c_str());
+    return false;
+  }
+  out->file = arg.substr(0, colon);
+  out->shift.resize(static_cast<size_t>(2 * out->c));
+  FILE* f = std::fopen(out->file.c_str(), "rb");
+  const bool ok = f != nullptr && std::fread(out->shift.data(), sizeof(float), out->shift.size(), f) == out->shift.size();
+  if (f != nullptr) std::fclose(f);
+  if (!ok) std::fprintf(stderr, "cannot read %lld shifts from %s\n", out->c, out->file.c_str());
+  return ok;
+}
+
 // Layers of a real model (filter "layers"): each argument FILE:CxHxW[/S] names a file of 2C
 // little-endian floats (a layer's shifts, e.g. dumped from a model after channel sorting), the
 // layer's input and its stride S (default 1); the environment variable ASNET_BENCH_BATCH sets the
@@ -276,22 +301,10 @@ int BenchLayers(int rounds, int argc, char** argv) {
   std::printf("%-28s %-12s %7s %9s %9s %7s\n", "file", "CxHxW", "groups", "planned", "relu", "ratio");
   double total = 0, total_relu = 0;
   for (int a = 3; a < argc; ++a) {
-    const std::string arg = argv[a];
-    const size_t colon = arg.rfind(':');
-    long long c = 0, h = 0, w = 0, stride = 1;
-    if (colon == std::string::npos ||
-        std::sscanf(arg.c_str() + colon + 1, "%lldx%lldx%lld/%lld", &c, &h, &w, &stride) < 3 || c < 1 || h < 1 ||
-        w < 1 || stride < 1) {
-      std::fprintf(stderr, "expected FILE:CxHxW[/S], got %s\n", arg.c_str());
-      return 2;
-    }
-    std::vector<float> s(2 * c);
-    FILE* f = std::fopen(arg.substr(0, colon).c_str(), "rb");
-    if (f == nullptr || std::fread(s.data(), sizeof(float), s.size(), f) != s.size()) {
-      std::fprintf(stderr, "cannot read %lld shifts from %s\n", c, arg.substr(0, colon).c_str());
-      return 2;
-    }
-    std::fclose(f);
+    LayerArg layer;
+    if (!ReadLayerArg(argv[a], &layer)) return 2;
+    const long long c = layer.c, h = layer.h, w = layer.w, stride = layer.stride;
+    const std::vector<float>& s = layer.shift;
     const auto ng = asnet::NchwcGeometry::Make(batch, c, h, w, b, stride, stride);
     const int64_t elems = batch * ng.padded_channels() * h * w;
     Floats x(elems), y(batch * ng.padded_channels() * ng.g.oh * ng.g.ow), r(elems);
@@ -310,7 +323,7 @@ int BenchLayers(int rounds, int argc, char** argv) {
     const double m = Median(ta), mr = Median(tr);
     total += m;
     total_relu += mr;
-    std::printf("%-28s %4lldx%3lldx%-3lld/%lld %5.2f %9.2f %9.2f %7.2f\n", arg.substr(0, colon).c_str(), c, h, w, stride,
+    std::printf("%-28s %4lldx%3lldx%-3lld/%lld %5.2f %9.2f %9.2f %7.2f\n", layer.file.c_str(), c, h, w, stride,
                 GroupsPerBlock(s, c, b), m * 1e6, mr * 1e6, m / mr);
   }
   std::printf("%-28s %-12s %7s %9.2f %9.2f %7.2f\n", "total", "", "", total * 1e6, total_relu * 1e6, total / total_relu);
@@ -327,22 +340,10 @@ int BenchU8Layers(int rounds, int argc, char** argv) {
   std::printf("%-28s %-12s %7s %9s %9s %7s\n", "file", "CxHxW", "grp/16", "nhwc", "u8pass", "ratio");
   double total = 0, total_pass = 0;
   for (int a = 3; a < argc; ++a) {
-    const std::string arg = argv[a];
-    const size_t colon = arg.rfind(':');
-    long long c = 0, h = 0, w = 0, stride = 1;
-    if (colon == std::string::npos ||
-        std::sscanf(arg.c_str() + colon + 1, "%lldx%lldx%lld/%lld", &c, &h, &w, &stride) < 3 || c < 1 || h < 1 ||
-        w < 1 || stride < 1) {
-      std::fprintf(stderr, "expected FILE:CxHxW[/S], got %s\n", arg.c_str());
-      return 2;
-    }
-    std::vector<float> s(2 * c);
-    FILE* f = std::fopen(arg.substr(0, colon).c_str(), "rb");
-    if (f == nullptr || std::fread(s.data(), sizeof(float), s.size(), f) != s.size()) {
-      std::fprintf(stderr, "cannot read %lld shifts from %s\n", c, arg.substr(0, colon).c_str());
-      return 2;
-    }
-    std::fclose(f);
+    LayerArg layer;
+    if (!ReadLayerArg(argv[a], &layer)) return 2;
+    const long long c = layer.c, h = layer.h, w = layer.w, stride = layer.stride;
+    const std::vector<float>& s = layer.shift;
     const auto g = asnet::ShiftGeometry::Make(1, c, h, w, stride, stride);
     const int64_t elems = c * h * w;
     std::vector<uint8_t> x(elems), y(c * g.oh * g.ow), r(elems);
@@ -362,7 +363,7 @@ int BenchU8Layers(int rounds, int argc, char** argv) {
     const double m = Median(ta), mp = Median(tp);
     total += m;
     total_pass += mp;
-    std::printf("%-28s %4lldx%3lldx%-3lld/%lld %5.2f %9.2f %9.2f %7.2f\n", arg.substr(0, colon).c_str(), c, h, w,
+    std::printf("%-28s %4lldx%3lldx%-3lld/%lld %5.2f %9.2f %9.2f %7.2f\n", layer.file.c_str(), c, h, w,
                 stride, GroupsPerBlock(s, c, 16), m * 1e6, mp * 1e6, m / mp);
   }
   std::printf("%-28s %-12s %7s %9.2f %9.2f %7.2f\n", "total", "", "", total * 1e6, total_pass * 1e6, total / total_pass);
