@@ -15,13 +15,6 @@ namespace {
 
 const char* Layout(bool nhwc) { return nhwc ? "[N, H, W, C]" : "[N, C, H, W]"; }
 
-// ParallelForRanges sizes tasks in floats; a task of uint8 data gets as many bytes as a float
-// task gets bytes (a byte counts as a quarter), so that the 28x28 maps of a small network run as
-// one task instead of three: with one intra-op thread every extra task costs its scratch and, at
-// unit strides, one more merged row of taps. (The scratch is left uninitialized: the kernels write
-// every byte they read.)
-int64_t BytesAsFloats(int64_t bytes) { return (bytes + 3) / 4; }
-
 // A per-tensor quantization parameter: a scalar or a 1-element 1-D tensor (QuantizeLinear's forms).
 bool IsScalar(const std::vector<int64_t>& s) { return s.empty() || (s.size() == 1 && s[0] == 1); }
 
@@ -172,6 +165,8 @@ Ort::Status ActiveShiftU8Cpu<kNhwc>::Compute(OrtKernelContext* ctx, const InputT
   const uint8_t* in = x.DataAs<uint8_t>();
   const float* s = shift.Data();
   const Isa isa = DetectIsa();
+  // Tasks sized in bytes (BytesAsFloats); the scratch is left uninitialized: the kernels write
+  // every byte they read.
   if (!kNhwc) {
     return ParallelForRanges(ctx, g.planes(), BytesAsFloats(g.out_plane()), [&](int64_t begin, int64_t end) {
       std::unique_ptr<uint8_t[]> scratch(new uint8_t[static_cast<size_t>(ActiveShiftU8ScratchBytes(g))]);

@@ -129,10 +129,9 @@ Ort::Status ChannelAffineU8Cpu<kNhwc>::Compute(OrtKernelContext* ctx, const Inpu
   if (outer == 0 || inner == 0) return Ort::Status(nullptr);
   const uint8_t* in = x.DataAs<uint8_t>();
   const Isa isa = DetectIsa();
-  // Tasks are runs of planes (NCHW) or pixels (channels-last); each byte's value does not depend
-  // on the split. ParallelForRanges sizes tasks in floats: a byte counts as a quarter.
-  const int64_t per_item = (inner + 3) / 4;
-  return ParallelForRanges(ctx, outer, per_item, [&](int64_t begin, int64_t end) {
+  // Tasks are runs of planes (NCHW) or pixels (channels-last), sized in bytes (BytesAsFloats);
+  // each byte's value does not depend on the split.
+  return ParallelForRanges(ctx, outer, BytesAsFloats(inner), [&](int64_t begin, int64_t end) {
     if (kNhwc) {
       ChannelAffineU8Pixels(isa, p, in, out, begin, end);
     } else {
