@@ -148,10 +148,18 @@ class KernelOp final : public OrtCustomOp {
 
   // The kernel and what its callbacks need to report errors.
   struct State {
-    State(const OrtApi* a, const char* n, const OrtKernelInfo* info) : api(a), name(n), kernel(a, info) {}
+    State(const OrtApi* a, const char* n, const char* provider, const OrtKernelInfo* info)
+        : api(a), name(n), kernel(a, info) {
+      // CPU kernels take their constant inputs (shifts, per-channel parameters, scales) once here
+      // instead of per call; other providers may keep initializers in device memory.
+      if (std::string(provider) == kCpu) {
+        for (size_t i = 0; i < Signature::kInputs; ++i) constants[i] = asnet::ConstantInput(a, info, i);
+      }
+    }
     const OrtApi* api;
     const char* name;
     Kernel kernel;
+    std::array<asnet::ConstantInput, Signature::kInputs> constants;
   };
 
   static const KernelOp* Self(const OrtCustomOp* op) { return static_cast<const KernelOp*>(op); }
@@ -165,7 +173,7 @@ class KernelOp final : public OrtCustomOp {
     try {
       const std::string error = kCheck(api, info);
       if (!error.empty()) return api->CreateStatus(ORT_INVALID_ARGUMENT, error.c_str());
-      *out = new State(api, name, info);
+      *out = new State(api, name, Self(op)->provider_, info);
       return nullptr;
     } catch (const std::exception& e) {
       return Error(api, ORT_FAIL, name, (std::string("cannot create kernel: ") + e.what()).c_str());
@@ -175,7 +183,7 @@ class KernelOp final : public OrtCustomOp {
   static OrtStatusPtr ORT_API_CALL Compute(void* raw, OrtKernelContext* ctx) {
     State* s = static_cast<State*>(raw);
     try {
-      return Invoke(s->kernel, ctx, std::make_index_sequence<Signature::kInputs>{},
+      return Invoke(*s, ctx, std::make_index_sequence<Signature::kInputs>{},
                     std::make_index_sequence<Signature::kOutputs>{})
           .release();
     } catch (const Ort::Exception& e) {  // reading an input or allocating an output failed
@@ -186,11 +194,11 @@ class KernelOp final : public OrtCustomOp {
   }
 
   template <size_t... I, size_t... O>
-  static Ort::Status Invoke(Kernel& kernel, OrtKernelContext* ctx, std::index_sequence<I...>,
+  static Ort::Status Invoke(State& s, OrtKernelContext* ctx, std::index_sequence<I...>,
                             std::index_sequence<O...>) {
-    const std::array<asnet::InputTensor, sizeof...(I)> in{asnet::InputTensor(ctx, I)...};
+    const std::array<asnet::InputTensor, sizeof...(I)> in{asnet::InputTensor(ctx, I, &s.constants[I])...};
     std::array<asnet::OutputTensor, sizeof...(O)> out{asnet::OutputTensor(ctx, O)...};
-    return kernel.Compute(ctx, in[I]..., out[O]...);
+    return s.kernel.Compute(ctx, in[I]..., out[O]...);
   }
 
   static void ORT_API_CALL Destroy(void* raw) { delete static_cast<State*>(raw); }

@@ -125,6 +125,13 @@ OrtStatus* ORT_API_CALL GetDimensions(const OrtTensorTypeAndShapeInfo*, int64_t*
   return nullptr;
 }
 void ORT_API_CALL ReleaseTypeInfo(OrtTypeInfo*) NO_EXCEPTION {}
+// No input is a constant initializer (the kernels then read every input per call).
+OrtStatus* ORT_API_CALL GetConstantInput(const OrtKernelInfo*, size_t, int* is_constant,
+                                         const OrtValue** out) NO_EXCEPTION {
+  *is_constant = 0;
+  *out = nullptr;
+  return nullptr;
+}
 
 OrtApi MakeApi() {
   OrtApi api{};
@@ -149,6 +156,7 @@ OrtApi MakeApi() {
   api.GetDimensionsCount = &GetDimensionsCount;
   api.GetDimensions = &GetDimensions;
   api.ReleaseTypeInfo = &ReleaseTypeInfo;
+  api.KernelInfoGetConstantInput_tensor = &GetConstantInput;
   return api;
 }
 

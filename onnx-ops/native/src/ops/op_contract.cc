@@ -115,16 +115,18 @@ namespace {
 
 // The channel counts of a blocked tensor: Cp a multiple of the block, C (the shifts) with
 // Cp = roundup(C, block), i.e. C <= Cp < C + block; C = 0 needs Cp = 0. Written without
-// products, so no count can overflow.
-std::string CheckChannels(int64_t cp, int64_t c, int64_t block, const std::string& where) {
+// products, so no count can overflow. where() says which shapes (called only for a message: it
+// formats them, and this check runs on every call).
+template <typename Where>
+std::string CheckChannels(int64_t cp, int64_t c, int64_t block, Where&& where) {
   if (cp % block != 0) {
     return std::string("block_size ") + std::to_string(block) + " must divide the channels of X, " +
-           std::to_string(cp) + where;
+           std::to_string(cp) + where();
   }
   if (c > cp || cp - c >= block) {
     return "input 'shift' has " + std::to_string(c) + " channels, so X must have roundup(" +
            std::to_string(c) + ", " + std::to_string(block) + ") channels, got " + std::to_string(cp) +
-           where;
+           where();
   }
   return {};
 }
@@ -143,7 +145,7 @@ std::string CheckNchwcInputs(const std::vector<int64_t>& x, const std::vector<in
     if (d < 0) return "input X has a negative dimension: shape " + ShapeText(x);
   }
   if (shift[0] < 0) return "input 'shift' has a negative dimension: shape " + ShapeText(shift);
-  const std::string bad = CheckChannels(x[1], shift[0], block, " (X shape " + ShapeText(x) + ")");
+  const std::string bad = CheckChannels(x[1], shift[0], block, [&] { return " (X shape " + ShapeText(x) + ")"; });
   if (!bad.empty()) return bad;
   // Bytes of X: when they fit int64, so do every block-plane offset and Y (no larger than X).
   int64_t bytes = 0;
@@ -174,7 +176,7 @@ std::string CheckDeclaredNchwcInputs(const OrtKernelInfo* info, int64_t block) {
     }
     if (x.size() == 4 && shift.size() == 2 && x[1] >= 0 && shift[0] >= 0) {
       return CheckChannels(x[1], shift[0], block,
-                           " (declared shapes " + ShapeText(x) + " and " + ShapeText(shift) + ")");
+                           [&] { return " (declared shapes " + ShapeText(x) + " and " + ShapeText(shift) + ")"; });
     }
     return {};
   } catch (const std::exception& e) {

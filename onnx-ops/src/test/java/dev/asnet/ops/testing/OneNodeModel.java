@@ -94,6 +94,33 @@ public final class OneNodeModel {
         return this;
     }
 
+    /**
+     * Adds an initializer of any element type feeding the node.
+     *
+     * @param name the value's name
+     * @param elemType a {@code TensorProto.DataType} number
+     * @param raw the elements, little-endian
+     * @param overridable also declare it as a graph input (ONNX Runtime then lets a run feed another
+     *     value, so it is not a constant of the graph)
+     * @param dims its shape
+     * @return this builder
+     */
+    public OneNodeModel initializer(String name, int elemType, byte[] raw, boolean overridable, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(elemType)
+                .setRawData(ByteString.copyFrom(raw));
+        Object[] shape = new Object[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            t.addDims(dims[i]);
+            shape[i] = dims[i];
+        }
+        graph.addInitializer(t);
+        if (overridable) {
+            graph.addInput(valueInfo(name, elemType, shape));
+        }
+        node.addInput(name);
+        return this;
+    }
+
     /** Adds a graph output with unknown shape. */
     public OneNodeModel output(String name, int elemType) {
         graph.addOutput(valueInfo(name, elemType, (Object[]) null));
