@@ -29,6 +29,8 @@ import java.util.TreeMap;
  * <p>Patterns (every quantized tensor gets one QuantizeLinear and one DequantizeLinear shared by
  * its readers; ONNX Runtime's QDQ fusions then form the integer ops):
  * <ul>
+ *   <li><b>The stem</b>, a Conv that reads a graph input (the float image), stays float unless
+ *       {@link QuantizeOptions#floatStem()} is off; its output is quantized as any conv's.</li>
  *   <li><b>Conv</b> with a constant weight: input X uint8; weight int8, symmetric, one scale per
  *       output channel (axis 0); bias int32 with scale {@code x_scale * w_scale[c]}, zero point 0
  *       (QLinearConv). BatchNormalization reaches here as a conv (folded, or as a depthwise 1x1
@@ -73,6 +75,8 @@ public final class QuantizationPlan {
     private final Map<String, String> derivedFrom = new LinkedHashMap<>();
     private final List<String> weighted = new ArrayList<>();
     private final List<String> shifts = new ArrayList<>();
+    /** Convs kept float because they read a graph input ({@link QuantizeOptions#floatStem()}). */
+    private final List<String> floatStems = new ArrayList<>();
     private final Map<String, Integer> keptInFloat = new TreeMap<>();
 
     QuantizationPlan(Model floatModel, QuantizeOptions options, List<String> batchNormConvs, int relusRemoved) {
@@ -99,6 +103,11 @@ public final class QuantizationPlan {
                 shifts.add(n.name());
             } else if (op.equals("Conv") || op.equals("Gemm")) {
                 checkWeighted(n);
+                if (op.equals("Conv") && options.floatStem() && isGraphInput(g, n.input(0))) {
+                    addOutputPoint(g, n);  // the stem: float on the float image, its output quantized
+                    floatStems.add(n.name());
+                    continue;
+                }
                 addPoint(g, n.input(0));
                 addOutputPoint(g, n);
                 weighted.add(n.name());
@@ -145,6 +154,10 @@ public final class QuantizationPlan {
     /** The output-channel axis of a weight: 0 for Conv and for Gemm with transB = 1, else 1. */
     private static int gemmAxis(Node n) {
         return n.opType().equals("Gemm") && n.attribute("transB").map(Attribute::asInt).orElse(0L) == 0 ? 1 : 0;
+    }
+
+    private static boolean isGraphInput(Graph g, Value v) {
+        return !v.isInitializer() && g.inputs().contains(v);
     }
 
     private void addPoint(Graph g, Value v) {
@@ -262,6 +275,15 @@ public final class QuantizationPlan {
      */
     public int weightedLayers() {
         return weighted.size();
+    }
+
+    /**
+     * The convs kept float as the stem ({@link QuantizeOptions#floatStem()}), by node name.
+     *
+     * @return the names, in graph order
+     */
+    public List<String> floatStems() {
+        return Collections.unmodifiableList(floatStems);
     }
 
     /**

@@ -40,8 +40,12 @@ class QdqPatternTest {
         }
     }
 
+    /**
+     * Quantizes with the defaults but an int8 stem: these tests look at the integer patterns on
+     * small graphs whose first conv reads the input ({@link #theStemStaysFloat} covers the default).
+     */
     static Quantized quantize(Model m, Map<String, float[]> inputs, Map<String, long[]> shapes) throws Exception {
-        return quantize(m, inputs, shapes, QuantizeOptions.defaults());
+        return quantize(m, inputs, shapes, QuantizeOptions.builder().optFloatStem(false).build());
     }
 
     static Quantized quantize(Model m, Map<String, float[]> inputs, Map<String, long[]> shapes, QuantizeOptions options)
@@ -172,6 +176,48 @@ class QdqPatternTest {
                 dequantizedBias(conv), 1, 1, 1), v -> Math.max(v, 0f)), q.p("relu_out"));
         float[] got = OrtRunner.PLAIN.run(OnnxWriter.toBytes(q.model()), "x", xd, X).get(0).data();
         assertWithinSteps(want, got, q.p("relu_out").scale(), "conv + bias + relu");
+    }
+
+    @Test
+    void theStemStaysFloat() throws Exception {
+        // x -> Conv (the stem) -> Relu -> Conv -> y: by default the first conv keeps its float
+        // weights and reads the float input; its Relu's output is quantized for the second conv.
+        Graph g = new Graph("stem", OpRegistry.standard());
+        GraphBuilder b = new GraphBuilder(g);
+        Value x = b.input("x", DataType.FLOAT, Shape.of(X));
+        float[] w0 = TestArrays.randn(4, 4 * 3 * 9);
+        float[] w1 = TestArrays.randn(5, 2 * 4);
+        Value r = b.relu("relu", b.conv("stem", x, b.parameter("w0", Tensor.ofFloats(w0, 4, 3, 3, 3)), null,
+                ConvOptions.builder().optPad(1).build()));
+        b.output(b.conv("conv", r, b.parameter("w1", Tensor.ofFloats(w1, 2, 4, 1, 1)), null, ConvOptions.builder().build()),
+                "y");
+        float[] xd = TestArrays.randn(6, 2 * 3 * 36);
+        Quantized q = quantize(new Model(g), Map.of("x", xd), Map.of("x", X), QuantizeOptions.defaults());
+        assertEquals(List.of("stem"), q.plan().floatStems());
+        assertEquals(1, q.plan().weightedLayers());
+        Node stem = q.model().graph().nodes().stream().filter(n -> "stem".equals(n.name())).findFirst().orElseThrow();
+        assertEquals("x", stem.input(0).name(), "the stem reads the float input itself");
+        assertEquals(DataType.FLOAT, stem.input(1).dataType());
+        assertTrue(stem.input(1).isInitializer(), "float weights, no DequantizeLinear");
+        assertTrue(q.params().containsKey("relu_out") && !q.params().containsKey("x"), q.params().keySet().toString());
+        // The same as the int8 stem's model wherever only the stem's rounding differs: the output
+        // of the float stem, fake-quantized, feeds the int8 conv.
+        float[] stemOut = map(conv(xd, X, w0, new long[] {4, 3, 3, 3}, new float[4], 1, 1, 1), v -> Math.max(v, 0f));
+        float[] got = OrtRunner.PLAIN.run(OnnxWriter.toBytes(q.model()), "x", xd, X).get(0).data();
+        Node conv = q.model().graph().nodes().stream().filter(n -> "conv".equals(n.name())).findFirst().orElseThrow();
+        float[] w1q = dequantizedWeight(q.model(), conv);
+        float[] want = conv(fq(stemOut, q.p("relu_out")), new long[] {2, 4, 6, 6}, w1q, new long[] {2, 4, 1, 1},
+                new float[2], 1, 0, 1);
+        // Up to one input step through the largest weight (the stem's float rounding in ONNX Runtime
+        // may put a value on the other side of a rounding boundary).
+        float widest = 0;
+        for (float v : w1q) {
+            widest = Math.max(widest, Math.abs(v));
+        }
+        assertWithinSteps(want, got, q.p("relu_out").scale() * widest, "float stem -> int8 conv");
+        Quantized int8 = quantize(new Model(g), Map.of("x", xd), Map.of("x", X));
+        assertTrue(int8.plan().floatStems().isEmpty());
+        assertEquals(2, int8.plan().weightedLayers());
     }
 
     @Test

@@ -127,7 +127,7 @@ public final class ChannelsLastU8Rewriter {
             }
             Island island = Island.grow(ix, i);
             seen.addAll(island.nodes);
-            if (island.valid) {
+            if (island.valid && island.pays()) {
                 islands.add(island);
             } else {
                 for (int k : island.nodes) {
@@ -151,6 +151,8 @@ public final class ChannelsLastU8Rewriter {
         Map<String, String> twins = new HashMap<>();
         // Every other reader: the output of a removed Transpose -> its channels-last twin.
         Map<String, String> rename = new HashMap<>();
+        // The Transposes that make the entries' channels-last copies, after each entry's producer.
+        Map<Integer, List<NodeProto>> entryTransposes = new HashMap<>();
         int rewritten = 0;
         int affineRewritten = 0;
         for (Island island : islands) {
@@ -163,6 +165,13 @@ public final class ChannelsLastU8Rewriter {
                 }
             }
             changedValues.addAll(island.values);
+            for (String v : island.entries) {
+                String nhwc = ix.freeName(v + "_nhwc");
+                twins.put(v, nhwc);
+                entryTransposes.computeIfAbsent(ix.producer.get(v), k -> new ArrayList<>())
+                        .add(transpose(v + "_to_nhwc", v, nhwc, TO_NHWC));
+                changedValues.remove(v);  // its NCHW value stays as it was for the other readers
+            }
         }
         java.util.function.UnaryOperator<String> target = v -> twins.getOrDefault(v, v);
         for (Island island : islands) {
@@ -230,25 +239,8 @@ public final class ChannelsLastU8Rewriter {
         GraphProto g = model.getGraph();
         GraphProto.Builder out = g.toBuilder().clearNode();
         for (int i = 0; i < ix.nodes.size(); i++) {
-            if (removed.contains(i)) {
-                continue;
-            }
-            List<NodeProto> r = replaced.get(i);
-            if (r != null) {
-                r.forEach(out::addNode);
-                continue;
-            }
-            NodeProto n = ix.nodes.get(i);
-            boolean reads = n.getInputList().stream().anyMatch(rename::containsKey);
-            if (!reads) {
-                out.addNode(n);
-                continue;
-            }
-            NodeProto.Builder b = n.toBuilder().clearInput();
-            for (String in : n.getInputList()) {
-                b.addInput(in.isEmpty() ? in : rename.getOrDefault(in, in));
-            }
-            out.addNode(b);
+            emit(out, ix.nodes.get(i), removed.contains(i), replaced.get(i), rename);
+            entryTransposes.getOrDefault(i, List.of()).forEach(out::addNode);
         }
         // Shapes recorded for values that changed layout or are gone no longer hold: ONNX Runtime
         // infers them again when it loads the model.
@@ -259,6 +251,27 @@ public final class ChannelsLastU8Rewriter {
             }
         }
         return new Result(model.toBuilder().setGraph(out).build(), rewritten, left, affineRewritten, affineLeft);
+    }
+
+    /** Writes node n as the rewrite left it: gone, replaced, reading renamed values, or as it was. */
+    private static void emit(GraphProto.Builder out, NodeProto n, boolean removed, List<NodeProto> replacement,
+            Map<String, String> rename) {
+        if (removed) {
+            return;
+        }
+        if (replacement != null) {
+            replacement.forEach(out::addNode);
+            return;
+        }
+        if (n.getInputList().stream().noneMatch(rename::containsKey)) {
+            out.addNode(n);
+            return;
+        }
+        NodeProto.Builder b = n.toBuilder().clearInput();
+        for (String in : n.getInputList()) {
+            b.addInput(in.isEmpty() ? in : rename.getOrDefault(in, in));
+        }
+        out.addNode(b);
     }
 
     /**
@@ -279,7 +292,21 @@ public final class ChannelsLastU8Rewriter {
         final Set<Integer> keptInto = new HashSet<>();
         /** QLinearGlobalAveragePools reading the island: they switch to channels_last = 1. */
         final Set<Integer> pools = new HashSet<>();
+        /**
+         * Island values another op makes in NCHW (a QuantizeLinear after a float stem conv, say),
+         * declared rank 4: they keep their NCHW readers, and the island reads a channels-last copy
+         * made by one new Transpose.
+         */
+        final Set<String> entries = new java.util.LinkedHashSet<>();
         boolean valid = true;
+
+        /**
+         * Whether switching the island pays: every entry adds a Transpose, every Transpose into or
+         * out of the island that goes removes one.
+         */
+        boolean pays() {
+            return entries.isEmpty() || into.size() - keptInto.size() + outOf.size() > entries.size();
+        }
 
         static Island grow(GraphIndex ix, int first) {
             Island is = new Island();
@@ -314,6 +341,8 @@ public final class ChannelsLastU8Rewriter {
                         if (is.nodes.add(p)) {
                             queue.add(p);
                         }
+                    } else if (ix.rank4.contains(v)) {
+                        is.entries.add(v);  // made NCHW by another op: the island reads a transposed copy
                     } else {
                         is.valid = false;
                     }
@@ -332,7 +361,7 @@ public final class ChannelsLastU8Rewriter {
                             is.pools.add(u);
                         } else if (p != null && isTranspose(ix.nodes.get(p), TO_NCHW)) {
                             is.keptInto.add(p);  // an outside reader of a Transpose's NCHW output keeps it
-                        } else {
+                        } else if (!is.entries.contains(v)) {  // an entry keeps its NCHW readers
                             is.valid = false;
                         }
                     }
@@ -424,6 +453,8 @@ public final class ChannelsLastU8Rewriter {
         final Set<String> graphInputs = new HashSet<>();
         final Set<String> initializers = new HashSet<>();
         final Map<String, dev.asnet.exporter.onnx.Onnx.TensorProto> initializerProtos = new HashMap<>();
+        /** Values the graph declares with rank 4 (value_info or outputs). */
+        final Set<String> rank4 = new HashSet<>();
         private final Set<String> names = new HashSet<>();
 
         GraphIndex(GraphProto g) {
@@ -448,6 +479,10 @@ public final class ChannelsLastU8Rewriter {
                 names.add(t.getName());
             });
             graphInputs.removeAll(initializers);
+            java.util.stream.Stream.concat(g.getValueInfoList().stream(), g.getOutputList().stream())
+                    .filter(v -> v.getType().hasTensorType() && v.getType().getTensorType().hasShape()
+                            && v.getType().getTensorType().getShape().getDimCount() == 4)
+                    .forEach(v -> rank4.add(v.getName()));
         }
 
         /** base, or base with a number appended, that names no value yet (and reserves it). */

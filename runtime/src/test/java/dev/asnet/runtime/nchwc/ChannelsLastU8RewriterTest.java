@@ -185,4 +185,87 @@ class ChannelsLastU8RewriterTest {
             seen.addAll(node.getOutputList());
         }
     }
+
+    private static ValueInfoProto rank4(String name) {
+        var dims = dev.asnet.exporter.onnx.Onnx.TensorShapeProto.newBuilder();
+        for (long d : new long[] {1, 16, 28, 28}) {
+            dims.addDim(dev.asnet.exporter.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(dev.asnet.exporter.onnx.Onnx.TypeProto.newBuilder()
+                .setTensorType(dev.asnet.exporter.onnx.Onnx.TypeProto.Tensor.newBuilder().setElemType(2).setShape(dims)))
+                .build();
+    }
+
+    /**
+     * A float stem: x -> Conv -> QuantizeLinear -> q (NCHW, declared rank 4) -> ChannelAffineU8 ->
+     * Transpose to NHWC -> QLinearConv -> c -> Transpose to NCHW -> QLinearAdd(c, q) ->
+     * ChannelAffineU8 -> Transpose to NHWC -> Identity; a Relu also reads q when `outside`.
+     * With only the first exit (`short`), the island is q -> ChannelAffineU8 -> Transpose -> out.
+     */
+    private static ModelProto stem(boolean outside, boolean shortIsland, boolean declared) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g");
+        g.addInput(ValueInfoProto.newBuilder().setName("x"));
+        g.addNode(node("", "Conv", "conv0", List.of("x", "w"), "f"));
+        g.addNode(node("", "QuantizeLinear", "quant", List.of("f", "s", "z"), "q"));
+        g.addNode(node(AsnetDomain.DOMAIN, AsnetDomain.CHANNEL_AFFINE_U8, "bn0", List.of("q", "m", "o", "k"), "y0"));
+        g.addNode(transpose("ty0", "y0", "y0_nhwc", TO_NHWC));
+        if (shortIsland) {
+            g.addNode(node("", "Identity", "id", List.of("y0_nhwc"), "out"));
+        } else {
+            g.addNode(node("com.microsoft", "QLinearConv", "qconv", List.of("y0_nhwc", "s", "z", "w8", "s", "z", "s", "z"),
+                    "c"));
+            g.addNode(transpose("tc", "c", "c_nchw", TO_NCHW));
+            g.addNode(node("com.microsoft", "QLinearAdd", "add", List.of("c_nchw", "s", "z", "q", "s", "z", "s", "z"),
+                    "sum"));
+            g.addNode(node(AsnetDomain.DOMAIN, AsnetDomain.CHANNEL_AFFINE_U8, "bn1", List.of("sum", "m", "o", "k"), "y1"));
+            g.addNode(transpose("ty1", "y1", "y1_nhwc", TO_NHWC));
+            g.addNode(node("", "Identity", "id", List.of("y1_nhwc"), "out"));
+        }
+        if (outside) {
+            g.addNode(node("", "Relu", "relu", List.of("q"), "r"));
+            g.addOutput(ValueInfoProto.newBuilder().setName("r"));
+        }
+        g.addOutput(ValueInfoProto.newBuilder().setName("out"));
+        g.addValueInfo(declared ? rank4("q") : ValueInfoProto.newBuilder().setName("q").build());
+        return ModelProto.newBuilder().setGraph(g).build();
+    }
+
+    @Test
+    void anIslandEnteredFromAnNchwValueReadsOneTransposedCopy() {
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(stem(true, false, true));
+        assertEquals(2, r.affineRewritten());
+        List<NodeProto> nodes = r.model().getGraph().getNodeList();
+        Map<String, NodeProto> n = byName(r.model());
+        NodeProto copy = n.get("q_to_nhwc");
+        assertEquals(List.of("q"), copy.getInputList());
+        assertEquals(TO_NHWC, NchwcOps.attribute(copy, "perm").getIntsList());
+        assertEquals(nodes.indexOf(n.get("quant")) + 1, nodes.indexOf(copy), "right after the value's producer");
+        String qNhwc = copy.getOutput(0);
+        assertEquals(List.of(qNhwc, "m", "o", "k"), n.get("bn0").getInputList());
+        assertEquals(AsnetDomain.CHANNEL_AFFINE_NHWC_U8, n.get("bn0").getOpType());
+        assertEquals("y0", n.get("qconv").getInput(0));
+        assertEquals(List.of("c", "s", "z", qNhwc, "s", "z", "s", "z"), n.get("add").getInputList());
+        assertEquals(List.of("y1"), n.get("id").getInputList());
+        assertEquals(List.of("q"), n.get("relu").getInputList(), "the entry keeps its NCHW reader");
+        assertEquals(1, nodes.stream().filter(x -> x.getOpType().equals("Transpose")).count(), nodes.toString());
+        // q keeps its declared NCHW shape; the island's values lose theirs.
+        assertEquals(List.of("q"), r.model().getGraph().getValueInfoList().stream().map(ValueInfoProto::getName).toList());
+    }
+
+    @Test
+    void anEntryIsTakenOnlyWhereItRemovesMoreTransposesThanItAdds() {
+        // One entry Transpose added against one exit removed: left alone.
+        ModelProto m = stem(false, true, true);
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
+        assertSame(m, r.model());
+        assertEquals(1, r.affineLeft());
+    }
+
+    @Test
+    void anEntryOfUnknownRankLeavesTheIslandAlone() {
+        ModelProto m = stem(false, false, false);
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
+        assertSame(m, r.model());
+        assertEquals(2, r.affineLeft());
+    }
 }

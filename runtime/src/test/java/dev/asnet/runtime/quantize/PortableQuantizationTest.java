@@ -52,8 +52,10 @@ class PortableQuantizationTest {
         assertTrue(written.keySet().stream().noneMatch(op -> op.startsWith("dev.asnet")), written.toString());
         assertEquals(0, r.plan().activeShiftLayers());
         assertEquals("depthwise", r.model().metadata().get(ModelInfo.QUANTIZATION_ASL));
-        // 31 convs of the float model, 9 depthwise convs for the shifts, the classifier.
-        assertEquals(41, r.plan().weightedLayers());
+        // 31 convs of the float model, 9 depthwise convs for the shifts, the classifier; the stem
+        // conv stays float (QuantizeOptions.floatStem).
+        assertEquals(40, r.plan().weightedLayers());
+        assertEquals(1, r.plan().floatStems().size());
 
         // A plain session: no asnet op library registered.
         OrtEnvironment env = OrtEnvironments.get();
@@ -67,7 +69,7 @@ class PortableQuantizationTest {
             assertEquals(10, logits[0].length);
         }
         Map<String, Integer> fused = OptimizedGraph.operators(bytes, one);
-        assertEquals(40, fused.getOrDefault("com.microsoft:QLinearConv", 0), fused.toString());
+        assertEquals(39, fused.getOrDefault("com.microsoft:QLinearConv", 0), fused.toString());
 
         Evaluation fp;
         Evaluation q;
