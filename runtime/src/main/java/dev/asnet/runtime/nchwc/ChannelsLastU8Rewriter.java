@@ -30,6 +30,11 @@ import java.util.Set;
  * whose output has other readers stays for them; an island is left alone when one of its values has
  * any other reader or producer, or its exit is a graph output.
  *
+ * <p>An island may also start at an NCHW tensor another op makes (declared rank 4): the island
+ * then reads one transposed copy of it, or, where it is a per-tensor QuantizeLinear of ONNX
+ * Runtime's {@code ReorderOutput} (a float stem conv's output), the reorder writes channels-last
+ * instead and no copy is needed.
+ *
  * <p>Also left alone: a layer on a large map ({@link #MIN_PIXELS_FOR_NCHW} or more input pixels,
  * when the source model declares its input shape) whose constant shifts fall on more than {@link
  * #MAX_OFFSETS_PER_CHUNK} distinct integer offsets per 16 channels. The channels-last kernel pays
@@ -166,6 +171,19 @@ public final class ChannelsLastU8Rewriter {
             }
             changedValues.addAll(island.values);
             for (String v : island.entries) {
+                Integer reorder = island.sharedEntries.contains(v) ? null : channelsLastReorder(ix, ix.producer.get(v));
+                if (reorder != null) {
+                    // ReorderOutput -> QuantizeLinear (per tensor): the reorder writes channels-last
+                    // floats and the QuantizeLinear, elementwise, makes v channels-last with no copy.
+                    NodeProto r = ix.nodes.get(reorder);
+                    NodeProto.Builder b = r.toBuilder().clearAttribute();
+                    r.getAttributeList().stream().filter(a -> !a.getName().equals("channels_last")).forEach(b::addAttribute);
+                    b.addAttribute(AttributeProto.newBuilder().setName("channels_last")
+                            .setType(AttributeProto.AttributeType.INT).setI(1));
+                    replaced.put(reorder, List.of(b.build()));
+                    changedValues.add(r.getOutput(0));
+                    continue;
+                }
                 String nhwc = ix.freeName(v + "_nhwc");
                 twins.put(v, nhwc);
                 entryTransposes.computeIfAbsent(ix.producer.get(v), k -> new ArrayList<>())
@@ -253,6 +271,34 @@ public final class ChannelsLastU8Rewriter {
         return new Result(model.toBuilder().setGraph(out).build(), rewritten, left, affineRewritten, affineLeft);
     }
 
+    /**
+     * The {@code com.microsoft.nchwc::ReorderOutput} (NCHW output) that alone feeds the per-tensor
+     * QuantizeLinear at node index q, or null. (A float stem's output: setting {@code
+     * channels_last} on the reorder makes the quantized tensor channels-last at no cost.)
+     */
+    private static Integer channelsLastReorder(GraphIndex ix, Integer q) {
+        if (q == null) {
+            return null;
+        }
+        NodeProto quant = ix.nodes.get(q);
+        if (!quant.getDomain().isEmpty() || !quant.getOpType().equals("QuantizeLinear") || quant.getInputCount() < 2) {
+            return null;
+        }
+        var scale = ix.initializerProtos.get(quant.getInput(1));
+        if (scale == null || scale.getDimsList().stream().reduce(1L, (a, b) -> a * b) != 1) {
+            return null;  // a per-axis scale would follow the channel axis
+        }
+        String u = quant.getInput(0);
+        Integer r = ix.producer.get(u);
+        if (r == null || ix.graphOutputs.contains(u) || ix.users.getOrDefault(u, List.of()).size() != 1) {
+            return null;
+        }
+        NodeProto reorder = ix.nodes.get(r);
+        AttributeProto cl = NchwcOps.attribute(reorder, "channels_last");
+        return reorder.getDomain().equals("com.microsoft.nchwc") && reorder.getOpType().equals("ReorderOutput")
+                && (cl == null || cl.getI() == 0) ? r : null;
+    }
+
     /** Writes node n as the rewrite left it: gone, replaced, reading renamed values, or as it was. */
     private static void emit(GraphProto.Builder out, NodeProto n, boolean removed, List<NodeProto> replacement,
             Map<String, String> rename) {
@@ -298,6 +344,8 @@ public final class ChannelsLastU8Rewriter {
          * made by one new Transpose.
          */
         final Set<String> entries = new java.util.LinkedHashSet<>();
+        /** Entries with readers outside the island (which keep reading NCHW). */
+        final Set<String> sharedEntries = new HashSet<>();
         boolean valid = true;
 
         /**
@@ -361,7 +409,9 @@ public final class ChannelsLastU8Rewriter {
                             is.pools.add(u);
                         } else if (p != null && isTranspose(ix.nodes.get(p), TO_NCHW)) {
                             is.keptInto.add(p);  // an outside reader of a Transpose's NCHW output keeps it
-                        } else if (!is.entries.contains(v)) {  // an entry keeps its NCHW readers
+                        } else if (is.entries.contains(v)) {
+                            is.sharedEntries.add(v);  // an entry keeps its NCHW readers
+                        } else {
                             is.valid = false;
                         }
                     }

@@ -203,9 +203,24 @@ class ChannelsLastU8RewriterTest {
      * With only the first exit (`short`), the island is q -> ChannelAffineU8 -> Transpose -> out.
      */
     private static ModelProto stem(boolean outside, boolean shortIsland, boolean declared) {
+        return stem(outside, shortIsland, declared, false);
+    }
+
+    /** The same with ONNX Runtime's blocked stem: Conv -> ReorderOutput -> QuantizeLinear (scale s a scalar). */
+    private static ModelProto stem(boolean outside, boolean shortIsland, boolean declared, boolean reorder) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("g");
         g.addInput(ValueInfoProto.newBuilder().setName("x"));
-        g.addNode(node("", "Conv", "conv0", List.of("x", "w"), "f"));
+        if (reorder) {
+            g.addNode(node("com.microsoft.nchwc", "Conv", "conv0", List.of("x", "w"), "fb"));
+            g.addNode(node("com.microsoft.nchwc", "ReorderOutput", "reorder", List.of("fb"), "f").toBuilder()
+                    .addAttribute(AttributeProto.newBuilder().setName("channels").setType(AttributeProto.AttributeType.INT)
+                            .setI(16))
+                    .build());
+            g.addInitializer(dev.asnet.exporter.onnx.Onnx.TensorProto.newBuilder().setName("s")
+                    .setDataType(dev.asnet.exporter.onnx.Onnx.TensorProto.DataType.FLOAT_VALUE).addFloatData(0.1f));
+        } else {
+            g.addNode(node("", "Conv", "conv0", List.of("x", "w"), "f"));
+        }
         g.addNode(node("", "QuantizeLinear", "quant", List.of("f", "s", "z"), "q"));
         g.addNode(node(AsnetDomain.DOMAIN, AsnetDomain.CHANNEL_AFFINE_U8, "bn0", List.of("q", "m", "o", "k"), "y0"));
         g.addNode(transpose("ty0", "y0", "y0_nhwc", TO_NHWC));
@@ -267,5 +282,24 @@ class ChannelsLastU8RewriterTest {
         ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(m);
         assertSame(m, r.model());
         assertEquals(2, r.affineLeft());
+    }
+
+    @Test
+    void aQuantizedBlockedStemBecomesChannelsLastInItsReorder() {
+        ChannelsLastU8Rewriter.Result r = ChannelsLastU8Rewriter.rewrite(stem(false, false, true, true));
+        assertEquals(2, r.affineRewritten());
+        List<NodeProto> nodes = r.model().getGraph().getNodeList();
+        Map<String, NodeProto> n = byName(r.model());
+        assertEquals(0, nodes.stream().filter(x -> x.getOpType().equals("Transpose")).count(), nodes.toString());
+        assertEquals(1L, NchwcOps.attribute(n.get("reorder"), "channels_last").getI());
+        assertEquals(16L, NchwcOps.attribute(n.get("reorder"), "channels").getI());
+        assertEquals(List.of("q", "m", "o", "k"), n.get("bn0").getInputList());
+        assertEquals(List.of("c", "s", "z", "q", "s", "z", "s", "z"), n.get("add").getInputList());
+        assertTrue(r.model().getGraph().getValueInfoList().isEmpty(), "q changed layout: its shape is dropped");
+        // With an NCHW reader of q the reorder stays NCHW and the island reads a transposed copy.
+        ChannelsLastU8Rewriter.Result shared = ChannelsLastU8Rewriter.rewrite(stem(true, false, true, true));
+        Map<String, NodeProto> m = byName(shared.model());
+        assertTrue(NchwcOps.attribute(m.get("reorder"), "channels_last") == null, m.get("reorder").toString());
+        assertTrue(m.containsKey("q_to_nhwc"), m.keySet().toString());
     }
 }
