@@ -98,7 +98,15 @@ class CliTest {
         assertTrue(r.out().contains("weighted layers int8"), r.out());
         // The pre-activation BatchNormalizations: one uint8 op each (the model needs the library anyway).
         assertTrue(r.out().contains("BatchNormalization as ChannelAffineU8"), r.out());
+        assertTrue(r.out().contains("stem conv float"), "the stem stays float by default: " + r.out());
         assertTrue(CliRunner.run("inspect", q.toString()).out().contains("dev.asnet:ChannelAffineU8 x"));
+        Path qs = dir.resolve("qs.onnx");
+        r = CliRunner.run("quantize", model.toString(), "-o", qs.toString(), "--calibration", "synthetic", "--images", "4",
+                "--stem", "int8", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(!r.out().contains("stem conv float"), r.out());
+        fails(ExitCodes.USAGE, "--stem: expected float or int8, got 'fp16'", "quantize", model.toString(), "-o",
+                qs.toString(), "--stem", "fp16");
         Path qc = dir.resolve("qc.onnx");
         r = CliRunner.run("quantize", model.toString(), "-o", qc.toString(), "--calibration", "synthetic", "--images", "4",
                 "--batch-norm", "conv", "--threads", "1");
