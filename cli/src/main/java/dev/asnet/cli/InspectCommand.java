@@ -153,6 +153,7 @@ public final class InspectCommand implements Callable<Integer> {
             d.metadata(ModelInfo.QUANTIZATION_CALIBRATION).ifPresent(c -> sb.append(" of ").append(c));
             d.metadata(ModelInfo.QUANTIZATION_SEED).ifPresent(s -> sb.append(", seed ").append(s));
             d.metadata(ModelInfo.QUANTIZATION_ASL).ifPresent(a -> sb.append("; Active Shift in ").append(a));
+            d.metadata(ModelInfo.QUANTIZATION_STEM).ifPresent(a -> sb.append("; stem ").append(a));
             return sb.toString();
         }
         int q = d.operators().getOrDefault("QuantizeLinear", 0);

@@ -116,6 +116,8 @@ class CliTest {
                 qc.toString(), "--batch-norm", "fp16");
         r = CliRunner.run("inspect", q.toString());
         assertTrue(r.out().contains("int8 QDQ") && r.out().contains("4 images of synthetic"), r.out());
+        assertTrue(r.out().contains("; stem float (conv0)"), r.out());
+        assertTrue(!CliRunner.run("inspect", qs.toString()).out().contains("; stem "));
         assertEquals(0, CliRunner.run("predict", q.toString(), image.toString()).exitCode());
         fails(ExitCodes.USAGE, "is already quantized", "quantize", q.toString(), "-o", dir.resolve("q2.onnx").toString(),
                 "--calibration", "synthetic");

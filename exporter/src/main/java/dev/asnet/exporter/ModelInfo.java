@@ -128,6 +128,11 @@ public record ModelInfo(
      */
     public static final String QUANTIZATION_BATCH_NORM = "asnet.quantization_batch_norm";
     /**
+     * Set by {@code asnet quantize} when the model's stem (a conv reading the image) was kept float
+     * ({@code float}, with the conv's name in parentheses); absent when every conv is int8.
+     */
+    public static final String QUANTIZATION_STEM = "asnet.quantization_stem";
+    /**
      * Set by {@code asnet optimize} on a model rewritten for one machine's ONNX Runtime layout (what
      * it was made for: ONNX Runtime version, CPU, block size). Free text, kept as written.
      */

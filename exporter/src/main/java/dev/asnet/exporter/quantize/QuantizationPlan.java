@@ -373,6 +373,9 @@ public final class QuantizationPlan {
                     ? BatchNormQuantization.UINT8.id() : affine.isEmpty() ? BatchNormQuantization.CONV.id()
                     : BatchNormQuantization.UINT8.id() + " (" + affine.size() + " of " + batchNormConvs.size() + ")");
         }
+        if (!floatStems.isEmpty()) {
+            m.putMetadata(ModelInfo.QUANTIZATION_STEM, "float (" + String.join(", ", floatStems) + ")");
+        }
         if (!shifts.isEmpty() || (options.asl() == AslQuantization.DEPTHWISE
                 && floatModel.metadata().containsKey(ModelInfo.ASL_RADIUS))) {
             m.putMetadata(ModelInfo.QUANTIZATION_ASL, options.asl().id());
