@@ -84,10 +84,7 @@ class QuantizedZooTest {
         byte[] sandwich = OnnxWriter.toBytes(ModelQuantizer.quantize(source, data,
                 QuantizeOptions.builder().optAsl(AslQuantization.FLOAT).build(), ONE, null).model());
         int n = 8;
-        float[] x = new float[n * 28 * 28];
-        for (int i = 0; i < n; i++) {
-            data.fill(i % data.size(), x, i * 784);
-        }
+        float[] x = images(data, n);
         RuntimeOptions options = RuntimeOptions.builder().optIntraOpThreads(1).optOptimizationLevel(level).build();
         float[] a;
         float[] b;
@@ -125,10 +122,7 @@ class QuantizedZooTest {
         byte[] q = OnnxWriter.toBytes(ModelQuantizer.quantize(source, data,
                 QuantizeOptions.builder().optFloatStem(floatStem).build(), ONE, null).model());
         int n = 7;
-        float[] x = new float[n * 28 * 28];
-        for (int i = 0; i < n; i++) {
-            data.fill(i % data.size(), x, i * 784);
-        }
+        float[] x = images(data, n);
         RuntimeOptions all = RuntimeOptions.builder().optIntraOpThreads(1).optOptimizationLevel(OptimizationLevel.ALL).build();
         float[] rewritten;
         float[] plain;
@@ -146,6 +140,15 @@ class QuantizedZooTest {
                 .operators();
         // The int8 stem reads the quantized image (NCHW) through ONNX Runtime's one Transpose.
         assertEquals(floatStem ? 0 : 1, ops.getOrDefault("Transpose", 0), ops.toString());
+    }
+
+    /** n 1x28x28 images from the calibration set (cycling through it), as one batch. */
+    private static float[] images(CalibrationData data, int n) {
+        float[] x = new float[n * 28 * 28];
+        for (int i = 0; i < n; i++) {
+            data.fill(i % data.size(), x, i * 784);
+        }
+        return x;
     }
 
     /** The ASL sandwich against a Java reference: DQ, bilinear shift, Q with the input's parameters. */
