@@ -18,6 +18,25 @@
 
 namespace asnet {
 
+/// The dimensions of a tensor value, and its element count and type where asked, through the C
+/// API (the C++ wrappers would allocate a second vector per call). A status on failure.
+inline OrtStatus* ReadTensorInfo(const OrtApi& api, const OrtValue* value, std::vector<int64_t>* shape,
+                                 size_t* count = nullptr, ONNXTensorElementDataType* type = nullptr) {
+  OrtTensorTypeAndShapeInfo* ti = nullptr;
+  OrtStatus* st = api.GetTensorTypeAndShape(value, &ti);
+  if (st != nullptr) return st;
+  size_t rank = 0;
+  st = api.GetDimensionsCount(ti, &rank);
+  if (st == nullptr) {
+    shape->resize(rank);
+    st = api.GetDimensions(ti, shape->data(), rank);
+  }
+  if (st == nullptr && count != nullptr) st = api.GetTensorShapeElementCount(ti, count);
+  if (st == nullptr && type != nullptr) st = api.GetTensorElementType(ti, type);
+  api.ReleaseTensorTypeAndShapeInfo(ti);
+  return st;
+}
+
 /// A node input that is a constant initializer, read once when ONNX Runtime creates the kernel:
 /// its shape and a copy of its bytes. Every call then skips the C API calls that read an input's
 /// type and shape (each allocates; measured in a chain of ChannelAffineNhwcU8 nodes on 16 bytes,
@@ -42,25 +61,15 @@ class ConstantInput {
       return;
     }
     if (!is_constant || value == nullptr) return;
-    OrtTensorTypeAndShapeInfo* ti = nullptr;
-    if ((st = api->GetTensorTypeAndShape(value, &ti)) != nullptr) {
+    size_t count = 0;
+    ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+    if ((st = ReadTensorInfo(*api, value, &shape_, &count, &type)) != nullptr) {
       api->ReleaseStatus(st);
       return;
     }
-    size_t rank = 0, count = 0;
-    ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
-    bool ok = (st = api->GetDimensionsCount(ti, &rank)) == nullptr;
-    if (ok) {
-      shape_.resize(rank);
-      ok = (st = api->GetDimensions(ti, shape_.data(), rank)) == nullptr;
-    }
-    if (ok) ok = (st = api->GetTensorShapeElementCount(ti, &count)) == nullptr;
-    if (ok) ok = (st = api->GetTensorElementType(ti, &type)) == nullptr;
-    if (st != nullptr) api->ReleaseStatus(st);
-    api->ReleaseTensorTypeAndShapeInfo(ti);
     const size_t size = ElementSize(type);
     void* raw = nullptr;
-    if (!ok || size == 0 || count > kMaxBytes / size) return;
+    if (size == 0 || count > kMaxBytes / size) return;
     if ((st = api->GetTensorMutableData(const_cast<OrtValue*>(value), &raw)) != nullptr) {
       api->ReleaseStatus(st);
       return;
@@ -113,16 +122,7 @@ class InputTensor {
     const OrtValue* value = nullptr;
     Ort::ThrowOnError(api.KernelContext_GetInput(ctx, index, &value));
     if (value == nullptr) return;
-    OrtTensorTypeAndShapeInfo* ti = nullptr;
-    Ort::ThrowOnError(api.GetTensorTypeAndShape(value, &ti));
-    size_t rank = 0;
-    OrtStatus* st = api.GetDimensionsCount(ti, &rank);
-    if (st == nullptr) {
-      own_shape_.resize(rank);
-      st = api.GetDimensions(ti, own_shape_.data(), rank);
-    }
-    api.ReleaseTensorTypeAndShapeInfo(ti);
-    Ort::ThrowOnError(st);
+    Ort::ThrowOnError(ReadTensorInfo(api, value, &own_shape_));
     void* raw = nullptr;
     Ort::ThrowOnError(api.GetTensorMutableData(const_cast<OrtValue*>(value), &raw));
     raw_ = raw;
