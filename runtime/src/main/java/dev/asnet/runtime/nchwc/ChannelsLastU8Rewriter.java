@@ -349,8 +349,9 @@ public final class ChannelsLastU8Rewriter {
         boolean valid = true;
 
         /**
-         * Whether switching the island pays: every entry adds a Transpose, every Transpose into or
-         * out of the island that goes removes one.
+         * Whether switching the island pays: every entry may add a Transpose (counted even where
+         * a reorder makes it channels-last for free), every Transpose into or out of the island
+         * that goes removes one.
          */
         boolean pays() {
             return entries.isEmpty() || into.size() - keptInto.size() + outOf.size() > entries.size();
