@@ -80,6 +80,7 @@ public final class OpBenchmark {
     private final int reps;
     private final boolean portable;
     private final boolean blocked;
+    private final boolean threadCpuTime;
 
     private OpBenchmark(Builder b) {
         this.shapes = List.copyOf(b.shapes);
@@ -89,6 +90,7 @@ public final class OpBenchmark {
         this.reps = b.reps;
         this.portable = b.portable;
         this.blocked = b.blocked;
+        this.threadCpuTime = b.threadCpuTime;
     }
 
     /**
@@ -110,6 +112,7 @@ public final class OpBenchmark {
         private int reps;
         private boolean portable;
         private boolean blocked;
+        private boolean threadCpuTime;
 
         private Builder() {}
 
@@ -193,6 +196,18 @@ public final class OpBenchmark {
         }
 
         /**
+         * Times each call by the calling thread's CPU time instead of the wall clock (needs one
+         * intra-op thread: ONNX Runtime then computes on the calling thread).
+         *
+         * @param on true for thread CPU time
+         * @return this builder
+         */
+        public Builder optThreadCpuTime(boolean on) {
+            this.threadCpuTime = on;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the benchmark
@@ -210,6 +225,9 @@ public final class OpBenchmark {
             }
             if (reps < 0) {
                 throw new IllegalArgumentException("reps must be >= 0 (0 = automatic), got " + reps);
+            }
+            if (threadCpuTime && !threads.equals(List.of(1))) {
+                throw new IllegalArgumentException("thread CPU time needs one intra-op thread, got threads " + threads);
             }
             return new OpBenchmark(this);
         }
@@ -271,7 +289,8 @@ public final class OpBenchmark {
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder();
         md.append("# ActiveShift op benchmark\n\n").append("Machine: ").append(MachineInfo.summary(machine)).append("\n\n")
-                .append("Median (p90) milliseconds per call; ").append(rounds).append(" interleaved rounds")
+                .append("Median (p90) milliseconds per call (").append(threadCpuTime ? "thread CPU time" : "wall clock")
+                .append("); ").append(rounds).append(" interleaved rounds")
                 .append(rounds < BenchReport.RELIABLE_P90_SAMPLES ? " (too few for a reliable p90)" : "").append(".\n\n")
                 .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |")
                 .append(portable ? " GridSample form | GridSample/fwd |" : "")
@@ -362,7 +381,7 @@ public final class OpBenchmark {
                         int i = (k + r) % ops.size();  // rotate which op goes first
                         TimedOp op = ops.get(i);
                         for (int j = 0; j < reps[i]; j++) {
-                            samples.get(op.name()).add(op.runNanos());
+                            samples.get(op.name()).add(op.runNanos(threadCpuTime));
                         }
                     }
                 }
@@ -380,7 +399,7 @@ public final class OpBenchmark {
         long spent = 0;
         int calls = 0;
         while (spent < 100_000_000L || calls < 5) {
-            spent += op.runNanos();
+            spent += op.runNanos(threadCpuTime);
             calls++;
         }
         if (reps > 0) {

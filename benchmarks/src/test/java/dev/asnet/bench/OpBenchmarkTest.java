@@ -76,5 +76,16 @@ class OpBenchmarkTest {
         }
         assertThrows(IllegalArgumentException.class, () -> OpBenchmark.builder().optRounds(0).build());
         assertThrows(IllegalArgumentException.class, () -> OpBenchmark.builder().optThreads(List.of(0)).build());
+        IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class,
+                () -> OpBenchmark.builder().optThreads(List.of(1, 2)).optThreadCpuTime(true).build());
+        assertTrue(cpu.getMessage().contains("one intra-op thread"), cpu.getMessage());
+    }
+
+    @Test
+    void threadCpuTimeIsSaidInTheReport() throws Exception {
+        OpBenchmark.Result r = OpBenchmark.builder().setShapes(OpBenchmark.parseShapes("1x4x5x5"))
+                .optThreads(List.of(1)).optLevels(List.of(OptimizationLevel.BASIC)).optRounds(2).optReps(2)
+                .optThreadCpuTime(true).build().run(line -> { });
+        assertTrue(r.markdown().contains("(thread CPU time)"), r.markdown());
     }
 }

@@ -151,8 +151,8 @@ public final class BenchCommand implements Callable<Integer> {
             for (int t : threadCounts) {
                 RuntimeOptions.checkThreads("--threads", t, false);
             }
-            if (cpuTime && (!threadCounts.equals(List.of(1)) || ops)) {
-                throw new IllegalArgumentException("--cpu-time needs --threads 1 and models (not --suite ops)");
+            if (cpuTime && !threadCounts.equals(List.of(1))) {
+                throw new IllegalArgumentException("--cpu-time needs --threads 1");
             }
             if (rounds < 1) {
                 throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
@@ -185,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
                 opBenchmark = OpBenchmark.builder()
                         .setShapes(OpBenchmark.parseShapes(shapes != null ? shapes : OpBenchmark.AS_RESNET_SHAPES))
                         .optThreads(threadCounts).optLevels(optLevels).optRounds(rounds).optReps(reps).optPortable(true)
-                        .optBlocked(true)
+                        .optBlocked(true).optThreadCpuTime(cpuTime)
                         .build();
             } else {
                 if (shapes != null) {
