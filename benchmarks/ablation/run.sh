@@ -10,7 +10,11 @@
 # is safe to stop at any moment (Ctrl-C, SIGTERM, a reboot): started runs continue from their
 # checkpoint with --resume, finished ones (model.onnx and all epochs in metrics.csv) are skipped.
 # It runs a copy of the asnet jar, so rebuilding the project meanwhile does not disturb it; lower
-# its priority (nice -n 19) to use only otherwise idle CPU. Summarize (table and chart) with
+# its priority to use only otherwise idle CPU: nice -n 19, and where the kernel groups tasks by
+# session (autogroup: a nice value then counts only inside its own session, and a run started with
+# setsid shares the CPU equally with an interactive shell) also the group's:
+#   echo 19 > /proc/$PID/autogroup
+# Summarize (table and chart) with
 #   java -cp cli/target/asnet.jar dev.asnet.bench.report.AblationReport RUNS_DIR OUT_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
