@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  * kernel, instead of reading their type and shape on every call (register.cc, {@code
  * ConstantInput}). For every CPU op with parameter inputs (shifts, scales, zero points, per-channel
  * integers): the same values as initializers give the same bytes as fed inputs; an initializer
- * that is also a graph input (which a run may override) takes the value the run feeds; a bad
- * constant gets the error a bad fed value gets, and on every call.
+ * that is also a graph input (not a constant to ONNX Runtime: a run may override it, which the Java
+ * API cannot do) goes through the per-call path with the same bytes; a bad constant gets the error
+ * a bad fed value gets, and on every call.
  */
 class ConstantInputsTest {
     private static OpSessions sessions;
