@@ -43,8 +43,9 @@ double Seconds(const std::function<void()>& fn, int reps) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / reps;
 }
 
-// Shifts for C channels: "one" (one offset), "u1" U(-1,1), "u47" U(-4.7,4.7), "trained" (about
-// 16 distinct offsets per layer, channels sorted by offset as an exporter pass would).
+// Shifts for C channels: "one" (one offset), "u1" U(-1,1), "u2" U(-2,2), "u47" U(-4.7,4.7)
+// (unsorted), "trained" (about 16 distinct offsets per layer, channels sorted by offset as an
+// exporter pass would), "gK" (K offsets per 16 channels, in runs: the kernels' paths by group count).
 std::vector<float> Draw(const std::string& kind, int64_t c, std::mt19937& rng) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f), frac(0.0f, 1.0f);
   std::normal_distribution<float> gauss(0.0f, 1.5f);
@@ -68,12 +69,22 @@ std::vector<float> Draw(const std::string& kind, int64_t c, std::mt19937& rng) {
     }
     return s;
   }
+  if (kind[0] == 'g') {  // "gK": K offsets per 16 channels, in runs (as after sorting), offsets within +-2
+    const int k = std::atoi(kind.c_str() + 1);
+    for (int64_t i = 0; i < c; ++i) {
+      const int64_t g = (i % 16) * k / 16;  // this channel's offset in its block
+      s[2 * i] = static_cast<float>(g % 5 - 2) + frac(rng);
+      s[2 * i + 1] = static_cast<float>(g / 5 - 1) + frac(rng);
+    }
+    return s;
+  }
   for (int64_t i = 0; i < c; ++i) {
     if (kind == "one") {
       s[2 * i] = frac(rng) - 1.0f;
       s[2 * i + 1] = frac(rng);
     } else {
-      const float r = kind == "u1" ? 1.0f : 4.7f;
+      // "uR": U(-R, R) unsorted, R in {1, 1.5, 2, 4.7}
+      const float r = kind == "u1" ? 1.0f : kind == "u1.5" ? 1.5f : kind == "u2" ? 2.0f : 4.7f;
       s[2 * i] = r * u(rng);
       s[2 * i + 1] = r * u(rng);
     }
@@ -468,27 +479,28 @@ int main(int argc, char** argv) {
         Floats x(elems), y(elems), r(elems);
         for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
         const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
-        const char* kinds[] = {"one", "u1", "trained", "u47"};
+        const char* kinds[] = {"one", "u1", "trained", "g5", "g6", "g7", "g8", "u2", "u47"};
+        constexpr int kKinds = 9;
         std::vector<std::vector<float>> shifts;
         for (const char* k : kinds) shifts.push_back(Draw(k, sh.c, rng));
-        std::vector<std::vector<asnet::NchwcBlockPlan>> plans(4, std::vector<asnet::NchwcBlockPlan>(ng.blocks));
-        for (int k = 0; k < 4; ++k) asnet::ActiveShiftNchwcMakePlans(isa, ng, shifts[k].data(), plans[k].data());
-        std::vector<std::vector<double>> t(9);
+        std::vector<std::vector<asnet::NchwcBlockPlan>> plans(kKinds, std::vector<asnet::NchwcBlockPlan>(ng.blocks));
+        for (int k = 0; k < kKinds; ++k) asnet::ActiveShiftNchwcMakePlans(isa, ng, shifts[k].data(), plans[k].data());
+        std::vector<std::vector<double>> t(2 * kKinds + 1);
         for (int round = 0; round < rounds; ++round) {
-          t[8].push_back(Seconds([&] { Relu(x.data(), r.data(), elems); }, reps));
-          for (int k = 0; k < 4; ++k) {
+          t[2 * kKinds].push_back(Seconds([&] { Relu(x.data(), r.data(), elems); }, reps));
+          for (int k = 0; k < kKinds; ++k) {
             t[k].push_back(Seconds([&] {
               asnet::ActiveShiftNchwcForward(isa, ng, x.data(), shifts[k].data(), y.data(), 0, ng.rows());
             }, reps));
-            t[4 + k].push_back(Seconds([&] {
+            t[kKinds + k].push_back(Seconds([&] {
               asnet::ActiveShiftNchwcForward(isa, ng, x.data(), shifts[k].data(), y.data(), 0, ng.rows(),
                                              plans[k].data());
             }, reps));
           }
         }
-        const double relu = Median(t[8]);
-        for (int k = 0; k < 4; ++k) {
-          const double m = Median(t[k]), mp = Median(t[4 + k]);
+        const double relu = Median(t[2 * kKinds]);
+        for (int k = 0; k < kKinds; ++k) {
+          const double m = Median(t[k]), mp = Median(t[kKinds + k]);
           std::printf("%lldx%lldx%lld %-5s %-4lld %-8s %7.2f %9.2f %9.2f %9.2f %7.2f %7.2f\n", (long long)sh.c,
                       (long long)sh.h, (long long)sh.w, asnet::IsaName(isa), (long long)b, kinds[k],
                       GroupsPerBlock(shifts[k], sh.c, b), m * 1e6, mp * 1e6, relu * 1e6, m / relu, mp / relu);

@@ -87,9 +87,10 @@ struct Case {
   uint32_t seed;
 };
 
-// Channel blocks the vectorized kernels computed through the ring and row by row (TestSweep
-// checks that both paths ran).
-int64_t ring_blocks = 0, row_blocks = 0;
+// Channel blocks the vectorized kernels computed through planar rows, the ring and row by row
+// (TestSweep checks that every path ran).
+int64_t transposed_blocks = 0, ring_blocks = 0, row_blocks = 0;
+int64_t transposed_strided_blocks = 0;  // of transposed_blocks, at column stride 2
 
 void Check(asnet::Isa isa, const Case& k) {
   const auto ng = asnet::NchwcGeometry::Make(k.n, k.c, k.h, k.w, k.block, k.sh, k.sw);
@@ -147,7 +148,12 @@ void Check(asnet::Isa isa, const Case& k) {
   if (asnet::NchwcPlannable(b)) {
     std::vector<asnet::NchwcBlockPlan> plans(ng.blocks);
     asnet::ActiveShiftNchwcMakePlans(isa, ng, s.data(), plans.data());
-    for (const auto& plan : plans) ++(asnet::ActiveShiftNchwcUsesRing(isa, ng, plan) ? ring_blocks : row_blocks);
+    for (const auto& plan : plans) {
+      if (g.sw == 2 && asnet::ActiveShiftNchwcUsesTransposed(isa, ng, plan)) ++transposed_strided_blocks;
+      ++(asnet::ActiveShiftNchwcUsesTransposed(isa, ng, plan) ? transposed_blocks
+         : asnet::ActiveShiftNchwcUsesRing(isa, ng, plan)     ? ring_blocks
+                                                              : row_blocks);
+    }
     std::fill(split.begin(), split.end(), NAN);
     for (int64_t r = 0; r < ng.rows();) {
       const int64_t e = std::min(ng.rows(), r + cut(rng));
@@ -167,7 +173,7 @@ void TestSweep() {
   const int64_t strides[][2] = {{1, 1}, {2, 2}, {1, 3}, {3, 2}, {huge, 1}, {1, INT64_MAX}};
   uint32_t seed = 11;
   for (asnet::Isa isa : AvailableIsas()) {
-    ring_blocks = row_blocks = 0;
+    transposed_blocks = ring_blocks = row_blocks = transposed_strided_blocks = 0;
     for (int64_t block : {16, 8, 4, 1, 3, 32}) {
       int k = 0;
       for (const auto& s : shapes) {
@@ -187,10 +193,19 @@ void TestSweep() {
         }
       }
     }
-    // Both paths of the vectorized kernels ran (few offsets in small maps: the ring; many offsets,
-    // offsets wider than the image, rows wider than the ring: row by row).
-    CHECK(ring_blocks > 0 && row_blocks > 0, "isa %s: %lld blocks through the ring, %lld row by row",
-          asnet::IsaName(isa), (long long)ring_blocks, (long long)row_blocks);
+    // Every path of the vectorized kernels ran (many offsets at unit column stride: planar rows
+    // where the ISA has a transposer; few offsets in small maps: the ring; strided columns with
+    // many offsets, offsets wider than the image, rows wider than the ring: row by row).
+    // (Column stride 2 takes planar rows from 10 groups on: only 16-lane blocks, on AVX-512.)
+    const bool transposer = isa != asnet::Isa::kSse2;
+    CHECK((transposed_strided_blocks > 0) == (isa == asnet::Isa::kAvx512),
+          "isa %s: %lld blocks at column stride 2 through planar rows", asnet::IsaName(isa),
+          (long long)transposed_strided_blocks);
+    CHECK((transposed_blocks > 0) == transposer && ring_blocks > 0 && row_blocks > 0,
+          "isa %s: %lld blocks through planar rows, %lld through the ring, %lld row by row", asnet::IsaName(isa),
+          (long long)transposed_blocks, (long long)ring_blocks, (long long)row_blocks);
+    std::printf("  nchwc %s: %lld blocks through planar rows, %lld through the ring, %lld row by row\n",
+                asnet::IsaName(isa), (long long)transposed_blocks, (long long)ring_blocks, (long long)row_blocks);
   }
 }
 

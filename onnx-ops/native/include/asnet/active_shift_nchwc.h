@@ -83,4 +83,10 @@ void ActiveShiftNchwcForward(Isa isa, const NchwcGeometry& g, const float* x, co
 /// rather than row by row with border checks. Both give the same values; for tests and benchmarks.
 bool ActiveShiftNchwcUsesRing(Isa isa, const NchwcGeometry& g, const NchwcBlockPlan& plan);
 
+/// Whether the forward kernel computes the channel block with this plan through planar rows
+/// (in-register transposes: blocks the ring does not take with many offset groups, column stride
+/// 1 or 2, b = 16 with AVX-512 or 8 with AVX2 or AVX-512). The same values; for tests and
+/// benchmarks.
+bool ActiveShiftNchwcUsesTransposed(Isa isa, const NchwcGeometry& g, const NchwcBlockPlan& plan);
+
 }  // namespace asnet

@@ -31,6 +31,7 @@ namespace asnet {
                     const NchwcBlockPlan*);                                                   \
   void NchwcMakePlans(const NchwcGeometry&, const float*, NchwcBlockPlan*);                  \
   bool NchwcUsesRing(const NchwcGeometry&, const NchwcBlockPlan&);                            \
+  bool NchwcUsesTransposed(const NchwcGeometry&, const NchwcBlockPlan&);                      \
   void DwBackward(const DepthwiseGeometry&, const float*, const float*, const float*, float*,   \
                   float*, double*, float*, int64_t, int64_t);                                 \
   }
@@ -115,6 +116,14 @@ bool ActiveShiftNchwcUsesRing(Isa isa, const NchwcGeometry& g, const NchwcBlockP
     case Isa::kAvx512: return avx512::NchwcUsesRing(g, plan);
     case Isa::kAvx2: return avx2::NchwcUsesRing(g, plan);
     default: return sse2::NchwcUsesRing(g, plan);
+  }
+}
+
+bool ActiveShiftNchwcUsesTransposed(Isa isa, const NchwcGeometry& g, const NchwcBlockPlan& plan) {
+  switch (isa) {
+    case Isa::kAvx512: return avx512::NchwcUsesTransposed(g, plan);
+    case Isa::kAvx2: return avx2::NchwcUsesTransposed(g, plan);
+    default: return sse2::NchwcUsesTransposed(g, plan);
   }
 }
 

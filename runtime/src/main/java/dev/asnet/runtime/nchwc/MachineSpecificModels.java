@@ -97,7 +97,7 @@ public final class MachineSpecificModels {
         }
         int b = found.blockSize().getAsInt();
         ActiveShiftNchwcRewriter.Result r = ActiveShiftNchwcRewriter.rewrite(optimized, b,
-                ActiveShiftNchwcRewriter.MAX_OFFSETS_PER_BLOCK_FRACTION * b);
+                ActiveShiftNchwcRewriter.PRODUCT_MAX_OFFSETS_PER_BLOCK);
         String description = "ONNX Runtime " + NchwcSupport.ortVersion() + " optimized graph for this CPU ("
                 + MachineIdentity.describe() + "), NCHWc block size " + b + "; " + r.report().rewritten()
                 + " ActiveShift -> " + NchwcOps.ACTIVE_SHIFT_NCHWC + (u8.total() > 0 ? ", " + channelsLast(u8) : "")

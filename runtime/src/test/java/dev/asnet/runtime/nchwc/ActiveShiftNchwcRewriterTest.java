@@ -110,17 +110,17 @@ class ActiveShiftNchwcRewriterTest {
     }
 
     @Test
-    void spreadShiftsKeepOrtsReordersAndSortedOnesAreRewritten() throws Exception {
+    void aCostRuleKeepsOrtsReordersForSpreadShiftsAndTheProductRewritesEveryChain() throws Exception {
         int b = NchwcTestModels.blockSizeOrSkip();
         byte[] model = NchwcTestModels.pretrained();
-        // The shipped pretrained file has its channels in training order: most of its layers hold
-        // more distinct offsets per block than the cost rule allows.
-        ActiveShiftNchwcRewriter.Result limited = ActiveShiftNchwcRewriter.rewrite(optimized(model), b,
-                ActiveShiftNchwcRewriter.MAX_OFFSETS_PER_BLOCK_FRACTION * b);
+        // The shipped pretrained file has its channels in training order: with a limit of a quarter
+        // of a block, most of its layers hold more distinct offsets per block than allowed.
+        ActiveShiftNchwcRewriter.Result limited = ActiveShiftNchwcRewriter.rewrite(optimized(model), b, b / 4.0);
         assertTrue(limited.report().rewritten() < 9, limited.report().summary());
         assertTrue(limited.report().summary().contains("distinct integer offsets per " + b + "-channel block"),
                 limited.report().summary());
-        // The product path orders the channels first, after which every layer passes the rule.
+        // The product path orders the channels first and has no limit: every layer is rewritten.
+        assertEquals(Double.POSITIVE_INFINITY, ActiveShiftNchwcRewriter.PRODUCT_MAX_OFFSETS_PER_BLOCK);
         MachineSpecificModels.Built built = MachineSpecificModels.build(model, ModelProto.parseFrom(model), true,
                 "pretrained");
         assertEquals(9, built.report().rewritten(), built.report().summary());

@@ -39,10 +39,18 @@ class NchwcNumericsTest {
         NchwcTestModels.blockSizeOrSkip();
     }
 
+    /**
+     * AS-ResNet-w32 at 3x64x64 with shifts uniform in +-4.7 (about 15 integer offsets per 16-channel
+     * block even sorted, offsets wider than its 4x4 and 2x2 maps): the kernel's planar-row path,
+     * at column strides 1 and 2.
+     */
+    private static final String SPREAD = "as-resnet-w32 (shifts +-4.7)";
+
     /** Every zoo network that has ActiveShift nodes, at 3x32x32 (small, still 5 downsamplings deep). */
     static Stream<String> models() {
         List<String> out = new ArrayList<>();
         out.add("pretrained");
+        out.add(SPREAD);
         for (String name : ModelZoo.names()) {
             if (hasActiveShift(NchwcTestModels.zoo(name, 3, 32))) {
                 out.add(name);
@@ -67,7 +75,9 @@ class NchwcNumericsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void rewrittenModelAgreesWithOnnxRuntimesGraph(String name) throws Exception {
-        byte[] model = name.equals("pretrained") ? NchwcTestModels.pretrained() : NchwcTestModels.zoo(name, 3, 32);
+        byte[] model = name.equals("pretrained") ? NchwcTestModels.pretrained()
+                : name.equals(SPREAD) ? NchwcTestModels.zooSpread("as-resnet-w32", 3, 64, 4.7f, 17)
+                : NchwcTestModels.zoo(name, 3, 32);
         RuntimeOptions.Builder o = RuntimeOptions.builder().optIntraOpThreads(2).optNchwcCacheDir(cache);
         try (AsnetModel rewritten = AsnetModel.open(model, o.build());
                 AsnetModel reference = AsnetModel.open(model, o.optNchwcRewrite(false).build())) {

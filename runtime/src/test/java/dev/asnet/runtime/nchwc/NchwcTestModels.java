@@ -45,6 +45,28 @@ final class NchwcTestModels {
                 ExportOptions.of(AslLowering.CUSTOM)));
     }
 
+    /**
+     * A zoo network whose shifts are seeded uniform in [-range, range] instead of the initialization's
+     * [-1, 1] (trained ImageNet shifts span about +-4.75): blocks of many integer offsets, which
+     * the blocked kernel computes through planar rows.
+     */
+    static byte[] zooSpread(String name, int channels, int size, float range, long seed) {
+        Model m = ModelZoo.build(name, ModelConfig.cifar10().toBuilder().optInput(channels, size, size).build());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (dev.asnet.exporter.ir.Node n : m.graph().nodes()) {
+            if (n.domain().equals(dev.asnet.exporter.ops.AsnetDomain.DOMAIN)
+                    && n.opType().equals(dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT) && n.input(1).isInitializer()) {
+                Tensor old = n.input(1).data();
+                float[] s = new float[old.size()];
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = (float) ((r.nextDouble() * 2 - 1) * range);
+                }
+                m.graph().replaceInitializerData(n.input(1).name(), Tensor.ofFloats(s, old.dims()));
+            }
+        }
+        return OnnxWriter.toBytes(InferenceExport.prepare(m, ExportOptions.of(AslLowering.CUSTOM)));
+    }
+
     /** The block size here; skips the test where ONNX Runtime does not use NCHWc. */
     static int blockSizeOrSkip() {
         BlockSizeDetector.Result r = NchwcSupport.blockSize();
