@@ -55,16 +55,16 @@ public final class ActiveShiftNchwcRewriter {
     private final Map<String, List<Integer>> users = new HashMap<>();
     private final Set<String> graphOutputs = new HashSet<>();
     /**
-     * Whether the product limits which chains it rewrites by their offsets per channel block: it
-     * does not. History, so the choice can be revisited: while the blocked kernel merged one masked
-     * load per offset group (its cost grew by about a memory pass per group, and its generic path
-     * past eight groups cost 13-33 ReLU passes at 15), the product kept ONNX Runtime's reorders for
-     * chains over half a block of offsets (measured on the pretrained as-resnet20-16x3 unsorted, 1.3x
-     * slower rewritten; AS-ResNet-w32 with spread shifts, 3.43 vs 3.24 ms on an Intel Xeon). Since
-     * the kernel computes blocks of many groups through planar rows (a cost independent of the
-     * groups; docs/op-contract.md, "Kernels and providers"), rewriting every chain of that model is 2-3% faster than keeping
-     * the 14 wide ones in ONNX Runtime's layout (2.58 vs 2.63 and 2.69 vs 2.78 ms, AMD EPYC,
-     * 1 thread), and its shift kernels take 415 instead of 1090 us.
+     * The most distinct integer offsets per channel block the product rewrites an ASL with: no limit.
+     * History, so the choice can be revisited: while the blocked kernel merged one masked load per
+     * offset group (its cost grew by about a memory pass per group, and its generic path past eight
+     * groups cost 13-33 ReLU passes at 15), the product kept ONNX Runtime's reorders for chains over
+     * half a block of offsets (measured on the pretrained as-resnet20-16x3 unsorted, 1.3x slower
+     * rewritten; AS-ResNet-w32 with spread shifts, 3.43 vs 3.24 ms on an Intel Xeon). Since the
+     * kernel computes blocks of many groups through planar rows (a cost independent of the groups;
+     * docs/op-contract.md, "Kernels and providers"), rewriting every chain of that model is 2-3%
+     * faster than keeping the 14 wide ones in ONNX Runtime's layout (2.58 vs 2.63 and 2.69 vs 2.78
+     * ms, AMD EPYC, 1 thread), and its shift kernels take 415 instead of 1090 us.
      */
     public static final double PRODUCT_MAX_OFFSETS_PER_BLOCK = Double.POSITIVE_INFINITY;
 
