@@ -3,17 +3,14 @@ package dev.asnet.cli;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
+import dev.asnet.exporter.export.SpreadShifts;
 import dev.asnet.exporter.io.OnnxWriter;
-import dev.asnet.exporter.ir.Node;
-import dev.asnet.exporter.ir.Tensor;
-import dev.asnet.exporter.ops.AsnetDomain;
 import dev.asnet.exporter.ir.Model;
 import dev.asnet.models.Architecture;
 import dev.asnet.models.ModelConfig;
 import dev.asnet.runtime.ModelDescription;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -90,7 +87,7 @@ public final class ExportCommand implements Callable<Integer> {
         try {
             Model built = arch.build(cfg);
             if (shiftRange != null) {
-                spreadShifts(built, shiftRange, cfg.seed());
+                SpreadShifts.apply(built.graph(), shiftRange, cfg.seed());
             }
             inference = InferenceExport.prepare(built, options);
         } catch (IllegalArgumentException e) {
@@ -112,22 +109,6 @@ public final class ExportCommand implements Callable<Integer> {
         }
         out.printf("  weights     random (seed %d): train before expecting useful predictions%n", cfg.seed());
         return ExitCodes.OK;
-    }
-
-    /** Replaces every ActiveShift's shift initializer with seeded values uniform in [-range, range]. */
-    private static void spreadShifts(Model m, float range, long seed) {
-        SplittableRandom r = new SplittableRandom(seed ^ 0x5348494654L);
-        for (Node n : m.graph().nodes()) {
-            if (n.domain().equals(AsnetDomain.DOMAIN) && n.opType().equals(AsnetDomain.ACTIVE_SHIFT)
-                    && n.input(1).isInitializer()) {
-                Tensor old = n.input(1).data();
-                float[] s = new float[old.size()];
-                for (int i = 0; i < s.length; i++) {
-                    s[i] = (float) ((r.nextDouble() * 2 - 1) * range);
-                }
-                m.graph().replaceInitializerData(n.input(1).name(), Tensor.ofFloats(s, old.dims()));
-            }
-        }
     }
 
     /** Parses lowering names. */

@@ -286,7 +286,8 @@ public final class ActiveShiftNchwcRewriter {
                 return "consecutive ActiveShift nodes have " + channels + " and " + c + " channels";
             }
             channels = c;
-            float[] shift = shiftValues(initializers.get(n.getInput(1)));
+            float[] shift = maxOffsetsPerBlock < Double.POSITIVE_INFINITY
+                    ? shiftValues(initializers.get(n.getInput(1))) : null;  // no limit: nothing to count
             if (shift != null) {
                 double offsets = SortShiftChannels.offsetsPerBlock(shift, blockSize);
                 if (offsets > maxOffsetsPerBlock) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.asnet.exporter.export.AslLowering;
 import dev.asnet.exporter.export.ExportOptions;
 import dev.asnet.exporter.export.InferenceExport;
+import dev.asnet.exporter.export.SpreadShifts;
 import dev.asnet.exporter.io.OnnxWriter;
 import dev.asnet.exporter.ir.DataType;
 import dev.asnet.exporter.ir.Graph;
@@ -52,18 +53,7 @@ final class NchwcTestModels {
      */
     static byte[] zooSpread(String name, int channels, int size, float range, long seed) {
         Model m = ModelZoo.build(name, ModelConfig.cifar10().toBuilder().optInput(channels, size, size).build());
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        for (dev.asnet.exporter.ir.Node n : m.graph().nodes()) {
-            if (n.domain().equals(dev.asnet.exporter.ops.AsnetDomain.DOMAIN)
-                    && n.opType().equals(dev.asnet.exporter.ops.AsnetDomain.ACTIVE_SHIFT) && n.input(1).isInitializer()) {
-                Tensor old = n.input(1).data();
-                float[] s = new float[old.size()];
-                for (int i = 0; i < s.length; i++) {
-                    s[i] = (float) ((r.nextDouble() * 2 - 1) * range);
-                }
-                m.graph().replaceInitializerData(n.input(1).name(), Tensor.ofFloats(s, old.dims()));
-            }
-        }
+        SpreadShifts.apply(m.graph(), range, seed);
         return OnnxWriter.toBytes(InferenceExport.prepare(m, ExportOptions.of(AslLowering.CUSTOM)));
     }
 
