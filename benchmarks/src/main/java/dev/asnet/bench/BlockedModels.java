@@ -35,6 +35,17 @@ final class BlockedModels {
                 s, true, null);
     }
 
+    /**
+     * {@code dev.asnet:ActiveShiftNchwc(X, shift) -> Y} with the shift an initializer, as in every
+     * model that runs inference (the op then plans its blocks once, when the session is created).
+     */
+    static byte[] activeShiftConstant(long[] s, int block, float[] shift) {
+        return model(NodeProto.newBuilder().setName("asl").setDomain(AsnetDomain.DOMAIN)
+                .setOpType(AsnetDomain.ACTIVE_SHIFT_NCHWC).addInput("X").addInput("shift").addOutput("Y")
+                .addAttribute(ints(AsnetDomain.STRIDES, 1, 1)).addAttribute(integer(AsnetDomain.BLOCK_SIZE, block)),
+                s, false, floats("shift", shift, s[1], 2));
+    }
+
     /** Relu on the blocked tensor (elementwise: the layout does not matter to it). */
     static byte[] relu(long[] s) {
         return model(NodeProto.newBuilder().setName("relu").setOpType("Relu").addInput("X").addOutput("Y"), s, false,
@@ -48,12 +59,7 @@ final class BlockedModels {
      */
     static byte[] depthwise3x3(long[] s, float[] weights) {
         long c = s[1];
-        ByteBuffer raw = ByteBuffer.allocate(weights.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float w : weights) {
-            raw.putFloat(w);
-        }
-        TensorProto w = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(c).addDims(1).addDims(3).addDims(3).setRawData(ByteString.copyFrom(raw.array())).build();
+        TensorProto w = floats("W", weights, c, 1, 3, 3);
         return model(NodeProto.newBuilder().setName("dw").setDomain(NCHWC).setOpType("Conv").addInput("X").addInput("W")
                 .addOutput("Y").addAttribute(integer("group", c)).addAttribute(ints("kernel_shape", 3, 3))
                 .addAttribute(ints("pads", 1, 1, 1, 1)).addAttribute(ints("strides", 1, 1)), s, false, w);
@@ -79,6 +85,18 @@ final class BlockedModels {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NCHWC).setVersion(1))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(AsnetDomain.DOMAIN).setVersion(AsnetDomain.VERSION))
                 .setGraph(g).build().toByteArray();
+    }
+
+    private static TensorProto floats(String name, float[] values, long... dims) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            raw.putFloat(v);
+        }
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.setRawData(ByteString.copyFrom(raw.array())).build();
     }
 
     private static ValueInfoProto value(String name, long... dims) {

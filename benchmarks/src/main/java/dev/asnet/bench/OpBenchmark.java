@@ -66,10 +66,11 @@ public final class OpBenchmark {
     /** The unit-stride ASL shapes of AS-ResNet-w32 at 224x224 (stages 0 to 4). */
     public static final String AS_RESNET_SHAPES = "1x32x112x112;1x32x56x56;1x64x28x28;1x128x14x14;1x256x7x7";
 
-    private static final String[] CORE_OPS = {"ActiveShift", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"};
+    private static final String[] CORE_OPS = {"ActiveShift", "ActiveShiftConst", "ActiveShiftGrad", "Relu",
+        "DepthwiseConv3x3"};
     private static final String PORTABLE_OP = "PortableGridSample";
-    private static final String[] BLOCKED_OPS = {"ActiveShiftNchwc", "ActiveShiftNchwcSorted", "ReluNchwc",
-        "DepthwiseConv3x3Nchwc"};
+    private static final String[] BLOCKED_OPS = {"ActiveShiftNchwc", "ActiveShiftNchwcSorted",
+        "ActiveShiftNchwcSortedConst", "ReluNchwc", "DepthwiseConv3x3Nchwc"};
     /** ONNX Runtime's domain of its blocked-layout ops. */
     private static final String NCHWC_DOMAIN = "com.microsoft.nchwc";
 
@@ -292,12 +293,14 @@ public final class OpBenchmark {
                 .append("Median (p90) milliseconds per call (").append(threadCpuTime ? "thread CPU time" : "wall clock")
                 .append("); ").append(rounds).append(" interleaved rounds")
                 .append(rounds < BenchReport.RELIABLE_P90_SAMPLES ? " (too few for a reliable p90)" : "").append(".\n\n")
-                .append("| threads | level | shape | ActiveShift | ActiveShiftGrad | Relu | DW conv 3x3 | fwd/Relu | grad/Relu | DWconv/fwd |")
+                .append("| threads | level | shape | ActiveShift | ActiveShift, shift constant | ActiveShiftGrad | Relu"
+                        + " | DW conv 3x3 | fwd/Relu | const/Relu | grad/Relu | DWconv/fwd | DWconv/const |")
                 .append(portable ? " GridSample form | GridSample/fwd |" : "")
-                .append(blocked ? " NCHWc shift | NCHWc shift, sorted | NCHWc Relu | NCHWc DW conv 3x3 | NCHWc fwd/Relu"
-                        + " | sorted/Relu | DWconv/sorted |" : "").append('\n')
-                .append("|---|---|---|---|---|---|---|---|---|---|").append(portable ? "---|---|" : "")
-                .append(blocked ? "---|---|---|---|---|---|---|" : "").append('\n');
+                .append(blocked ? " NCHWc shift | NCHWc shift, sorted | NCHWc sorted, constant | NCHWc Relu"
+                        + " | NCHWc DW conv 3x3 | NCHWc fwd/Relu | sorted/Relu | sorted const/Relu | DWconv/sorted"
+                        + " | DWconv/sorted const |" : "").append('\n')
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|").append(portable ? "---|---|" : "")
+                .append(blocked ? "---|---|---|---|---|---|---|---|---|---|" : "").append('\n');
 
         for (int t : threads) {
             for (OptimizationLevel level : levels) {
@@ -319,16 +322,22 @@ public final class OpBenchmark {
                     }
                     row.put("ops", stats);
                     double fwd = samples.get("ActiveShift").medianMs();
+                    double fwdConst = samples.get("ActiveShiftConst").medianMs();
                     double grad = samples.get("ActiveShiftGrad").medianMs();
                     double relu = samples.get("Relu").medianMs();
                     double conv = samples.get("DepthwiseConv3x3").medianMs();
                     row.put("forwardOverRelu", fwd / relu);
+                    row.put("constantForwardOverRelu", fwdConst / relu);
                     row.put("gradOverRelu", grad / relu);
                     row.put("dwConvOverForward", conv / fwd);
+                    row.put("dwConvOverConstantForward", conv / fwdConst);
                     rows.add(row);
-                    String line = String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f |",
-                            t, level.id(), s, cell(samples.get("ActiveShift")), cell(samples.get("ActiveShiftGrad")),
-                            cell(samples.get("Relu")), cell(samples.get("DepthwiseConv3x3")), fwd / relu, grad / relu, conv / fwd);
+                    String line = String.format(Locale.ROOT,
+                            "| %d | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |", t, level.id(), s,
+                            cell(samples.get("ActiveShift")), cell(samples.get("ActiveShiftConst")),
+                            cell(samples.get("ActiveShiftGrad")), cell(samples.get("Relu")),
+                            cell(samples.get("DepthwiseConv3x3")), fwd / relu, fwdConst / relu, grad / relu, conv / fwd,
+                            conv / fwdConst);
                     if (portable) {
                         double grid = samples.get(PORTABLE_OP).medianMs();
                         row.put("gridSampleOverForward", grid / fwd);
@@ -337,24 +346,29 @@ public final class OpBenchmark {
                     if (blockedHere) {
                         double bf = samples.get("ActiveShiftNchwc").medianMs();
                         double bs = samples.get("ActiveShiftNchwcSorted").medianMs();
+                        double bk = samples.get("ActiveShiftNchwcSortedConst").medianMs();
                         double br = samples.get("ReluNchwc").medianMs();
                         double bc = samples.get("DepthwiseConv3x3Nchwc").medianMs();
                         row.put("nchwcBlockSize", block);
                         row.put("nchwcForwardOverRelu", bf / br);
                         row.put("nchwcSortedOverRelu", bs / br);
+                        row.put("nchwcSortedConstantOverRelu", bk / br);
                         row.put("nchwcDwConvOverSorted", bc / bs);
-                        line += String.format(Locale.ROOT, " %s | %s | %s | %s | %.2f | %.2f | %.2f |",
+                        row.put("nchwcDwConvOverSortedConstant", bc / bk);
+                        line += String.format(Locale.ROOT, " %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |",
                                 cell(samples.get("ActiveShiftNchwc")), cell(samples.get("ActiveShiftNchwcSorted")),
-                                cell(samples.get("ReluNchwc")), cell(samples.get("DepthwiseConv3x3Nchwc")), bf / br,
-                                bs / br, bc / bs);
+                                cell(samples.get("ActiveShiftNchwcSortedConst")), cell(samples.get("ReluNchwc")),
+                                cell(samples.get("DepthwiseConv3x3Nchwc")), bf / br, bs / br, bk / br, bc / bs, bc / bk);
                     } else if (blocked) {
-                        line += " - | - | - | - | - | - | - |";
+                        line += " - | - | - | - | - | - | - | - | - | - |";
                     }
                     md.append(line).append('\n');
                     progress.accept(line);
                 }
             }
         }
+        md.append("\nShift constant: the shift an initializer, as in every inference model (the other columns feed it"
+                + " as a graph input, as training does).\n");
         md.append("\nTargets: fwd/Relu <= 1.5, grad/Relu <= 4, DWconv/fwd >= 2 at the same level");
         md.append(blocked ? "; in the blocked layout (block " + block + ") the same forward targets.\n" : ".\n");
         return new Result(machine, rounds, rows, md.toString());
@@ -434,6 +448,12 @@ public final class OpBenchmark {
                 Value in = b.input("X", DataType.FLOAT, Shape.of(s));
                 b.output(b.activeShift("asl", in, b.input("shift", DataType.FLOAT, Shape.of(shiftShape)), 1, 1), "Y");
             }), options, Map.of("X", x, "shift", shift), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
+            // The same op with the shift an initializer, as every inference model has it: the op
+            // then makes its per-channel geometry once, when the session is created.
+            ops.add(new TimedOp("ActiveShiftConst", env, model(b -> {
+                Value in = b.input("X", DataType.FLOAT, Shape.of(s));
+                b.output(b.activeShift("asl", in, b.constant("shift", Tensor.ofFloats(shift, c, 2)), 1, 1), "Y");
+            }), options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
             ops.add(new TimedOp("ActiveShiftGrad", env, model(b -> {
                 Value dy = b.input("dY", DataType.FLOAT, Shape.of(s));
                 Value in = b.input("X", DataType.FLOAT, Shape.of(s));
@@ -465,6 +485,8 @@ public final class OpBenchmark {
                         Map.of("X", x, "shift", shift), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
                 ops.add(new TimedOp("ActiveShiftNchwcSorted", env, BlockedModels.activeShift(s, block), options,
                         Map.of("X", x, "shift", sorted), Map.of("X", s, "shift", shiftShape), Map.of("Y", s)));
+                ops.add(new TimedOp("ActiveShiftNchwcSortedConst", env, BlockedModels.activeShiftConstant(s, block, sorted),
+                        options, Map.of("X", x), Map.of("X", s), Map.of("Y", s)));
                 ops.add(new TimedOp("ReluNchwc", env, BlockedModels.relu(s), options, Map.of("X", x), Map.of("X", s),
                         Map.of("Y", s)));
                 ops.add(new TimedOp("DepthwiseConv3x3Nchwc", env, BlockedModels.depthwise3x3(s, weights), options,

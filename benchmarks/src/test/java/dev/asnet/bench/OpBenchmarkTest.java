@@ -28,12 +28,14 @@ class OpBenchmarkTest {
         int block = json.get("machine").get("ortNchwcBlockSize").asInt();
         assertTrue(block == 8 || block == 16, "block " + block);
         JsonNode fits = json.get("results").get(0);
-        for (String op : new String[] {"ActiveShiftNchwc", "ActiveShiftNchwcSorted", "ReluNchwc", "DepthwiseConv3x3Nchwc"}) {
+        for (String op : new String[] {"ActiveShiftNchwc", "ActiveShiftNchwcSorted", "ActiveShiftNchwcSortedConst", "ReluNchwc",
+            "DepthwiseConv3x3Nchwc"}) {
             assertTrue(fits.get("ops").get(op).get("medianMs").asDouble() > 0, op);
         }
         assertTrue(fits.get("nchwcDwConvOverSorted").asDouble() > 0);
+        assertTrue(fits.get("nchwcDwConvOverSortedConstant").asDouble() > 0);
         assertTrue(json.get("results").get(1).get("ops").get("ActiveShiftNchwc") == null);
-        assertTrue(lines.get(1).endsWith(" - | - | - | - | - | - | - |"), lines.get(1));
+        assertTrue(lines.get(1).endsWith(" - | - | - | - | - | - | - | - | - | - |"), lines.get(1));
     }
 
     @Test
@@ -55,7 +57,7 @@ class OpBenchmarkTest {
         JsonNode json = new ObjectMapper().readTree(dir.resolve("ops.json").toFile());
         assertEquals(4, json.get("results").size());
         for (JsonNode row : json.get("results")) {
-            for (String op : new String[] {"ActiveShift", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"}) {
+            for (String op : new String[] {"ActiveShift", "ActiveShiftConst", "ActiveShiftGrad", "Relu", "DepthwiseConv3x3"}) {
                 JsonNode s = row.get("ops").get(op);
                 assertEquals(4, s.get("samples").asInt(), op);
                 assertTrue(s.get("medianMs").asDouble() > 0, op);
