@@ -4,7 +4,7 @@
 //
 //   asnet_kernel_bench [rounds] [filter]   medians of interleaved rounds, microseconds per call;
 //   filter: only NCHWc cases whose "CxHxW/isa/b" contains it (e.g. 7x7/avx512/16), for profiling;
-//   "u8": the uint8 kernels (channels-last and NCHW) against the float NCHWc kernel and elementwise passes
+//   "nchw": only the NCHW kernel's table; "u8": the uint8 kernels (channels-last and NCHW) against the float NCHWc kernel and elementwise passes
 //   asnet_kernel_bench [rounds] layers FILE:CxHxW...   a real model's layers (see BenchLayers)
 //   asnet_kernel_bench [rounds] u8layers FILE:CxHxW...   the same with the uint8 channels-last kernel
 //   asnet_kernel_bench [rounds] affine   ChannelAffineU8 (NCHW and channels-last) against a byte pass
@@ -470,6 +470,7 @@ int main(int argc, char** argv) {
     if (isa == asnet::Isa::kSse2) continue;
     for (const int64_t b : {int64_t{8}, int64_t{16}}) {
       if (isa == asnet::Isa::kAvx2 && b == 16) continue;  // ORT uses 8 with AVX2
+      if (filter == "nchw") continue;
       for (const Shape& sh : shapes) {
         const std::string label = std::to_string(sh.c) + "x" + std::to_string(sh.h) + "x" + std::to_string(sh.w) +
                                   "/" + asnet::IsaName(isa) + "/" + std::to_string(b);
@@ -510,7 +511,7 @@ int main(int argc, char** argv) {
   }
   if (filter == "u8") return BenchU8(rounds, rng);
   if (filter == "affine") return BenchAffine(rounds, rng);
-  if (!filter.empty()) return 0;
+  if (!filter.empty() && filter != "nchw") return 0;
   // NCHW kernel on the small maps.
   std::printf("\nNCHW ActiveShift (U(-1,1) shifts) vs ReLU\n");
   const Shape small[] = {{64, 56, 56}, {128, 28, 28}, {128, 14, 14}, {256, 7, 7}};
