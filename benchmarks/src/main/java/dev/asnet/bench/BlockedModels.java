@@ -29,10 +29,7 @@ final class BlockedModels {
 
     /** {@code dev.asnet:ActiveShiftNchwc(X, shift) -> Y}, unit strides. */
     static byte[] activeShift(long[] s, int block) {
-        return model(NodeProto.newBuilder().setName("asl").setDomain(AsnetDomain.DOMAIN)
-                .setOpType(AsnetDomain.ACTIVE_SHIFT_NCHWC).addInput("X").addInput("shift").addOutput("Y")
-                .addAttribute(ints(AsnetDomain.STRIDES, 1, 1)).addAttribute(integer(AsnetDomain.BLOCK_SIZE, block)),
-                s, true, null);
+        return model(activeShiftNode(block), s, true, null);
     }
 
     /**
@@ -40,10 +37,13 @@ final class BlockedModels {
      * model that runs inference (the op then plans its blocks once, when the session is created).
      */
     static byte[] activeShiftConstant(long[] s, int block, float[] shift) {
-        return model(NodeProto.newBuilder().setName("asl").setDomain(AsnetDomain.DOMAIN)
-                .setOpType(AsnetDomain.ACTIVE_SHIFT_NCHWC).addInput("X").addInput("shift").addOutput("Y")
-                .addAttribute(ints(AsnetDomain.STRIDES, 1, 1)).addAttribute(integer(AsnetDomain.BLOCK_SIZE, block)),
-                s, false, floats("shift", shift, s[1], 2));
+        return model(activeShiftNode(block), s, false, floats("shift", shift, s[1], 2));
+    }
+
+    private static NodeProto.Builder activeShiftNode(int block) {
+        return NodeProto.newBuilder().setName("asl").setDomain(AsnetDomain.DOMAIN).setOpType(AsnetDomain.ACTIVE_SHIFT_NCHWC)
+                .addInput("X").addInput("shift").addOutput("Y").addAttribute(ints(AsnetDomain.STRIDES, 1, 1))
+                .addAttribute(integer(AsnetDomain.BLOCK_SIZE, block));
     }
 
     /** Relu on the blocked tensor (elementwise: the layout does not matter to it). */
