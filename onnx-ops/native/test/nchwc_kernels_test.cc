@@ -3,6 +3,7 @@
 // reference computed from the definition on the de-blocked tensor. Padding channels of X hold
 // NaN, so a padding lane that leaked into a real channel (or a real lane into padding) shows up.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -29,6 +30,7 @@ enum class Shifts {
   kIntegers,   // whole numbers in [-3, 3]
   kBeyond,     // far outside the image (every tap reads 0) mixed with ordinary ones
   kSpread,     // a few offsets per block, like the pretrained CIFAR model's sorted channels
+  kMany,       // 9 to 12 offsets per 16 channels within 4 x 3 (the ring with vector masks)
 };
 constexpr Shifts kAllShifts[] = {Shifts::kOneOffset, Shifts::kUniform1, Shifts::kUniform47,
                                  Shifts::kIntegers,  Shifts::kBeyond,   Shifts::kSpread};
@@ -41,6 +43,7 @@ const char* Name(Shifts s) {
     case Shifts::kIntegers: return "integers";
     case Shifts::kBeyond: return "beyond";
     case Shifts::kSpread: return "spread";
+    case Shifts::kMany: return "many";
   }
   return "?";
 }
@@ -67,6 +70,12 @@ std::vector<float> DrawShifts(Shifts kind, int64_t c, int64_t h, int64_t w, std:
         x = std::floor(static_cast<float>(k / 5 % 3) - 1.0f) + frac(rng);
         y = std::floor(static_cast<float>(k / 3 % 2)) + frac(rng);
         break;
+      case Shifts::kMany: {  // channel block k / 16 holds m = 9 .. 12 offsets of a 4 x 3 grid
+        const int64_t m = 9 + (k / 16) % 4, cell = (k % 16) % m;
+        x = static_cast<float>(cell % 4 - 2) + frac(rng);
+        y = static_cast<float>(cell / 4 - 1) + frac(rng);
+        break;
+      }
     }
   }
   return s;
@@ -91,6 +100,7 @@ struct Case {
 // (TestSweep checks that every path ran).
 int64_t transposed_blocks = 0, ring_blocks = 0, row_blocks = 0;
 int64_t transposed_strided_blocks = 0;  // of transposed_blocks, at column stride 2
+int64_t ring_wide_blocks = 0;           // of ring_blocks, with more than 8 offset groups
 
 void Check(asnet::Isa isa, const Case& k) {
   const auto ng = asnet::NchwcGeometry::Make(k.n, k.c, k.h, k.w, k.block, k.sh, k.sw);
@@ -150,6 +160,7 @@ void Check(asnet::Isa isa, const Case& k) {
     asnet::ActiveShiftNchwcMakePlans(isa, ng, s.data(), plans.data());
     for (const auto& plan : plans) {
       if (g.sw == 2 && asnet::ActiveShiftNchwcUsesTransposed(isa, ng, plan)) ++transposed_strided_blocks;
+      if (plan.count > 8 && asnet::ActiveShiftNchwcUsesRing(isa, ng, plan)) ++ring_wide_blocks;
       ++(asnet::ActiveShiftNchwcUsesTransposed(isa, ng, plan) ? transposed_blocks
          : asnet::ActiveShiftNchwcUsesRing(isa, ng, plan)     ? ring_blocks
                                                               : row_blocks);
@@ -173,7 +184,7 @@ void TestSweep() {
   const int64_t strides[][2] = {{1, 1}, {2, 2}, {1, 3}, {3, 2}, {huge, 1}, {1, INT64_MAX}};
   uint32_t seed = 11;
   for (asnet::Isa isa : AvailableIsas()) {
-    transposed_blocks = ring_blocks = row_blocks = transposed_strided_blocks = 0;
+    transposed_blocks = ring_blocks = row_blocks = transposed_strided_blocks = ring_wide_blocks = 0;
     for (int64_t block : {16, 8, 4, 1, 3, 32}) {
       int k = 0;
       for (const auto& s : shapes) {
@@ -193,6 +204,18 @@ void TestSweep() {
         }
       }
     }
+    // 9 to 12 offset groups per 16-lane block in maps the ring holds (AVX-512: the ring with the
+    // groups' masks in vector registers), and the same shifts elsewhere.
+    for (int64_t block : {16, 8}) {
+      for (const auto& s : {std::array<int64_t, 4>{1, 64, 14, 14}, {2, 37, 7, 9}, {1, 70, 28, 28}, {1, 16, 3, 5}}) {
+        for (const auto& st : strides) {
+          Check(isa, {s[0], s[1], s[2], s[3], block, st[0], st[1], Shifts::kMany, seed++});
+          if (failures) return;
+        }
+      }
+    }
+    CHECK((ring_wide_blocks > 0) == (isa == asnet::Isa::kAvx512), "isa %s: %lld blocks of 9-12 groups through the ring",
+          asnet::IsaName(isa), (long long)ring_wide_blocks);
     // Every path of the vectorized kernels ran (many offsets at unit column stride: planar rows
     // where the ISA has a transposer; few offsets in small maps: the ring; strided columns with
     // many offsets, offsets wider than the image, rows wider than the ring: row by row).
@@ -212,12 +235,18 @@ void TestSweep() {
 // A NaN in one real channel stays in that channel (lanes of other offset groups are masked out
 // of the loads, not just weighted 0).
 void TestNanStaysInItsChannel() {
+  for (int pattern : {0, 1})
   for (int64_t block : {16, 8, 4}) {
     const auto gb = asnet::NchwcGeometry::Make(1, 16, 6, 6, block, 1, 1);
     std::vector<float> x(16 * 36, 1.0f), y(x.size(), 0.0f), s(32);
     for (int64_t c = 0; c < 16; ++c) {
-      s[2 * c] = (c % 2) ? 1.5f : -0.5f;  // two offset groups per block
-      s[2 * c + 1] = 0.25f;
+      if (pattern == 0) {  // two offset groups per block
+        s[2 * c] = (c % 2) ? 1.5f : -0.5f;
+        s[2 * c + 1] = 0.25f;
+      } else {  // twelve (16-lane blocks: the ring with the masks in vector registers on AVX-512)
+        s[2 * c] = static_cast<float>(c % 12 % 4) - 1.5f;
+        s[2 * c + 1] = static_cast<float>(c % 12 / 4) - 0.75f;
+      }
     }
     const int64_t poisoned = 5;  // channel 5: NaN everywhere
     for (int64_t p = 0; p < 36; ++p) x[((poisoned / block) * 36 + p) * block + poisoned % block] = NAN;
@@ -226,8 +255,8 @@ void TestNanStaysInItsChannel() {
       for (int64_t c = 0; c < 16; ++c) {
         for (int64_t p = 0; p < 36; ++p) {
           const float v = y[((c / block) * 36 + p) * block + c % block];
-          CHECK(c == poisoned || !std::isnan(v), "NaN of channel %lld leaked into channel %lld (isa %s, b=%lld)",
-                (long long)poisoned, (long long)c, asnet::IsaName(isa), (long long)block);
+          CHECK(c == poisoned || !std::isnan(v), "NaN of channel %lld leaked into channel %lld (isa %s, b=%lld, pattern %d)",
+                (long long)poisoned, (long long)c, asnet::IsaName(isa), (long long)block, pattern);
         }
       }
     }
