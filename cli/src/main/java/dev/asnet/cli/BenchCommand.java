@@ -22,6 +22,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,6 +118,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Profile with ONNX Runtime's profiler: every FILE, or a suite's AS-ResNet and MobileNetV2 "
                     + "models (default: on).")
     boolean profile;
+
+    @Option(names = "--keep-profiles", description = "Keep ONNX Runtime's trace of each profiled model as "
+            + "DIR/profiles/MODEL.json (Chrome trace events, one per node run: open in Perfetto or chrome://tracing).")
+    boolean keepProfiles;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "bench-out",
             description = "Report folder (default: ${DEFAULT-VALUE}).")
@@ -257,6 +262,7 @@ public final class BenchCommand implements Callable<Integer> {
                     .optThreadCpuTime(cpuTime).build().run(models, configs);
         }
         List<OpProfiler.Profile> profiles = new ArrayList<>();
+        Set<String> traceNames = new HashSet<>();
         if (profile && where == Device.CPU) {
             BenchConfig one = new BenchConfig(1, optLevels.get(optLevels.size() - 1));
             for (BenchModel m : models) {
@@ -267,7 +273,12 @@ public final class BenchCommand implements Callable<Integer> {
                 if (chosen) {
                     err.println("profiling " + m.name());
                     try {
-                        profiles.add(OpProfiler.profile(m, one, 10, out.resolve("profiles")));
+                        Path traces = out.resolve("profiles");
+                        Path keep = keepProfiles ? traces.resolve(traceFileName(m.name(), traceNames)) : null;
+                        profiles.add(OpProfiler.profile(m, one, 10, traces, keep));
+                        if (keep != null) {
+                            err.println("trace: " + keep.toAbsolutePath());
+                        }
                     } catch (Exception e) {
                         err.println("profiling " + m.name() + " failed: " + e.getMessage());
                     }
@@ -306,6 +317,23 @@ public final class BenchCommand implements Callable<Integer> {
      * @param out the report folder
      * @throws IOException naming the folder if it is not a folder or not writable
      */
+    /**
+     * The file name a model's kept trace gets: its name (a model file's: the file's own name) with
+     * anything but letters, digits, '.', '-' and '_' replaced by '_', made unique among the names
+     * already used in this run.
+     */
+    static String traceFileName(String modelName, Set<String> used) {
+        int slash = modelName.lastIndexOf('/');
+        String last = slash >= 0 && slash < modelName.length() - 1 && modelName.endsWith(".onnx")
+                ? modelName.substring(slash + 1) : modelName;
+        String base = last.replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = base + ".json";
+        for (int k = 2; !used.add(name); k++) {
+            name = base + "-" + k + ".json";
+        }
+        return name;
+    }
+
     static void prepareOutputFolder(Path out) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new FileSystemException(out.toString(), null, "the report folder (-o) is a file, not a folder");

@@ -21,6 +21,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -455,6 +456,29 @@ class CliTest {
                 "--batch-size", "0");
         Path text = Files.writeString(dir.resolve("notes.onnx"), "not a model");
         fails(ExitCodes.FILE_PROBLEM, "not an ONNX model", "bench", text.toString(), "-o", out.toString());
+    }
+
+    @Test
+    void benchKeepsTheProfilerTraceWhenAsked() throws Exception {
+        Path out = dir.resolve("bench-traces");
+        CliRunner.Result r = CliRunner.run("bench", model.toString(), "--threads", "1", "--levels", "basic",
+                "--rounds", "1", "--warmup-ms", "0", "--keep-profiles", "-o", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        Path trace = out.resolve("profiles").resolve(model.getFileName().toString() + ".json");
+        JsonNode events = new ObjectMapper().readTree(trace.toFile());
+        assertTrue(events.isArray() && events.size() > 0, "a trace-event array");
+        boolean shiftNode = false;
+        for (JsonNode e : events) {
+            shiftNode |= e.path("args").path("op_name").asText().equals("ActiveShift");
+        }
+        assertTrue(shiftNode, "the ActiveShift node's runs are in the trace");
+        try (var files = Files.list(out.resolve("profiles"))) {
+            assertEquals(List.of(trace), files.toList(), "only the kept trace is left");
+        }
+        assertEquals("w32.onnx.json", BenchCommand.traceFileName("/models/w32.onnx", new java.util.HashSet<>()));
+        java.util.Set<String> used = new java.util.HashSet<>();
+        assertEquals("as-resnet-w32_custom__ORT_layout_.json", BenchCommand.traceFileName("as-resnet-w32/custom (ORT layout)", used));
+        assertEquals("as-resnet-w32_custom__ORT_layout_-2.json", BenchCommand.traceFileName("as-resnet-w32/custom (ORT layout)", used));
     }
 
     /** Parses stdout as exactly one JSON document: anything else printed there fails the parse. */

@@ -10,6 +10,7 @@ import dev.asnet.runtime.SessionFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,6 +51,23 @@ public final class OpProfiler {
      * @throws Exception if the model fails to load or run, or the trace cannot be read
      */
     public static Profile profile(BenchModel model, BenchConfig config, int runs, Path workDir) throws Exception {
+        return profile(model, config, runs, workDir, null);
+    }
+
+    /**
+     * Profiles a model and keeps ONNX Runtime's trace (Chrome trace-event JSON, one event per node
+     * run: what the per-operator totals leave out, such as which node of a type is slow).
+     *
+     * @param model the model
+     * @param config threads and optimization level (CPU only)
+     * @param runs runs to average over (3 more are run first and left out as warm-up)
+     * @param workDir folder for ONNX Runtime's trace file while it is written
+     * @param keepAs where to move the trace (replacing a file there), or null to delete it
+     * @return per-operator totals
+     * @throws Exception if the model fails to load or run, or the trace cannot be read or moved
+     */
+    public static Profile profile(BenchModel model, BenchConfig config, int runs, Path workDir, Path keepAs)
+            throws Exception {
         OrtEnvironment env = SessionFactory.environment();
         Files.createDirectories(workDir);
         Path trace;
@@ -74,7 +92,11 @@ public final class OpProfiler {
             }
         }
         try {
-            return summarize(model.name(), config, runs, trace);
+            Profile profile = summarize(model.name(), config, runs, trace);
+            if (keepAs != null) {
+                Files.move(trace, keepAs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return profile;
         } finally {
             Files.deleteIfExists(trace);
         }
