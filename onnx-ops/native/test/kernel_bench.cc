@@ -158,6 +158,22 @@ double CpuSeconds(const std::function<void()>& fn, int reps) {
   return ((b.tv_sec - a.tv_sec) + 1e-9 * (b.tv_nsec - a.tv_nsec)) / reps;
 }
 
+// The same as inside a network, where other layers ran since the last call and the layer before
+// has just written the input: before each call (not timed) 16 MiB are written, evicting the
+// call's output, stack buffers, plans and code from the core's caches, and then the input
+// (`in`, `bytes`) is written again, as its producer would.
+double ColdCpuSeconds(const std::function<void()>& fn, int reps, float* in, size_t bytes) {
+  static std::vector<char> junk(size_t{16} << 20);
+  double total = 0;
+  for (int r = 0; r < reps; ++r) {
+    for (size_t i = 0; i < junk.size(); i += 64) junk[i] = static_cast<char>(junk[i] + 1);
+    volatile float* v = in;
+    for (size_t i = 0; i < bytes / sizeof(float); i += 16) v[i] = v[i];
+    total += CpuSeconds(fn, 1);
+  }
+  return total / reps;
+}
+
 // A uint8 elementwise pass (what a QLinear Relu or a requantize costs at least): y = max(x, zp).
 __attribute__((target("avx512bw"))) void ByteMax512(const uint8_t* x, uint8_t* y, int64_t n, uint8_t zp) {
   for (int64_t i = 0; i < n; ++i) y[i] = x[i] > zp ? x[i] : zp;
@@ -300,15 +316,17 @@ bool ReadLayerArg(const std::string& arg, LayerArg* out) {
 // Layers of a real model (filter "layers"): each argument FILE:CxHxW[/S] names a file of 2C
 // little-endian floats (a layer's shifts, e.g. dumped from a model after channel sorting), the
 // layer's input and its stride S (default 1); the environment variable ASNET_BENCH_BATCH sets the
-// images per call (default 1);
+// images per call (default 1), ASNET_BENCH_COLD=1 times every call with cold caches but a freshly
+// written input (ColdCpuSeconds), as in a network;
 // the block-16 (AVX-512) or block-8 kernel runs with plans made beforehand, against the ReLU floor.
 int BenchLayers(int rounds, int argc, char** argv) {
   const asnet::Isa isa = asnet::DetectIsa();
   const int64_t b = isa == asnet::Isa::kAvx512 ? 16 : 8;
   const char* batch_env = std::getenv("ASNET_BENCH_BATCH");  // images per call (default 1)
   const int64_t batch = batch_env != nullptr ? std::max(1, std::atoi(batch_env)) : 1;
-  std::printf("layers, %s block %lld, batch %lld, single thread (thread CPU time), medians of %d rounds, us per call\n",
-              asnet::IsaName(isa), (long long)b, (long long)batch, rounds);
+  const bool cold = std::getenv("ASNET_BENCH_COLD") != nullptr;
+  std::printf("layers, %s block %lld, batch %lld, single thread (thread CPU time), %s caches, medians of %d rounds, us per call\n",
+              asnet::IsaName(isa), (long long)b, (long long)batch, cold ? "cold" : "warm", rounds);
   std::printf("%-28s %-12s %7s %9s %9s %7s\n", "file", "CxHxW", "groups", "planned", "relu", "ratio");
   double total = 0, total_relu = 0;
   for (int a = 3; a < argc; ++a) {
@@ -326,10 +344,13 @@ int BenchLayers(int rounds, int argc, char** argv) {
     const int reps = static_cast<int>(std::max<int64_t>(1, 4000000 / elems));
     std::vector<double> ta, tr;
     for (int round = 0; round < rounds; ++round) {
-      tr.push_back(CpuSeconds([&] { Relu(x.data(), r.data(), elems); }, reps));
-      ta.push_back(CpuSeconds([&] {
+      auto timed = [&](const std::function<void()>& fn) {
+        return cold ? ColdCpuSeconds(fn, reps, x.data(), sizeof(float) * x.size()) : CpuSeconds(fn, reps);
+      };
+      tr.push_back(timed([&] { Relu(x.data(), r.data(), elems); }));
+      ta.push_back(timed([&] {
         asnet::ActiveShiftNchwcForward(isa, ng, x.data(), s.data(), y.data(), 0, ng.rows(), plans.data());
-      }, reps));
+      }));
     }
     const double m = Median(ta), mr = Median(tr);
     total += m;
