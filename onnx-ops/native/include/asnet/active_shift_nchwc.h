@@ -79,7 +79,7 @@ void ActiveShiftNchwcForward(Isa isa, const NchwcGeometry& g, const float* x, co
                              const NchwcBlockPlan* plans = nullptr);
 
 /// Whether the forward kernel computes the channel block with this plan through its ring of
-/// zero-bordered input rows (few offset groups spread over less than the image: the fast path)
+/// zero-bordered input rows (few offset groups, unit strides, tap rows that fit: the fast path)
 /// rather than row by row with border checks. Both give the same values; for tests and benchmarks.
 bool ActiveShiftNchwcUsesRing(Isa isa, const NchwcGeometry& g, const NchwcBlockPlan& plan);
 
