@@ -10,7 +10,11 @@
 //     nothing) and writes NCHWc with the residual added.
 //
 // B would need the two convolutions to be ours (ONNX Runtime's NCHWc Conv only reads and writes
-// NCHWc). pointwise-probe.cc compares this convolution kernel with ONNX Runtime's on the same
+// NCHWc). The convolution is the plain register-blocked form MLAS's NCHWc pointwise kernel also
+// uses (F output blocks x P pixels of accumulators; per input channel F weight vectors and P
+// broadcast inputs; a 1x1 convolution at stride 1 treats a plane's pixels as one flat run), with
+// bias, residual and ReLU in its epilogue: its "A conv1" / "A conv2" columns compare with the
+// Conv nodes of ONNX Runtime's trace (asnet bench --keep-profiles, node-times.py) on the same
 // shapes. Checks: A and B agree (max abs difference printed), and the conv against a plain loop.
 //
 // Arguments: FILE:CxHxW[/S] per layer, as asnet_kernel_bench's "layers" mode (a layer's shifts,
@@ -51,12 +55,17 @@ struct Aligned {
   size_t size() const { return n; }
 };
 
-// Where input channel ci of pixel p is: blocked [Cin/16][HW][16] or planar [Cin][HW].
+// Where input channel ci of pixel p is: blocked [Cin/16][HW][16] or planar [Cin][HW]. Tile
+// addresses the 16 channels from ci0 (a multiple of 16) and the pixels from p0 through Base, then
+// channel ci0 + k of pixel p0 + p at Base + Offset(hw, k, p): the same few instructions either way.
 struct Blocked {
   static float At(const float* x, int64_t hw, int ci, int64_t p) { return x[((ci / kB) * hw + p) * kB + ci % kB]; }
+  static const float* Base(const float* x, int64_t hw, int ci0, int64_t p0) { return x + ((ci0 / kB) * hw + p0) * kB; }
+  static int64_t Offset(int64_t, int k, int p) { return p * kB + k; }
 };
 struct Planar {
-  static float At(const float* x, int64_t hw, int ci, int64_t p) { return x[ci * hw + p]; }
+  static const float* Base(const float* x, int64_t hw, int ci0, int64_t p0) { return x + ci0 * hw + p0; }
+  static int64_t Offset(int64_t hw, int k, int p) { return k * hw + p; }
 };
 
 // Y (NCHWc) = ReLU(W X + bias (+ sum)) for F output blocks and P pixels from p0; weights of the
@@ -71,12 +80,14 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void TileToBlocked(
     for (int p = 0; p < P; ++p) acc[p][f] = bv;
   }
   for (int ci0 = 0; ci0 < cin; ci0 += kB) {
+    const float* xb = In::Base(x, hw, ci0, p0);
+    const float* wb = wg + ci0 * F * kB;
 #pragma GCC unroll 16
-    for (int ci = ci0; ci < ci0 + kB; ++ci) {
+    for (int k = 0; k < kB; ++k) {
       __m512 w[F];
-      for (int f = 0; f < F; ++f) w[f] = _mm512_load_ps(wg + (ci * F + f) * kB);
+      for (int f = 0; f < F; ++f) w[f] = _mm512_load_ps(wb + (k * F + f) * kB);
       for (int p = 0; p < P; ++p) {
-        const __m512 xv = _mm512_set1_ps(In::At(x, hw, ci, p0 + p));
+        const __m512 xv = _mm512_set1_ps(xb[In::Offset(hw, k, p)]);
         for (int f = 0; f < F; ++f) acc[p][f] = _mm512_fmadd_ps(xv, w[f], acc[p][f]);
       }
     }
@@ -241,24 +252,24 @@ double ThreadSeconds() {
 bool cold = false;
 std::vector<char> junk(size_t{16} << 20);
 
-// Median microseconds of fn over rounds x reps calls; cold: caches flushed before each call, then
-// `warm` (the chain's input) rewritten.
-double Time(const std::function<void()>& fn, int rounds, int reps, float* warm, size_t warm_floats) {
-  std::vector<double> t;
-  for (int r = 0; r < rounds; ++r) {
-    double total = 0;
-    for (int k = 0; k < reps; ++k) {
-      if (cold) {
-        for (size_t i = 0; i < junk.size(); i += 64) junk[i] = static_cast<char>(junk[i] + 1);
-        volatile float* v = warm;
-        for (size_t i = 0; i < warm_floats; i += 16) v[i] = v[i];
-      }
-      const double t0 = ThreadSeconds();
-      fn();
-      total += ThreadSeconds() - t0;
+// Microseconds per call of fn over reps calls; cold: caches flushed before each call, then
+// `warm` (the call's input) rewritten.
+double Time(const std::function<void()>& fn, int reps, float* warm, size_t warm_floats) {
+  double total = 0;
+  for (int k = 0; k < reps; ++k) {
+    if (cold) {
+      for (size_t i = 0; i < junk.size(); i += 64) junk[i] = static_cast<char>(junk[i] + 1);
+      volatile float* v = warm;
+      for (size_t i = 0; i < warm_floats; i += 16) v[i] = v[i];
     }
-    t.push_back(total / reps * 1e6);
+    const double t0 = ThreadSeconds();
+    fn();
+    total += ThreadSeconds() - t0;
   }
+  return total / reps * 1e6;
+}
+
+double Median(std::vector<double> t) {
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
 }
@@ -267,13 +278,13 @@ double Time(const std::function<void()>& fn, int rounds, int reps, float* warm, 
 
 int main(int argc, char** argv) {
   cold = std::getenv("ASNET_BENCH_COLD") != nullptr;
-  const int rounds = 5;
+  const int rounds = 7;
   const asnet::Isa isa = asnet::DetectIsa();
   if (isa != asnet::Isa::kAvx512) {
     std::fprintf(stderr, "needs AVX-512\n");
     return 2;
   }
-  std::printf("conv1 -> shift -> conv2 (+sum), one thread, %s caches, median us of %d rounds\n", cold ? "cold" : "warm",
+  std::printf("conv1 -> shift -> conv2 (+sum), one thread, %s caches, median us of %d interleaved rounds\n", cold ? "cold" : "warm",
               rounds);
   std::printf("%-10s %-14s | %7s %7s %7s %7s | %7s %7s %7s %7s | %5s %8s\n", "layer", "CxHxW/S", "A conv1", "shift",
               "conv2", "A all", "B conv1", "shift", "conv2", "B all", "A/B", "max|A-B|");
@@ -360,15 +371,18 @@ int main(int argc, char** argv) {
       return 1;
     }
     const int reps = static_cast<int>(std::max<int64_t>(2, 3000000 / (c * c * hw / 16)));
+    // The eight timings interleaved round by round (A and B see the same machine phases).
     const size_t n_in = x0.size();
-    const double a1 = Time(a_conv1, rounds, reps, x0.data(), n_in);
-    const double as = Time(a_shift, rounds, reps, t1.data(), t1.size());
-    const double a2 = Time(a_conv2, rounds, reps, t2.data(), t2.size());
-    const double aa = Time([&] { a_conv1(), a_shift(), a_conv2(); }, rounds, reps, x0.data(), n_in);
-    const double b1t = Time(b_conv1, rounds, reps, x0.data(), n_in);
-    const double bs = Time(b_shift, rounds, reps, p1.data(), p1.size());
-    const double b2t = Time(b_conv2, rounds, reps, p2.data(), p2.size());
-    const double ba = Time([&] { b_conv1(), b_shift(), b_conv2(); }, rounds, reps, x0.data(), n_in);
+    const std::function<void()> fns[8] = {a_conv1, a_shift, a_conv2, [&] { a_conv1(), a_shift(), a_conv2(); },
+                                          b_conv1, b_shift, b_conv2, [&] { b_conv1(), b_shift(), b_conv2(); }};
+    float* inputs[8] = {x0.data(), t1.data(), t2.data(), x0.data(), x0.data(), p1.data(), p2.data(), x0.data()};
+    const size_t sizes[8] = {n_in, t1.size(), t2.size(), n_in, n_in, p1.size(), p2.size(), n_in};
+    std::vector<double> samples[8];
+    for (int r = 0; r < rounds; ++r) {
+      for (int k = 0; k < 8; ++k) samples[k].push_back(Time(fns[k], reps, inputs[k], sizes[k]));
+    }
+    const double a1 = Median(samples[0]), as = Median(samples[1]), a2 = Median(samples[2]), aa = Median(samples[3]);
+    const double b1t = Median(samples[4]), bs = Median(samples[5]), b2t = Median(samples[6]), ba = Median(samples[7]);
     ta += aa;
     tb += ba;
     std::printf("%-10s %4lldx%3lldx%-3lld/%lld | %7.2f %7.2f %7.2f %7.2f | %7.2f %7.2f %7.2f %7.2f | %5.2f %8.2g\n",
