@@ -311,21 +311,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Creates the report folder and checks that it can be written, so that a wrong {@code -o}
-     * fails at once rather than after the measurements.
-     *
-     * @param out the report folder
-     * @throws IOException naming the folder if it is not a folder or not writable
-     */
-    /**
-     * The file name a model's kept trace gets: its name (a model file's: the file's own name) with
-     * anything but letters, digits, '.', '-' and '_' replaced by '_', made unique among the names
-     * already used in this run.
+     * The file name a model's kept trace gets: its name (for a model file, from the file's own name
+     * on, folders left out) with anything but letters, digits, '.', '-' and '_' replaced by '_',
+     * made unique among the names already used in this run.
      */
     static String traceFileName(String modelName, Set<String> used) {
-        int slash = modelName.lastIndexOf('/');
-        String last = slash >= 0 && slash < modelName.length() - 1 && modelName.endsWith(".onnx")
-                ? modelName.substring(slash + 1) : modelName;
+        int onnx = modelName.lastIndexOf(".onnx");
+        String last = onnx > 0 ? modelName.substring(modelName.lastIndexOf('/', onnx) + 1) : modelName;
         String base = last.replaceAll("[^A-Za-z0-9._-]", "_");
         String name = base + ".json";
         for (int k = 2; !used.add(name); k++) {
@@ -334,6 +326,13 @@ public final class BenchCommand implements Callable<Integer> {
         return name;
     }
 
+    /**
+     * Creates the report folder and checks that it can be written, so that a wrong {@code -o}
+     * fails at once rather than after the measurements.
+     *
+     * @param out the report folder
+     * @throws IOException naming the folder if it is not a folder or not writable
+     */
     static void prepareOutputFolder(Path out) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new FileSystemException(out.toString(), null, "the report folder (-o) is a file, not a folder");

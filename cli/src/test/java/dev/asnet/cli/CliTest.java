@@ -476,6 +476,8 @@ class CliTest {
             assertEquals(List.of(trace), files.toList(), "only the kept trace is left");
         }
         assertEquals("w32.onnx.json", BenchCommand.traceFileName("/models/w32.onnx", new java.util.HashSet<>()));
+        assertEquals("w32.onnx__ORT_layout_.json",
+                BenchCommand.traceFileName("/models/w32.onnx (ORT layout)", new java.util.HashSet<>()));
         java.util.Set<String> used = new java.util.HashSet<>();
         assertEquals("as-resnet-w32_custom__ORT_layout_.json", BenchCommand.traceFileName("as-resnet-w32/custom (ORT layout)", used));
         assertEquals("as-resnet-w32_custom__ORT_layout_-2.json", BenchCommand.traceFileName("as-resnet-w32/custom (ORT layout)", used));
